@@ -1,0 +1,44 @@
+"""Health Passport: health records, passports and sharing links for looked-after children."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from passport.config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the web app: config, extensions, blueprints, headers, error pages."""
+    from passport import security
+    from passport.db import Database
+    from passport.errors import register_error_handlers
+    from passport.web import views
+
+    config = config or Config.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        SESSION_COOKIE_NAME="passport_session",
+        MAX_CONTENT_LENGTH=config.max_record_bytes + 64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=config.testing,
+    )
+    app.extensions["passport_config"] = config
+    app.extensions["db"] = Database(config.database_url)
+    app.jinja_env.autoescape = True
+
+    security.init_app(app)
+    app.register_blueprint(views.make_blueprint(config))
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,120 @@
+"""Accounts: creating them, checking passwords, and signed-in sessions. No Flask here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from passport.accounts.models import ROLES, SignInSession, User
+from passport.db import utcnow
+
+# argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
+_hasher = PasswordHasher()
+# A hash to check against when the email is unknown, so both answers take as long.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    carer_ref: str | None = None,
+    child_ref: str | None = None,
+    authority: str | None = None,
+) -> User:
+    email = email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise AccountError("--email: enter an email address like name@example.org")
+    if role not in ROLES:
+        raise AccountError(f"--role: must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password: must be at least {MIN_PASSWORD} characters")
+    if role == "carer" and not carer_ref:
+        raise AccountError("--carer-ref: a carer account needs the carer's reference")
+    if role == "leaver" and not child_ref:
+        raise AccountError("--child-ref: a care leaver account needs their record's ref")
+    if session.scalar(select(User).where(User.email == email)) is not None:
+        raise AccountError(f"--email: an account for {email} already exists")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        carer_ref=carer_ref,
+        child_ref=child_ref,
+        authority=authority,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new signed-in session; returns the token for the cookie (kept nowhere else)."""
+    token = secrets.token_urlsafe(32)
+    session.add(SignInSession(token_hash=_token_hash(token), user_id=user.id))
+    return token
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user_id: int
+    email: str
+    role: str
+
+
+def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | None:
+    """The user behind a session token, if it is still live; touches it so it stays live."""
+    row = session.scalar(select(SignInSession).where(SignInSession.token_hash == _token_hash(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > idle:
+        session.delete(row)
+        return None
+    row.last_seen_at = now
+    user = session.get(User, row.user_id)
+    if user is None:
+        return None
+    return SignedIn(user.id, user.email, user.role)
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(SignInSession).where(SignInSession.token_hash == _token_hash(token)))

@@ -1,0 +1,70 @@
+"""The product's configuration: one frozen object, built once and handed to `create_app`.
+
+Nothing else in the package reads the environment; `Config.from_env` is the only place that
+does, so tests build a `Config` directly and know exactly what the app sees.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ENGLAND = ZoneInfo("Europe/London")
+
+# A record is a few tens of kilobytes; 18 years of history stays well under 1 MB. Anything
+# over this limit is refused before it is read into memory.
+DEFAULT_MAX_RECORD_BYTES = 5 * 1024 * 1024
+
+
+def default_instance_path() -> Path:
+    return Path.cwd() / "instance"
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    secret_key: str = field(repr=False)
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    # A fixed "today" for tests and demonstrations; None means the date in England now.
+    fixed_today: date | None = None
+    session_idle_minutes: int = 30
+    secure_cookies: bool = True
+    testing: bool = False
+
+    def today(self) -> date:
+        """Today's date in England: the line after which a recorded event is in the future."""
+        if self.fixed_today is not None:
+            return self.fixed_today
+        return datetime.now(ENGLAND).date()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        instance = Path(env.get("PASSPORT_INSTANCE_PATH") or default_instance_path())
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'passport.db'}"
+        secret_key = env.get("PASSPORT_SECRET_KEY") or _instance_secret(instance)
+        fixed_today = env.get("PASSPORT_TODAY")
+        return cls(
+            database_url=database_url,
+            secret_key=secret_key,
+            max_record_bytes=int(env.get("PASSPORT_MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES)),
+            fixed_today=date.fromisoformat(fixed_today) if fixed_today else None,
+            # Local development serves plain http on 127.0.0.1; production sets this to 1.
+            secure_cookies=env.get("PASSPORT_SECURE_COOKIES", "0") == "1",
+        )
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in the instance folder (created once, readable by us only)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

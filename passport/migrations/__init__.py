@@ -1,0 +1,33 @@
+"""Alembic migrations, kept inside the package so `passport db upgrade` works wherever it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine
+
+HERE = Path(__file__).resolve().parent
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(HERE))
+    config.set_main_option("path_separator", "os")
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    command.upgrade(alembic_config(engine), "head")
+
+
+def all_models():
+    """Import every model module so `Base.metadata` knows every table."""
+    from passport.accounts import models as account_models
+    from passport.db import Base
+    from passport.records import models as record_models
+
+    del account_models, record_models
+    return Base.metadata
