@@ -1,0 +1,131 @@
+"""Shared test set-up: a real database (SQLite by default, PostgreSQL when DATABASE_URL says so),
+migrated from empty to head once per run, emptied after every test."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.cli import ScriptInfo
+from sqlalchemy import MetaData, inspect, text
+
+from passport import create_app
+from passport.cli import main
+from passport.config import Config
+from passport.db import Database
+from passport.migrations import all_models, upgrade_to_head
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SPEC = SHARED / "spec"
+EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
+FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
+
+
+def database_url(tmp_dir: Path) -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def drop_everything(database: Database) -> None:
+    """Leave the database empty, whatever an earlier run left in it."""
+    with database.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            existing = MetaData()
+            existing.reflect(connection)
+            existing.drop_all(connection)
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    db = Database(database_url(tmp_path_factory.mktemp("db")))
+    drop_everything(db)
+    upgrade_to_head(db.engine)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def config(database: Database, tmp_path: Path) -> Config:
+    return Config(
+        database_url=str(database.engine.url.render_as_string(hide_password=False)),
+        secret_key="test-secret-key-not-for-production",
+        testing=True,
+    )
+
+
+@pytest.fixture
+def app(config: Config, database: Database) -> Iterator[Flask]:
+    application = create_app(config)
+    yield application
+    application.extensions["db"].dispose()
+    empty_tables(database)
+
+
+def empty_tables(database: Database) -> None:
+    metadata = all_models()
+    with database.engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app: Flask) -> Database:
+    return app.extensions["db"]
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+class Cli:
+    """Runs `passport ...` in-process against the test app."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
+        runner = CliRunner()
+        return runner.invoke(
+            main, list(args), input=input, obj=ScriptInfo(create_app=lambda: self.app),
+            catch_exceptions=False,
+        )
+
+
+@pytest.fixture
+def cli(app: Flask) -> Cli:
+    return Cli(app)
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def table_row_counts(database: Database) -> dict[str, int]:
+    metadata = all_models()
+    with database.engine.connect() as connection:
+        return {
+            table.name: connection.execute(text(f"SELECT count(*) FROM {table.name}")).scalar_one()
+            for table in metadata.sorted_tables
+        }
+
+
+def assert_database_empty(database: Database) -> None:
+    counts = {name: n for name, n in table_row_counts(database).items() if n}
+    assert counts == {}, f"rows were written: {counts}"
+
+
+def inspector(database: Database):
+    return inspect(database.engine)
+
+
+TODAY = date.today()

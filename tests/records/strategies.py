@@ -1,0 +1,144 @@
+"""Hypothesis strategies that build valid lac-health-record/1 records from the JSON Schema's shape.
+
+The schema in ../shared/spec is walked: every object gets its required fields and any subset of
+its optional ones, every string its pattern or length, every number its bounds. Then the rules the
+schema cannot say (real NHS numbers, dates between birth and today and in order, unique
+assessment ids, references that resolve) are made true, so every record drawn must import.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from tests.conftest import SPEC
+
+SCHEMA = json.loads((SPEC / "lac-health-record.schema.json").read_text())
+DEFS = SCHEMA["$defs"]
+PLAIN_TEXT = st.characters(blacklist_categories=("Cs", "Cc"))
+
+
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = DEFS[node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def is_date(node: dict[str, Any]) -> bool:
+    return resolve(node).get("format") == "date"
+
+
+def from_node(node: dict[str, Any], dates: st.SearchStrategy[date], name: str = "") -> st.SearchStrategy:
+    node = resolve(node)
+    if node.get("format") == "date":
+        return dates.map(date.isoformat)
+    if "const" in node:
+        return st.just(node["const"])
+    if "enum" in node:
+        return st.sampled_from(node["enum"])
+    kind = node.get("type")
+    if kind == "object":
+        return objects(node, dates)
+    if kind == "array":
+        items = from_node(node["items"], dates)
+        return st.lists(items, max_size=4)
+    if kind == "string":
+        if "pattern" in node:
+            return st.from_regex(node["pattern"], fullmatch=True).filter(
+                lambda s: len(s) <= node.get("maxLength", 10_000)
+            )
+        return st.text(PLAIN_TEXT, min_size=node.get("minLength", 0),
+                       max_size=min(node.get("maxLength", 40), 40))
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "integer":
+        return st.integers(node.get("minimum", 0), node.get("maximum", 100))
+    if kind == "number":
+        low = node.get("exclusiveMinimum", node.get("minimum", 0))
+        high = node["maximum"]
+        floats = st.floats(low, high, exclude_min="exclusiveMinimum" in node,
+                           allow_nan=False, allow_infinity=False)
+        ints = st.integers(int(low) + 1, int(high))
+        return st.one_of(floats, ints)
+    raise AssertionError(f"no strategy for {node}")
+
+
+def objects(node: dict[str, Any], dates: st.SearchStrategy[date]) -> st.SearchStrategy:
+    properties = node.get("properties", {})
+    required = set(node.get("required", []))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, Any]:
+        out = {}
+        for key, sub in properties.items():
+            if key in required or draw(st.booleans()):
+                out[key] = draw(from_node(sub, dates, key))
+        return out
+
+    return build()
+
+
+def nhs_check_digit(first_nine: str) -> int | None:
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    return 0 if check == 11 else None if check == 10 else check
+
+
+@st.composite
+def nhs_numbers(draw: st.DrawFn) -> str:
+    while True:
+        first_nine = "999" + draw(st.text("0123456789", min_size=6, max_size=6))
+        check = nhs_check_digit(first_nine)
+        if check is not None:
+            return first_nine + str(check)
+
+
+def _sort_pair(obj: dict[str, Any], earlier: str, later: str) -> None:
+    if earlier in obj and later in obj and obj[later] < obj[earlier]:
+        obj[earlier], obj[later] = obj[later], obj[earlier]
+
+
+@st.composite
+def records(draw: st.DrawFn, today: date) -> dict[str, Any]:
+    born = draw(st.dates(date(2005, 1, 1), today))
+    dates = st.dates(born, today)
+    record = draw(objects(SCHEMA, dates))
+    child = record["child"]
+    child["date_of_birth"] = born.isoformat()
+    if "nhs_number" in child:
+        child["nhs_number"] = draw(nhs_numbers())
+    _sort_pair(child, "entered_care", "left_care")
+    if child["entered_care"] < child["date_of_birth"]:  # cannot happen; dates start at birth
+        child["entered_care"] = child["date_of_birth"]
+    for placement in record.get("placements", []):
+        _sort_pair(placement, "start", "end")
+    for condition in record.get("conditions", []):
+        _sort_pair(condition, "onset", "resolved_on")
+    for medication in record.get("medications", []):
+        _sort_pair(medication, "started", "stopped")
+    for episode in record.get("mental_health", []):
+        _sort_pair(episode, "referred_on", "discharged_on")
+    ids = []
+    for index, assessment in enumerate(record.get("assessments", [])):
+        assessment["id"] = f"{assessment['id'][:60]}-{index}"
+        ids.append(assessment["id"])
+        for action in assessment.get("health_plan", []):
+            if "due" in action:  # a plan may be due in the future
+                action["due"] = draw(st.dates(born, today + timedelta(days=400))).isoformat()
+    for request in record.get("information_requests", []):
+        _sort_pair(request, "sent_on", "received_on")
+        if ids and draw(st.booleans()):
+            request["for_assessment"] = draw(st.sampled_from(ids))
+        else:
+            request.pop("for_assessment", None)
+    if draw(st.booleans()):
+        record["x_local"] = draw(st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(PLAIN_TEXT, max_size=10),
+            lambda inner: st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(PLAIN_TEXT, max_size=5), inner, max_size=3),
+            max_leaves=6,
+        ))
+    return record

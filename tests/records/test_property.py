@@ -1,0 +1,31 @@
+"""Generated valid records round-trip through import and export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+
+from passport.records.service import check_record, export_record, import_record
+from tests.records.strategies import SCHEMA, records
+from tests.records.test_round_trip import same_data_as_given
+
+TODAY = date.today()
+VALIDATOR = jsonschema.Draft202012Validator(
+    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.data_too_large])
+@given(record=records(TODAY))
+def test_generated_records_round_trip(db, record):
+    VALIDATOR.validate(record)  # the generator really follows the published schema
+    loaded = check_record(record, lambda: TODAY)
+    with db.transaction() as session:
+        done = import_record(session, loaded, actor="hypothesis", replace=True)
+    with db.transaction() as session:
+        exported = export_record(session, done.ref)
+    same_data_as_given(record, exported)
