@@ -110,8 +110,8 @@ DEMO_ACCOUNTS = (
     # email, password, role, extras
     ("nurse@example.org", "demo-nurse-password", "nurse",
      {"authority": "Example City Council"}),
-    ("carer@example.org", "demo-carer-password", "carer", {"carer_ref": "FC-0102"}),
-    ("leaver@example.org", "demo-leaver-password", "leaver", {"child_ref": "EX-JORDAN"}),
+    ("carer@example.org", "demo-carer-password", "carer", {"carer_ref": "FC-0201"}),
+    ("leaver@example.org", "demo-leaver-password", "leaver", {"child_ref": "FX-DANIEL"}),
 )
 
 
