@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -13,8 +14,15 @@ from flask.cli import FlaskGroup
 
 from passport import PROJECT_ROOT, create_app
 from passport.accounts import service as accounts
+from passport.caseload.service import (
+    as_exchange_json,
+    build_caseload,
+    for_authority,
+    sort_entries,
+)
 from passport.migrations import upgrade_to_head
 from passport.records import service as records
+from passport.rules import check_record, render_text
 
 
 def _app() -> Flask:
@@ -183,3 +191,57 @@ def db_upgrade() -> None:
     """Bring the database to the newest schema."""
     upgrade_to_head(_db().engine)
     click.echo("The database is up to date.")
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return _config().today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value} is not a date written YYYY-MM-DD",
+                                 param_hint="--as-of") from None
+
+
+@main.command("check")
+@click.argument("ref")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Check as on this day (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
+    """What is overdue, missing or too weak to rely on in one child's record."""
+    day = _as_of(as_of)
+    try:
+        with _db().transaction() as db:
+            record = records.load_record(db, ref)
+    except records.RecordNotFound:
+        raise click.ClickException(_not_found(ref, None)) from None
+    report = check_record(as_exchange_json(record), day)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report))
+
+
+@main.command("caseload")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Check as on this day (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print every child's report as JSON.")
+@click.option("--sort", "sort_by", type=click.Choice(["urgency", "name", "next-rha", "age"]),
+              default="urgency", show_default=True)
+@click.option("--authority", help="Only the records of this responsible authority.")
+def caseload_command(as_of: str | None, as_json: bool, sort_by: str,
+                     authority: str | None) -> None:
+    """Every child with their flags, most urgent first."""
+    day = _as_of(as_of)
+    with _db().transaction() as db:
+        entries = sort_entries(build_caseload(db, day, for_authority(authority)), sort_by)
+    if as_json:
+        click.echo(json.dumps([
+            {"name": e.name, "age": e.age, "placement_area": e.placement_area,
+             **e.report.to_json()} for e in entries
+        ], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{len(entries)} children, as of {day.isoformat()}")
+    for e in entries:
+        due = e.report.next_rha_due.isoformat() if e.report.next_rha_due else "-"
+        codes = ", ".join(dict.fromkeys(f.code for f in e.report.flags)) or "no flags"
+        click.echo(f"{e.ref:<16} {e.name[:28]:<28} {e.age:>3}  RHA due {due:<10}  {codes}")

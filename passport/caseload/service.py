@@ -1,0 +1,133 @@
+"""The caseload: every child a nurse keeps, with the rules' report on each, most urgent first.
+
+It reads the current record of every child in a fixed number of queries (`records.bulk`) and
+runs the rules in memory, so its cost grows with the data and never with round trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from passport.records import models as m
+from passport.records.bulk import current_records, current_versions_query
+from passport.rules import CheckReport, check_record
+
+
+def as_exchange_json(value: Any) -> Any:
+    """A loaded record (with `date`s) in its JSON form (ISO strings), as the rules read it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: as_exchange_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_exchange_json(item) for item in value]
+    return value
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    ref: str
+    version: int
+    name: str
+    preferred_name: str | None
+    date_of_birth: date
+    age: int
+    unaccompanied_asylum_seeking: bool
+    placement_area: str | None  # in_area | out_of_area | None when no current placement
+    responsible_authority: str | None
+    report: CheckReport
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name not in self.name:
+            return f"{self.name} ({self.preferred_name})"
+        return self.name
+
+    @property
+    def out_of_area(self) -> bool:
+        return self.placement_area == "out_of_area"
+
+    @property
+    def leaving_care_soon(self) -> bool:
+        """Aged 17 or more: the care-leaver summary is due or soon will be."""
+        return self.age >= 17 or any(f.code == "LEAVER_SUMMARY_DUE" for f in self.report.flags)
+
+    def has_overdue(self) -> bool:
+        return any(f.code in OVERDUE_CODES for f in self.report.flags)
+
+
+OVERDUE_CODES = frozenset({
+    "IHA_MISSING", "RHA_OVERDUE", "HEALTH_PLAN_ACTION_OVERDUE", "DENTAL_CHECK_OVERDUE",
+    "INFO_REQUEST_OUTSTANDING", "LEAVER_SUMMARY_DUE",
+})
+
+
+def current_placement_area(record: dict[str, Any], day: date) -> str | None:
+    for placement in reversed(record.get("placements", [])):
+        if placement["start"] <= day and (placement.get("end") is None or placement["end"] >= day):
+            return placement["area"]
+    return None
+
+
+def for_authority(authority: str | None) -> Select:
+    """Current versions of the records a nurse of this authority keeps (all when None)."""
+    query = current_versions_query()
+    if authority is not None:
+        query = query.where(m.RecordVersion.id.in_(
+            select(m.Child.version_id).where(m.Child.responsible_authority == authority)))
+    return query
+
+
+def build_caseload(
+    session: Session,
+    as_of: date,
+    versions_query: Select | None = None,
+    leaver_summaries: dict[str, date] | None = None,
+) -> list[CaseloadEntry]:
+    """Every selected child with their report, most urgent first."""
+    leaver_summaries = leaver_summaries or {}
+    entries = [
+        entry_for(version.version, record, as_of, leaver_summaries.get(record["child"]["ref"]))
+        for version, record in current_records(session, versions_query)
+    ]
+    entries.sort(key=lambda e: e.report.urgency)
+    return entries
+
+
+def entry_for(version: int, record: dict[str, Any], as_of: date,
+              leaver_summary_issued_on: date | None = None) -> CaseloadEntry:
+    child = record["child"]
+    report = check_record(as_exchange_json(record), as_of,
+                          leaver_summary_issued_on=leaver_summary_issued_on)
+    return CaseloadEntry(
+        ref=child["ref"],
+        version=version,
+        name=f"{child['given_name']} {child['family_name']}",
+        preferred_name=child.get("preferred_name"),
+        date_of_birth=child["date_of_birth"],
+        age=age_on(child["date_of_birth"], as_of),
+        unaccompanied_asylum_seeking=child.get("unaccompanied_asylum_seeking", False),
+        placement_area=current_placement_area(record, as_of),
+        responsible_authority=child.get("responsible_authority"),
+        report=report,
+    )
+
+
+def sort_entries(entries: Iterable[CaseloadEntry], by: str) -> list[CaseloadEntry]:
+    keys = {
+        "urgency": lambda e: e.report.urgency,
+        "name": lambda e: (e.name.casefold(), e.ref),
+        "next-rha": lambda e: (e.report.next_rha_due or date.max, e.ref),
+        "age": lambda e: (-e.age, e.ref),
+    }
+    return sorted(entries, key=keys[by])
