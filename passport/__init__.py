@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from passport.config import Config
 
@@ -16,7 +17,8 @@ def create_app(config: Config | None = None) -> Flask:
     from passport import security
     from passport.db import Database
     from passport.errors import register_error_handlers
-    from passport.web import views
+    from passport.records import views as record_views
+    from passport.web import components, views
 
     config = config or Config.from_env()
     app = Flask(
@@ -36,9 +38,19 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.extensions["passport_config"] = config
     app.extensions["db"] = Database(config.database_url)
-    app.jinja_env.autoescape = True
+    app.jinja_options = {
+        # The NHS.UK components read optional parameters through chains like params.hint.text.
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader([
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PackageLoader("nhsuk_frontend_jinja"),
+        ]),
+        "autoescape": True,
+    }
 
     security.init_app(app)
+    components.init_app(app)
     app.register_blueprint(views.make_blueprint(config))
+    app.register_blueprint(record_views.make_blueprint(config))
     register_error_handlers(app)
     return app

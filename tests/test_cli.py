@@ -62,10 +62,14 @@ def test_user_create_names_what_is_wrong(cli, db):
     leaver = cli("user", "create", "--role", "leaver", "--email", "l@example.org",
                  input="a long enough password\n")
     assert "--child-ref: a care leaver account needs" in leaver.output
+    nurse = cli("user", "create", "--role", "nurse", "--email", "n@example.org",
+                input="a long enough password\n")
+    assert "--authority: a nurse account needs" in nurse.output
     assert cli("user", "create", "--role", "nurse", "--email", "n@example.org",
+               "--authority", "Example City Council",
                input="a long enough password\n").exit_code == 0
     twice = cli("user", "create", "--role", "nurse", "--email", "n@example.org",
-                input="a long enough password\n")
+                "--authority", "Example City Council", input="a long enough password\n")
     assert "already exists" in twice.output
     with db.transaction() as session:
         assert session.query(User).count() == 1

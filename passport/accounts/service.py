@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from passport.accounts.models import ROLES, SignInSession, User
+from passport.accounts.models import ROLES, SignInFailure, SignInSession, User
 from passport.db import utcnow
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
@@ -52,6 +52,9 @@ def create_user(
         raise AccountError(f"password: must be at least {MIN_PASSWORD} characters")
     if role == "carer" and not carer_ref:
         raise AccountError("--carer-ref: a carer account needs the carer's reference")
+    if role == "nurse" and not authority:
+        raise AccountError("--authority: a nurse account needs the responsible authority whose "
+                           "records they keep")
     if role == "leaver" and not child_ref:
         raise AccountError("--child-ref: a care leaver account needs their record's ref")
     if session.scalar(select(User).where(User.email == email)) is not None:
@@ -82,6 +85,27 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+# At most this many wrong passwords for one account in THROTTLE_WINDOW; then it waits.
+THROTTLE_FAILURES = 5
+THROTTLE_WINDOW = timedelta(minutes=1)
+
+
+def is_throttled(session: Session, email: str) -> bool:
+    """True when this account has had too many wrong passwords in the last minute."""
+    since = utcnow() - THROTTLE_WINDOW
+    failures = session.scalar(
+        select(func.count()).select_from(SignInFailure)
+        .where(SignInFailure.email == email.strip().lower(), SignInFailure.at > since)
+    )
+    return (failures or 0) >= THROTTLE_FAILURES
+
+
+def note_failure(session: Session, email: str) -> None:
+    session.add(SignInFailure(email=email.strip().lower()[:254]))
+    # Old failures count for nothing; keep the table small.
+    session.execute(delete(SignInFailure).where(SignInFailure.at < utcnow() - timedelta(days=1)))
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -98,6 +122,9 @@ class SignedIn:
     user_id: int
     email: str
     role: str
+    authority: str | None = None
+    carer_ref: str | None = None
+    child_ref: str | None = None
 
 
 def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | None:
@@ -113,7 +140,8 @@ def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | 
     user = session.get(User, row.user_id)
     if user is None:
         return None
-    return SignedIn(user.id, user.email, user.role)
+    return SignedIn(user.id, user.email, user.role, user.authority, user.carer_ref,
+                    user.child_ref)
 
 
 def end_session(session: Session, token: str) -> None:

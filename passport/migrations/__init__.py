@@ -26,8 +26,9 @@ def upgrade_to_head(engine: Engine) -> None:
 def all_models():
     """Import every model module so `Base.metadata` knows every table."""
     from passport.accounts import models as account_models
+    from passport.audit import models as audit_models
     from passport.db import Base
     from passport.records import models as record_models
 
-    del account_models, record_models
+    del account_models, audit_models, record_models
     return Base.metadata

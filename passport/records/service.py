@@ -298,3 +298,11 @@ def history(session: Session, ref: str) -> list[VersionInfo]:
 
 def record_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(m.Record)) or 0
+
+
+def load_current(session: Session, ref: str) -> tuple[int, dict[str, Any]]:
+    """(current version number, the record as loaded) for one child."""
+    row = session.scalar(_version_query(ref, None))
+    if row is None:
+        raise RecordNotFound(ref)
+    return row.version, record_from_version(row)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
@@ -12,7 +11,8 @@ from wtforms.validators import DataRequired, Length
 
 from passport.accounts import service as accounts
 from passport.config import Config
-from passport.records.service import record_count
+from passport.audit.service import record_event
+from passport.web.auth import sign_in_required
 
 
 class SignInForm(FlaskForm):
@@ -43,38 +43,40 @@ def make_blueprint(config: Config) -> Blueprint:
             if g.user is None:
                 session.clear()
 
-    def sign_in_required(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if g.user is None:
-                return redirect(url_for("web.sign_in"))
-            return view(*args, **kwargs)
-
-        return wrapper
-
     @bp.get("/")
     @sign_in_required
     def home():
-        with _db().transaction() as db:
-            records = record_count(db)
-        return render_template("pages/home.html", records=records)
+        if g.user.role == "nurse":
+            return redirect(url_for("records.caseload"))
+        # Carers' and care leavers' own pages are not built yet: say so plainly.
+        return render_template("pages/not_yet.html"), 403
 
     @bp.route("/sign-in", methods=["GET", "POST"])
     def sign_in():
         form = SignInForm()
-        failed = False
+        failed = throttled = False
         if form.validate_on_submit():
+            email = form.email.data
             with _db().transaction() as db:
-                user = accounts.authenticate(db, form.email.data, form.password.data)
-                if user is not None:
-                    token = accounts.start_session(db, user)
+                throttled = accounts.is_throttled(db, email)
+                user = None
+                if not throttled:
+                    user = accounts.authenticate(db, email, form.password.data)
+                    if user is None:
+                        accounts.note_failure(db, email)
+                    else:
+                        token = accounts.start_session(db, user)
+                        record_event(db, actor=user.email, user_id=user.id, action="sign_in",
+                                     target="account")
             if user is not None:
                 session.clear()
                 session["token"] = token
                 return redirect(url_for("web.home"))
             failed = True
-        status = 400 if request.method == "POST" else 200
-        return render_template("pages/sign_in.html", form=form, failed=failed), status
+        status = 429 if throttled else 400 if request.method == "POST" else 200
+        return render_template(
+            "pages/sign_in.html", form=form, failed=failed, throttled=throttled
+        ), status
 
     @bp.post("/sign-out")
     def sign_out():

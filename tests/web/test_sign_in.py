@@ -10,13 +10,14 @@ from sqlalchemy import update
 from passport.accounts.models import SignInSession, User
 from passport.accounts.service import create_user
 from passport.db import utcnow
+from tests.web.pages import error_summary, parse, text
 
 PASSWORD = "correct horse battery"
 
 
-def make_nurse(db, email="nurse@example.org"):
+def make_nurse(db, email="nurse@example.org", authority="Example City Council"):
     with db.transaction() as session:
-        create_user(session, email=email, password=PASSWORD, role="nurse")
+        create_user(session, email=email, password=PASSWORD, role="nurse", authority=authority)
 
 
 def csrf_token(client, path="/sign-in") -> str:
@@ -55,37 +56,60 @@ def test_the_nonce_is_new_on_each_response(client):
     assert first != second
 
 
-def test_sign_in_shows_the_landing_page_with_the_records(client, db, cli):
+def test_a_nurse_signs_in_to_the_caseload(client, db, cli):
     make_nurse(db)
-    assert cli("import", "../shared/spec/examples/minimal.json").exit_code == 0
     response = sign_in(client)
     assert response.status_code == 302
-    page = client.get("/").get_data(as_text=True)
-    assert "signed in as nurse@example.org (nurse)" in page
-    assert "1 child&#39;s record is kept here" in page
+    landing = client.get("/")
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("/caseload")
+    page = client.get("/caseload").get_data(as_text=True)
+    assert "<h1>Caseload</h1>" in page and "nurse@example.org" in page
+
+
+def test_other_roles_get_a_clear_page_not_the_nurses_pages(client, db):
+    with db.transaction() as session:
+        create_user(session, email="carer@example.org", password=PASSWORD, role="carer",
+                    carer_ref="FC-1")
+    sign_in(client, email="carer@example.org")
+    for path in ("/", "/caseload", "/import", "/children/FX-ELLIE"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "Your pages are not ready yet" in response.get_data(as_text=True)
+
+
+def test_the_sixth_wrong_password_in_a_minute_is_throttled_for_that_account_only(client, db):
+    make_nurse(db)
+    make_nurse(db, email="other@example.org")
+    for _ in range(5):
+        assert sign_in(client, password="wrong password").status_code == 400
+    throttled = sign_in(client)  # even the right password waits now
+    assert throttled.status_code == 429
+    assert "Too many attempts" in throttled.get_data(as_text=True)
+    assert client.get("/caseload").status_code == 302
+    assert sign_in(client, email="other@example.org").status_code == 302
 
 
 def test_wrong_password_is_refused_with_an_error_summary(client, db):
     make_nurse(db)
     response = sign_in(client, password="not the password")
     assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "There is a problem" in page
-    assert "Enter a correct email address and password" in page
+    soup = parse(response)
+    assert "There is a problem" in text(soup)
+    assert error_summary(soup) == [("#email", "Enter a correct email address and password")]
+    assert soup.title.get_text().startswith("Error: Sign in")
     assert client.get("/").status_code == 302
 
 
 def test_unknown_email_gets_the_same_answer(client, db):
     make_nurse(db)
-    page = sign_in(client, email="nobody@example.org").get_data(as_text=True)
-    assert "Enter a correct email address and password" in page
+    soup = parse(sign_in(client, email="nobody@example.org"))
+    assert error_summary(soup) == [("#email", "Enter a correct email address and password")]
 
 
 def test_empty_form_names_each_field(client):
     response = client.post("/sign-in", data={"csrf_token": csrf_token(client)})
-    page = response.get_data(as_text=True)
-    assert 'href="#email">Enter your email address' in page
-    assert 'href="#password">Enter your password' in page
+    assert error_summary(parse(response)) == [("#email", "Enter your email address"),
+                                              ("#password", "Enter your password")]
 
 
 def test_a_post_without_csrf_token_is_refused(client, db):
@@ -96,22 +120,22 @@ def test_a_post_without_csrf_token_is_refused(client, db):
     assert client.get("/").status_code == 302
     sign_in(client)
     assert client.post("/sign-out").status_code == 400
-    assert client.get("/").status_code == 200
+    assert client.get("/caseload").status_code == 200
 
 
 def test_replaying_the_cookie_after_sign_out_gets_nothing(client, app, db):
     make_nurse(db)
     sign_in(client)
-    assert client.get("/").status_code == 200
+    assert client.get("/caseload").status_code == 200
     stolen = client.get_cookie("passport_session").value
 
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/caseload")
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/caseload").status_code == 302
 
     replay = app.test_client()
     replay.set_cookie("passport_session", stolen)
-    response = replay.get("/")
+    response = replay.get("/caseload")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/sign-in")
 
@@ -119,11 +143,15 @@ def test_replaying_the_cookie_after_sign_out_gets_nothing(client, app, db):
 def test_a_session_ends_after_30_minutes_idle(client, db):
     make_nurse(db)
     sign_in(client)
-    assert client.get("/").status_code == 200
+    assert client.get("/caseload").status_code == 200
+    with db.transaction() as session:
+        session.execute(update(SignInSession).values(
+            last_seen_at=utcnow() - timedelta(minutes=29)))
+    assert client.get("/caseload").status_code == 200  # 29 minutes idle is still fine
     with db.transaction() as session:
         session.execute(update(SignInSession).values(
             last_seen_at=utcnow() - timedelta(minutes=31)))
-    assert client.get("/").status_code == 302
+    assert client.get("/caseload").status_code == 302
     with db.transaction() as session:
         assert session.query(SignInSession).count() == 0
 

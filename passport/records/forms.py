@@ -1,0 +1,395 @@
+"""The nurse's forms. Each one turns what was typed into a piece of lac-health-record/1, which
+then goes through the same checks as an import (`service.check_record`), so the web can never
+save what the exchange format would refuse.
+
+Field names follow the format's paths (`findings_summary` is `findings.summary`), so an error
+the format's checks find at `assessments[7].findings.summary` lands on the right field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from passport.records.schemas import CONSENT_SHARE_WITH, SOURCES
+
+LABELS = {
+    "gp": "GP", "camhs": "CAMHS", "carer": "Carer", "social_worker": "Social worker",
+    "school_nurse": "School nurse", "dentist": "Dentist", "health_visitor": "Health visitor",
+    "young_person": "The young person", "birth_parent": "Birth parent",
+    "previous_authority": "Previous local authority", "hospital": "Hospital",
+    "lac_nurse": "LAC nurse", "other": "Other", "gp_record": "GP record",
+    "red_book": "Red book", "country_of_origin_record": "Record from their country of origin",
+    "self_report": "What they told us", "tb": "TB", "hiv": "HIV",
+    "hepatitis_b": "Hepatitis B", "hepatitis_c": "Hepatitis C",
+    "section_20": "Section 20 (accommodated with parental agreement)",
+}
+
+
+def words(value: str) -> str:
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def choices(*values: str) -> list[tuple[str, str]]:
+    return [(v, words(v)) for v in values]
+
+
+class DatePartsField(Field):
+    """A date typed as day, month and year, as the NHS.UK date input asks for it."""
+
+    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.parts = ("", "", "")
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        self.data = None
+        self.raw_data = []
+        if formdata is None:
+            return
+        day, month, year = (formdata.get(f"{self.name}-{p}", "").strip()
+                            for p in ("day", "month", "year"))
+        self.parts = (day, month, year)
+        if not (day or month or year):
+            return
+        self.raw_data = [f"{year}-{month}-{day}"]
+        if not (day and month and year):
+            self.process_errors.append(f"{self.label.text} must include a day, month and year")
+            return
+        try:
+            if not re.fullmatch(r"[0-9]{4}", year):
+                raise ValueError
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.process_errors.append(f"{self.label.text} must be a real date")
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def decimal_or_none(field: StringField, label: str) -> float | None:
+    raw = (field.data or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        field.errors = [*field.errors, f"{label} must be a number, like 132.5"]
+        return None
+    return float(value)
+
+
+def required(message: str) -> InputRequired:
+    return InputRequired(message)
+
+
+class VersionedForm(FlaskForm):
+    """Every edit says which version it started from, so a second save cannot overwrite."""
+
+    version = HiddenField()
+
+
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
+    if value not in (None, "", []):
+        target[key] = value
+
+
+def _text(field: Field) -> str | None:
+    value = (field.data or "").strip() if isinstance(field.data, str) else field.data
+    return value or None
+
+
+# --- assessments ------------------------------------------------------------------------------
+
+PLAN_ROWS = 3
+OWNERS = ("carer", "young_person", "social_worker", "lac_nurse", "gp", "camhs", "dentist",
+          "school_nurse", "other")
+
+
+class AssessmentForm(VersionedForm):
+    type = RadioField("Type of assessment", choices=[
+        ("IHA", "Initial health assessment (IHA)"), ("RHA", "Review health assessment (RHA)")],
+        validators=[required("Select the type of assessment")])
+    date = DatePartsField("Date of the assessment",
+                          validators=[required("Enter the date of the assessment")])
+    setting = SelectField("Where it took place", choices=[("", "Not recorded")] + choices(
+        "clinic", "home", "placement", "school", "other"), validators=[Optional()])
+
+    practitioner_name = StringField("Name", validators=[
+        required("Enter the name of the person who did the assessment")])
+    practitioner_role = StringField("Role", validators=[
+        required("Enter their role, for example Specialist LAC nurse")])
+    practitioner_grade = StringField("Grade", validators=[Optional()])
+    practitioner_registration = StringField("Professional registration", validators=[Optional()])
+
+    consent_status = RadioField("Consent to the assessment and to sharing it", choices=[
+        ("given", "Given"), ("partial", "Given in part"), ("declined", "Declined"),
+        ("not_recorded", "Not recorded")],
+        validators=[required("Select whether consent was given")])
+    consent_by = RadioField("Who gave or refused consent", choices=[
+        ("young_person", "The young person"), ("parent", "A parent with parental responsibility"),
+        ("local_authority", "The local authority")], validators=[Optional()])
+    consent_to_share_with = MultiCheckboxField("Agreed to share with",
+                                               choices=choices(*CONSENT_SHARE_WITH))
+    consent_notes = TextAreaField("Notes about consent", validators=[Optional()])
+
+    sources_consulted = MultiCheckboxField("Who was asked for information before the assessment",
+                                           choices=choices(*SOURCES))
+    young_person_views = TextAreaField("What the young person said, in their own words",
+                                       validators=[Optional()])
+
+    findings_height_cm = StringField("Height (cm)", validators=[Optional()])
+    findings_weight_kg = StringField("Weight (kg)", validators=[Optional()])
+    findings_vision = TextAreaField("Vision", validators=[Optional()])
+    findings_hearing = TextAreaField("Hearing", validators=[Optional()])
+    findings_development = TextAreaField("Development", validators=[Optional()])
+    findings_emotional_wellbeing = TextAreaField("Emotional wellbeing", validators=[Optional()])
+    findings_summary = TextAreaField("Summary of findings", validators=[
+        required("Enter a summary of what was found")])
+
+    sdq_total = IntegerField("SDQ total difficulties score (0 to 40)", validators=[Optional()])
+    sdq_completed_by = SelectField("SDQ completed by", choices=[("", "Not recorded")] + choices(
+        "carer", "young_person", "teacher"), validators=[Optional()])
+
+    def plan_rows(self) -> list[tuple[Field, Field, Field]]:
+        return [(self[f"health_plan_{i}_action"], self[f"health_plan_{i}_owner"],
+                 self[f"health_plan_{i}_due"]) for i in range(PLAN_ROWS)]
+
+    def to_item(self, assessment_id: str) -> dict[str, Any]:
+        item: dict[str, Any] = {"id": assessment_id, "type": self.type.data,
+                                "date": self.date.data.isoformat() if self.date.data else None}
+        _put(item, "setting", self.setting.data or None)
+        practitioner: dict[str, Any] = {}
+        for key in ("name", "role", "grade", "registration"):
+            _put(practitioner, key, _text(self[f"practitioner_{key}"]))
+        item["practitioner"] = practitioner
+        consent: dict[str, Any] = {"status": self.consent_status.data}
+        _put(consent, "by", self.consent_by.data or None)
+        _put(consent, "recorded_on", item["date"])
+        _put(consent, "to_share_with", self.consent_to_share_with.data)
+        _put(consent, "notes", _text(self.consent_notes))
+        item["consent"] = consent
+        _put(item, "sources_consulted", self.sources_consulted.data)
+        _put(item, "young_person_views", _text(self.young_person_views))
+        findings: dict[str, Any] = {}
+        _put(findings, "height_cm", decimal_or_none(self.findings_height_cm, "Height"))
+        _put(findings, "weight_kg", decimal_or_none(self.findings_weight_kg, "Weight"))
+        for key in ("vision", "hearing", "development", "emotional_wellbeing", "summary"):
+            _put(findings, key, _text(self[f"findings_{key}"]))
+        if findings:
+            item["findings"] = findings
+        if self.sdq_total.data is not None:
+            sdq: dict[str, Any] = {"total": self.sdq_total.data, "date": item["date"]}
+            _put(sdq, "completed_by", self.sdq_completed_by.data or None)
+            item["sdq"] = sdq
+        plan = []
+        for action, owner, due in self.plan_rows():
+            if _text(action):
+                row: dict[str, Any] = {"action": _text(action), "owner": owner.data or "other",
+                                       "status": "open"}
+                _put(row, "due", due.data.isoformat() if due.data else None)
+                plan.append(row)
+        _put(item, "health_plan", plan)
+        return {k: v for k, v in item.items() if v is not None}
+
+
+for _i in range(PLAN_ROWS):
+    setattr(AssessmentForm, f"health_plan_{_i}_action",
+            StringField(f"Action {_i + 1}", validators=[Optional()]))
+    setattr(AssessmentForm, f"health_plan_{_i}_owner",
+            SelectField(f"Who will do action {_i + 1}", choices=choices(*OWNERS),
+                        validators=[Optional()]))
+    setattr(AssessmentForm, f"health_plan_{_i}_due",
+            DatePartsField(f"Action {_i + 1} due by", validators=[Optional()]))
+
+
+# --- information requests -----------------------------------------------------------------
+
+class InformationRequestForm(VersionedForm):
+    to = RadioField("Who was asked", choices=choices(
+        "gp", "camhs", "school_nurse", "health_visitor", "previous_authority", "hospital",
+        "other"), validators=[required("Select who was asked for information")])
+    for_assessment = SelectField("For which assessment", choices=[], validators=[Optional()])
+    sent_on = DatePartsField("Date sent", validators=[required("Enter the date it was sent")])
+    summary = TextAreaField("What was asked", validators=[Optional()])
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"to": self.to.data,
+                                "sent_on": self.sent_on.data.isoformat() if self.sent_on.data
+                                else None}
+        _put(item, "for_assessment", self.for_assessment.data or None)
+        _put(item, "summary", _text(self.summary))
+        return {k: v for k, v in item.items() if v is not None}
+
+
+class AnswerForm(VersionedForm):
+    received_on = DatePartsField("Date the answer came", validators=[
+        required("Enter the date the answer came")])
+    summary = TextAreaField("What they said", validators=[
+        required("Enter a summary of the answer")])
+
+
+class ChaseForm(VersionedForm):
+    pass
+
+
+# --- the simpler sections: one form each, described as data --------------------------------
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # text | textarea | date | select | radios | integer | yesno
+    label: str
+    required: str | None = None  # the message when missing
+    choices: tuple[str, ...] = ()
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    section: str
+    title: str
+    added: str
+    fields: tuple[FieldSpec, ...]
+
+
+VACCINES = ("6-in-1", "5-in-1", "PCV", "MenB", "MenC", "Rotavirus", "Hib/MenC", "MMR", "MMRV",
+            "4-in-1 pre-school booster", "Flu", "HPV", "Td/IPV", "MenACWY", "BCG", "Hepatitis B",
+            "COVID-19")
+
+SECTIONS: dict[str, SectionSpec] = {
+    "immunisations": SectionSpec("immunisations", "Add an immunisation", "Immunisation added", (
+        FieldSpec("vaccine", "select", "Vaccine", "Select the vaccine", VACCINES),
+        FieldSpec("dose", "integer", "Dose number", hint="Leave blank if not known"),
+        FieldSpec("date", "date", "Date given", "Enter the date it was given"),
+        FieldSpec("source", "radios", "Where this is recorded", "Select where this is recorded",
+                  ("gp_record", "red_book", "school_programme", "country_of_origin_record",
+                   "self_report", "other")),
+        FieldSpec("notes", "textarea", "Notes"),
+    )),
+    "allergies": SectionSpec("allergies", "Add an allergy", "Allergy added", (
+        FieldSpec("substance", "text", "What they are allergic to",
+                  "Enter what they are allergic to"),
+        FieldSpec("reaction", "textarea", "What happens"),
+        FieldSpec("severity", "radios", "How severe", None,
+                  ("mild", "moderate", "severe", "unknown")),
+        FieldSpec("recorded_on", "date", "Date recorded"),
+    )),
+    "conditions": SectionSpec("conditions", "Add a condition", "Condition added", (
+        FieldSpec("name", "text", "Condition", "Enter the name of the condition"),
+        FieldSpec("status", "radios", "Status", "Select the status of the condition",
+                  ("active", "resolved", "suspected", "ruled_out")),
+        FieldSpec("onset", "date", "Date it started or was first noted"),
+        FieldSpec("resolved_on", "date", "Date it was resolved"),
+        FieldSpec("notes", "textarea", "Notes"),
+    )),
+    "medications": SectionSpec("medications", "Add a medicine", "Medicine added", (
+        FieldSpec("name", "text", "Medicine", "Enter the name of the medicine"),
+        FieldSpec("dose", "text", "Dose", hint="For example, 10mg once a day"),
+        FieldSpec("reason", "text", "What it is for"),
+        FieldSpec("started", "date", "Date started"),
+        FieldSpec("stopped", "date", "Date stopped"),
+    )),
+    "screening": SectionSpec("screening", "Add a screening test", "Screening test added", (
+        FieldSpec("test", "radios", "Test", "Select the test",
+                  ("tb", "hepatitis_b", "hepatitis_c", "hiv", "syphilis", "parasites",
+                   "hearing", "vision", "other")),
+        FieldSpec("name", "text", "Name of the test", hint="For example, IGRA blood test"),
+        FieldSpec("date", "date", "Date of the test"),
+        FieldSpec("result", "radios", "Result", "Select the result",
+                  ("negative", "positive", "indeterminate", "declined", "pending")),
+        FieldSpec("follow_up", "textarea", "Follow-up"),
+    )),
+    "family_history": SectionSpec("family_history", "Add birth-family health history",
+                                  "Family health history added", (
+        FieldSpec("relative", "radios", "Relative", "Select the relative",
+                  ("birth_mother", "birth_father", "full_sibling", "half_sibling", "grandparent",
+                   "aunt_or_uncle", "other")),
+        FieldSpec("condition", "text", "Condition", "Enter the condition"),
+        FieldSpec("category", "radios", "Kind of condition", "Select the kind of condition",
+                  ("allergy", "physical", "mental_health", "genetic", "substance_use", "other")),
+        FieldSpec("notes", "textarea", "Notes"),
+        FieldSpec("source", "text", "Where this came from",
+                  hint="For example, birth parent health form"),
+        FieldSpec("recorded_on", "date", "Date recorded"),
+        FieldSpec("consent_to_share_with_young_person", "yesno",
+                  "Has the relative agreed that the young person may see this?",
+                  "Select whether the relative agreed the young person may see this"),
+        FieldSpec("relevant_to_carer", "yesno",
+                  "Does the carer need to know this to keep the child safe?",
+                  "Select whether the carer needs to know this"),
+    )),
+}
+
+
+def section_form_class(spec: SectionSpec) -> type[VersionedForm]:
+    attrs: dict[str, Any] = {}
+    for f in spec.fields:
+        validators = [required(f.required)] if f.required else [Optional()]
+        if f.kind == "date":
+            attrs[f.name] = DatePartsField(f.label, validators=validators)
+        elif f.kind == "textarea":
+            attrs[f.name] = TextAreaField(f.label, validators=validators)
+        elif f.kind == "integer":
+            attrs[f.name] = IntegerField(f.label, validators=validators)
+        elif f.kind == "select":
+            attrs[f.name] = SelectField(f.label, choices=[("", "Select")] + [
+                (c, c) for c in f.choices], validators=validators)
+        elif f.kind == "radios":
+            attrs[f.name] = RadioField(f.label, choices=choices(*f.choices),
+                                       validators=validators)
+        elif f.kind == "yesno":
+            attrs[f.name] = RadioField(f.label, choices=[("yes", "Yes"), ("no", "No")],
+                                       validators=validators)
+        else:
+            attrs[f.name] = StringField(f.label, validators=validators)
+    return type(f"{spec.section.title()}Form", (VersionedForm,), attrs)
+
+
+SECTION_FORMS = {name: section_form_class(spec) for name, spec in SECTIONS.items()}
+
+
+def section_item(spec: SectionSpec, form: VersionedForm) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for f in spec.fields:
+        value = form[f.name].data
+        if f.kind == "date":
+            value = value.isoformat() if value else None
+        elif f.kind == "yesno":
+            value = {"yes": True, "no": False}.get(value)
+        elif isinstance(value, str):
+            value = value.strip() or None
+        if value is not None:
+            item[f.name] = value
+    return item
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Upload a lac-health-record/1 file (JSON)")
+    replace = BooleanField("If a record with this ref is already here, add this as a new version")

@@ -1,0 +1,372 @@
+"""The nurse's workspace: caseload, the child's record, the everyday forms, import and export.
+
+Every route asks who is signed in and whether the child is one of theirs (a nurse keeps the
+records of their own responsible authority); anything else is a 404, the same answer as for a
+child that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from math import ceil
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from passport.audit.service import record_event
+from passport.caseload.service import (
+    as_exchange_json,
+    build_caseload,
+    entry_for,
+    for_authority,
+)
+from passport.config import Config
+from passport.records import forms as f
+from passport.records import service
+from passport.records.schemas import RecordSchema
+from passport.web.auth import require_role
+
+PAGE_SIZE = 25
+FLAG_LABELS = {
+    "IHA_MISSING": "No initial assessment", "IHA_LATE": "Initial assessment late",
+    "RHA_OVERDUE": "Review overdue", "CONSENT_NOT_RECORDED": "Consent not recorded",
+    "PRACTITIONER_INCOMPLETE": "Practitioner details missing",
+    "VAGUE_FINDINGS": "Vague findings", "NO_GP_CAMHS_INPUT": "No GP or CAMHS input",
+    "INFO_REQUEST_OUTSTANDING": "Information request outstanding",
+    "IMMUNISATIONS_INCOMPLETE": "Immunisations incomplete",
+    "IMMUNISATION_HISTORY_UNKNOWN": "Immunisation history unknown",
+    "UASC_SCREENING_INCOMPLETE": "Screening on arrival incomplete",
+    "SDQ_MISSING": "SDQ missing", "SDQ_BORDERLINE": "SDQ borderline", "SDQ_CONCERN": "SDQ concern",
+    "HEALTH_PLAN_ACTION_OVERDUE": "Health plan action overdue",
+    "DENTAL_CHECK_OVERDUE": "Dental check overdue", "GP_NOT_REGISTERED": "No GP",
+    "LEAVER_SUMMARY_DUE": "Care-leaver summary due",
+}
+FILTERS = {
+    "all": ("All children", lambda e: True),
+    "overdue": ("Something overdue", lambda e: e.has_overdue()),
+    "flags": ("Any flag", lambda e: bool(e.report.flags)),
+    "uasc": ("Unaccompanied asylum-seeking", lambda e: e.unaccompanied_asylum_seeking),
+    "out-of-area": ("Placed out of area", lambda e: e.out_of_area),
+    "leaving-care": ("Leaving care soon (17 and over)", lambda e: e.leaving_care_soon),
+}
+
+
+def _db():
+    return current_app.extensions["db"]
+
+
+def _audit(session, action: str, target: str, ref: str | None = None,
+           version: int | None = None) -> None:
+    record_event(session, actor=g.user.email, user_id=g.user.user_id, action=action,
+                 target=target, record_ref=ref, record_version=version)
+
+
+def make_blueprint(config: Config) -> Blueprint:
+    bp = Blueprint("records", __name__)
+    nurse_only = require_role("nurse")
+
+    def child_or_404(session, ref: str) -> tuple[int, dict[str, Any]]:
+        try:
+            version, record = service.load_current(session, ref)
+        except service.RecordNotFound:
+            abort(404)
+        if record["child"].get("responsible_authority") != g.user.authority:
+            abort(404)
+        return version, record
+
+    @bp.get("/caseload")
+    @nurse_only
+    def caseload():
+        chosen = request.args.get("filter", "all")
+        if chosen not in FILTERS:
+            chosen = "all"
+        today = config.today()
+        with _db().transaction() as session:
+            entries = build_caseload(session, today, for_authority(g.user.authority))
+            _audit(session, "view", "caseload")
+        shown = [e for e in entries if FILTERS[chosen][1](e)]
+        pages = max(1, ceil(len(shown) / PAGE_SIZE))
+        page = request.args.get("page", "1")
+        page = min(max(int(page), 1), pages) if page.isdigit() else 1
+        return render_template(
+            "records/caseload.html",
+            entries=shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+            total=len(entries), shown=len(shown), page=page, pages=pages,
+            filters=FILTERS, chosen=chosen, today=today,
+        )
+
+    @bp.get("/children/<ref>")
+    @nurse_only
+    def child(ref: str):
+        today = config.today()
+        with _db().transaction() as session:
+            version, record = child_or_404(session, ref)
+            history = service.history(session, ref)
+            _audit(session, "view", "record", ref, version)
+        entry = entry_for(version, record, today)
+        return render_template("records/child.html", record=record, entry=entry,
+                               version=version, history=history, today=today,
+                               sections=f.SECTIONS)
+
+    def save_change(ref: str, based_on: str, change: Callable[[dict[str, Any]], None],
+                    what: str) -> tuple[list[service.FieldError], bool]:
+        """Apply a change to the newest record and save it as a new version.
+
+        Returns (errors, conflict). A conflict means someone saved since the form was opened;
+        nothing is saved and the form keeps what was typed.
+        """
+        with _db().transaction() as session:
+            version, record = child_or_404(session, ref)
+            if str(version) != based_on:
+                return [], True
+            document = RecordSchema().dump_record(record)
+            change(document)
+            try:
+                checked = service.check_record(document, config.today)
+            except service.RecordRefused as refused:
+                return refused.errors, False
+            try:
+                saved = service.save_edit(session, checked, actor=g.user.email,
+                                          based_on_version=version)
+            except service.EditConflict:
+                return [], True
+            _audit(session, "edit", what, ref, saved.version)
+        return [], False
+
+    def attach_errors(form, errors: list[service.FieldError], prefix: str) -> list[str]:
+        """Put each error on its field; return those that belong to no field."""
+        loose = []
+        for error in errors:
+            if error.path.startswith(prefix):
+                name = re.sub(r"\[(\d+)\]", r"_\1", error.path[len(prefix):]).replace(".", "_")
+                if name in form:
+                    field = form[name]
+                    field.errors = [*field.errors, f"{field.label.text} {error.message}"]
+                    continue
+            loose.append(str(error))
+        return loose
+
+    def current_version(ref: str) -> int:
+        with _db().transaction() as session:
+            version, _ = child_or_404(session, ref)
+        return version
+
+    def render_form(template: str, ref: str, form, conflict: bool, loose: list[str], **extra):
+        if conflict:
+            form.version.data = str(current_version(ref))
+        status = 409 if conflict else 400 if request.method == "POST" else 200
+        with _db().transaction() as session:
+            _, record = child_or_404(session, ref)
+        return render_template(template, form=form, record=record, conflict=conflict,
+                               loose_errors=loose, **extra), status
+
+    @bp.route("/children/<ref>/assessments/new", methods=["GET", "POST"])
+    @nurse_only
+    def new_assessment(ref: str):
+        form = f.AssessmentForm()
+        if request.method == "GET":
+            form.version.data = str(current_version(ref))
+        conflict, loose = False, []
+        if form.validate_on_submit():
+            item = form.to_item("")
+            has_number_errors = any(form[n].errors for n in ("findings_height_cm",
+                                                             "findings_weight_kg"))
+            index = 0
+
+            def add(document: dict[str, Any]) -> None:
+                nonlocal index
+                assessments = document.setdefault("assessments", [])
+                taken = {a["id"] for a in assessments}
+                base = f"{item['type']}-{item['date']}"
+                item["id"] = base if base not in taken else next(
+                    f"{base}-{n}" for n in range(2, 100) if f"{base}-{n}" not in taken)
+                index = len(assessments)
+                assessments.append(item)
+
+            if not has_number_errors:
+                errors, conflict = save_change(ref, form.version.data, add, "assessment")
+                if not errors and not conflict:
+                    flash("Assessment saved")
+                    return redirect(url_for("records.child", ref=ref))
+                loose = attach_errors(form, errors, f"assessments[{index}].")
+        return render_form("records/assessment_form.html", ref, form, conflict, loose)
+
+    @bp.route("/children/<ref>/information-requests/new", methods=["GET", "POST"])
+    @nurse_only
+    def new_information_request(ref: str):
+        form = f.InformationRequestForm()
+        with _db().transaction() as session:
+            version, record = child_or_404(session, ref)
+        form.for_assessment.choices = [("", "Not for a particular assessment")] + [
+            (a["id"], f"{a['type']} on {a['date']:%d %B %Y}")
+            for a in record.get("assessments", [])
+        ]
+        if request.method == "GET":
+            form.version.data = str(version)
+        conflict, loose = False, []
+        if form.validate_on_submit():
+            item = form.to_item()
+            index = len(record.get("information_requests", []))
+            errors, conflict = save_change(
+                ref, form.version.data,
+                lambda d: d.setdefault("information_requests", []).append(item),
+                "information request")
+            if not errors and not conflict:
+                flash("Information request logged")
+                return redirect(url_for("records.child", ref=ref, _anchor="information-requests"))
+            loose = attach_errors(form, errors, f"information_requests[{index}].")
+        return render_form("records/information_request_form.html", ref, form, conflict, loose)
+
+    @bp.post("/children/<ref>/information-requests/<int:index>/chase")
+    @nurse_only
+    def chase_information_request(ref: str, index: int):
+        form = f.ChaseForm()
+        if not form.validate_on_submit():
+            abort(400)
+        today = config.today().isoformat()
+
+        def chase(document: dict[str, Any]) -> None:
+            requests = document.get("information_requests", [])
+            if index >= len(requests):
+                abort(404)
+            requests[index].setdefault("chased_on", []).append(today)
+
+        errors, conflict = save_change(ref, form.version.data, chase, "information request")
+        if conflict:
+            flash("Someone else changed this record just now. Check the request and chase "
+                  "it again if it still needs it.", "warning")
+        elif errors:
+            flash("; ".join(str(e) for e in errors), "warning")
+        else:
+            flash("Chase recorded for today")
+        return redirect(url_for("records.child", ref=ref, _anchor="information-requests"))
+
+    @bp.route("/children/<ref>/information-requests/<int:index>/answer",
+              methods=["GET", "POST"])
+    @nurse_only
+    def answer_information_request(ref: str, index: int):
+        form = f.AnswerForm()
+        with _db().transaction() as session:
+            version, record = child_or_404(session, ref)
+        requests = record.get("information_requests", [])
+        if index >= len(requests):
+            abort(404)
+        if request.method == "GET":
+            form.version.data = str(version)
+        conflict, loose = False, []
+        if form.validate_on_submit():
+            received, summary = form.received_on.data.isoformat(), form.summary.data.strip()
+
+            def answer(document: dict[str, Any]) -> None:
+                target = document["information_requests"][index]
+                target["received_on"] = received
+                target["summary"] = summary
+
+            errors, conflict = save_change(ref, form.version.data, answer,
+                                           "information request")
+            if not errors and not conflict:
+                flash("Answer recorded")
+                return redirect(url_for("records.child", ref=ref, _anchor="information-requests"))
+            loose = attach_errors(form, errors, f"information_requests[{index}].")
+        return render_form("records/answer_form.html", ref, form, conflict, loose,
+                           request_item=requests[index], index=index)
+
+    @bp.route("/children/<ref>/add/<section>", methods=["GET", "POST"])
+    @nurse_only
+    def add_item(ref: str, section: str):
+        spec = f.SECTIONS.get(section)
+        if spec is None:
+            abort(404)
+        form = f.SECTION_FORMS[section]()
+        if request.method == "GET":
+            form.version.data = str(current_version(ref))
+        conflict, loose = False, []
+        if form.validate_on_submit():
+            item = f.section_item(spec, form)
+            index = 0
+
+            def add(document: dict[str, Any]) -> None:
+                nonlocal index
+                items = document.setdefault(section, [])
+                index = len(items)
+                items.append(item)
+
+            errors, conflict = save_change(ref, form.version.data, add, section)
+            if not errors and not conflict:
+                flash(spec.added)
+                return redirect(url_for("records.child", ref=ref, _anchor=section))
+            loose = attach_errors(form, errors, f"{section}[{index}].")
+        return render_form("records/section_form.html", ref, form, conflict, loose, spec=spec)
+
+    @bp.get("/children/<ref>/export")
+    @nurse_only
+    def export(ref: str):
+        with _db().transaction() as session:
+            version, record = child_or_404(session, ref)
+            _audit(session, "export", "record JSON", ref, version)
+        body = json.dumps(RecordSchema().dump_record(record), indent=2, ensure_ascii=False)
+        return Response(body, mimetype="application/json", headers={
+            "Content-Disposition": f'attachment; filename="{ref}-v{version}.json"'})
+
+    @bp.route("/import", methods=["GET", "POST"])
+    @nurse_only
+    def import_record_page():
+        form = f.ImportForm()
+        errors: list[service.FieldError] = []
+        if form.validate_on_submit():
+            upload = form.file.data
+            try:
+                if upload is None or not upload.filename:
+                    raise service.RecordRefused([service.FieldError(
+                        "file", "Select a lac-health-record/1 file to upload")])
+                raw = service.read_limited(upload.stream, config.max_record_bytes)
+                record = service.check_record(service.parse_json(raw), config.today)
+                if record["child"].get("responsible_authority") != g.user.authority:
+                    raise service.RecordRefused([service.FieldError(
+                        "child.responsible_authority",
+                        f"must be {g.user.authority}: you can only import your own "
+                        "authority's records")])
+                with _db().transaction() as session:
+                    done = service.import_record(session, record, actor=g.user.email,
+                                                 replace=bool(form.replace.data))
+                    _audit(session, "import", "record JSON", done.ref, done.version)
+            except service.RecordRefused as refused:
+                errors = refused.errors
+            else:
+                flash(f"Imported as version {done.version}")
+                return redirect(url_for("records.child", ref=done.ref))
+        status = 400 if request.method == "POST" else 200
+        return render_template("records/import.html", form=form, errors=errors), status
+
+    @bp.app_template_filter("long_date")
+    def long_date(value: date | str | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            value = date.fromisoformat(value)
+        return f"{value.day} {value:%B %Y}"
+
+    @bp.app_template_filter("flag_label")
+    def flag_label(code: str) -> str:
+        return FLAG_LABELS.get(code, code.replace("_", " ").capitalize())
+
+    @bp.app_template_filter("words")
+    def words(value: str | None) -> str:
+        return f.words(value) if value else ""
+
+    bp.add_app_template_global(as_exchange_json, "as_exchange_json")
+    return bp

@@ -1,0 +1,3 @@
+import { initAll } from '/static/nhsuk/nhsuk-frontend.min.js'
+
+initAll()

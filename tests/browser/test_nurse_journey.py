@@ -1,0 +1,89 @@
+"""A nurse's everyday journey in a real browser: find the child whose review is overdue from the
+caseload filter, record the review with GP input, and see the flag clear. Each page on the way
+is checked with axe (WCAG 2.2 A/AA)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    assert_no_axe_violations,
+    assert_no_console_errors,
+    make_user,
+    sign_in,
+)
+from tests.conftest import FIXTURES
+
+PASSWORD = "correct horse battery"  # noqa: S105 - a test account's password
+
+
+def test_nurse_records_an_overdue_review_and_the_flag_clears(page, live_server, db, cli):
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    make_user(db, "nurse@example.org", PASSWORD, "nurse", authority="Example City Council")
+
+    sign_in(page, live_server, "nurse@example.org", PASSWORD)
+    expect(page.get_by_role("heading", level=1, name="Caseload")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Show").select_option(label="Something overdue")
+    page.get_by_role("button", name="Apply filter").click()
+    expect(page).to_have_url(f"{live_server}/caseload?filter=overdue")
+    ellie_row = page.locator("#caseload tbody tr", has_text="Ellie Fraser")
+    expect(ellie_row).to_contain_text("Review overdue")
+    expect(page.locator("#caseload")).not_to_contain_text("Noah Fraser")
+    ellie_row.get_by_role("link", name="Ellie Fraser").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ellie Fraser")
+    flags = page.locator(".app-flag-list")
+    expect(flags).to_contain_text("Review overdue")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Record an assessment").click()
+    expect(page.get_by_role("heading", level=1, name="Record a health assessment")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Review health assessment (RHA)").check()
+    date = page.get_by_role("group", name="Date of the assessment")
+    date.get_by_label("Day").fill("20")
+    date.get_by_label("Month").fill("11")
+    date.get_by_label("Year").fill("2026")
+    page.get_by_label("Name", exact=True).fill("Sam Patel")
+    page.get_by_label("Role", exact=True).fill("Specialist LAC nurse")
+    page.get_by_label("Grade").fill("Band 7")
+    page.get_by_label("Professional registration").fill("NMC 12A3456E")
+    page.get_by_label("Given", exact=True).check()
+    page.get_by_label("The young person", exact=True).first.check()
+    sources = page.get_by_role("group", name="Who was asked for information before the assessment")
+    sources.get_by_label("GP", exact=True).check()
+    sources.get_by_label("Carer", exact=True).check()
+    page.get_by_label("What the young person said, in their own words").fill(
+        "I'd like to go back to swimming <b>soon</b>.")
+    page.get_by_label("Summary of findings").fill("Growing well. Sleeping better.")
+    page.get_by_role("button", name="Save assessment").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ellie Fraser")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Assessment saved")
+    expect(flags).not_to_contain_text("Review overdue")
+    expect(page.get_by_text("I'd like to go back to swimming <b>soon</b>.")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert_no_console_errors(page)
+
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    page.get_by_label("Show").select_option(label="Something overdue")
+    page.get_by_role("button", name="Apply filter").click()
+    expect(page.locator("#caseload")).not_to_contain_text("Ellie Fraser")
+
+
+def test_an_assessment_form_with_errors_is_accessible(page, live_server, db, cli):
+    assert cli("import", *map(str, FIXTURES[:3])).exit_code == 0
+    make_user(db, "nurse@example.org", PASSWORD, "nurse", authority="Example City Council")
+    sign_in(page, live_server, "nurse@example.org", PASSWORD)
+    page.goto(f"{live_server}/children/FX-AMARA/assessments/new")
+    page.get_by_role("button", name="Save assessment").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Select the type of assessment")
+    expect(summary).to_contain_text("Enter the date of the assessment")
+    expect(page).to_have_title("Error: Record a health assessment – Health Passport – NHS")
+    summary.get_by_role("link", name="Enter the date of the assessment").click()
+    expect(page.locator("#date-day")).to_be_focused()
+    assert_no_axe_violations(page)

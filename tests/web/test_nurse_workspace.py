@@ -1,0 +1,387 @@
+"""The nurse's workspace through the Flask test client: caseload, child page, forms, import,
+export, audit, and the rules that keep it safe."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from passport.audit.models import AuditEvent
+from passport.records.service import check_record, import_record, load_current
+from tests.conftest import FIXTURES, ROOT, SPEC
+from tests.records.test_bulk import counting_queries
+from tests.web.pages import error_summary, parse, text
+from tests.web.test_sign_in import PASSWORD, csrf_token, make_nurse, sign_in
+
+ELLIE = "FX-ELLIE"
+
+
+@pytest.fixture
+def nurse(client, db, cli):
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    make_nurse(db)
+    assert sign_in(client).status_code == 302
+    return client
+
+
+def form_page(client, path):
+    """The form's CSRF token and version, as the browser would post them back."""
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', page)
+    version = version or re.search(r'id="version" name="version" type="hidden" value="([^"]*)"',
+                                   page)
+    return token, version.group(1) if version else None
+
+
+def date_parts(name: str, iso: str) -> dict[str, str]:
+    year, month, day = iso.split("-")
+    return {f"{name}-day": str(int(day)), f"{name}-month": str(int(month)), f"{name}-year": year}
+
+
+def rha_form(token: str, version: str, **overrides) -> dict:
+    data = {
+        "csrf_token": token, "version": version, "type": "RHA",
+        **date_parts("date", "2026-11-20"),
+        "practitioner_name": "Sam Patel", "practitioner_role": "Specialist LAC nurse",
+        "practitioner_grade": "Band 7", "practitioner_registration": "NMC 12A3456E",
+        "consent_status": "given", "consent_by": "young_person",
+        "sources_consulted": ["gp", "carer", "young_person"],
+        "young_person_views": "I want to do swimming again.",
+        "findings_height_cm": "136.5", "findings_summary": "Growing well; asthma reviewed.",
+        "sdq_total": "11", "sdq_completed_by": "carer",
+        "health_plan_0_action": "Book a dental check", "health_plan_0_owner": "carer",
+        **date_parts("health_plan_0_due", "2027-01-31"),
+    }
+    data.update(overrides)
+    return data
+
+
+def flags_for(db, ref: str, as_of="2026-11-25") -> set[str]:
+    from datetime import date
+
+    from passport.caseload.service import entry_for
+
+    with db.transaction() as session:
+        version, record = load_current(session, ref)
+    return set(entry_for(version, record, date.fromisoformat(as_of)).report.codes())
+
+
+def test_caseload_lists_the_nurses_own_authority_most_urgent_first(nurse):
+    soup = parse(nurse.get("/caseload"))
+    rows = soup.select("#caseload tbody tr")
+    names = [row.select_one("a").get_text(strip=True) for row in rows]
+    assert len(names) == 9  # 11 fixtures, 2 of them Northshire's
+    assert not any("Liam" in n or "Mason" in n for n in names)
+    assert names[0] == "Ellie Fraser"  # the urgent overdue review comes first
+    assert "Review overdue" in text(rows[0])
+
+
+def test_caseload_filters(nurse):
+    def names(filter_name):
+        soup = parse(nurse.get(f"/caseload?filter={filter_name}"))
+        return {a.get_text(strip=True) for a in soup.select("#caseload tbody tr a")}
+
+    assert "Ellie Fraser" in names("overdue") and "Noah Fraser" not in names("overdue")
+    assert names("uasc") == {"يوسف الأحمد (Yusuf)"}
+    assert names("out-of-area") == {"Chloe Barnes (Cole)"}
+    assert names("leaving-care") == {"Daniel Okoro-Reid"}
+    assert "Noah Fraser" not in names("flags") and "Noah Fraser" in names("all")
+
+
+def test_caseload_paginates(client, db):
+    make_nurse(db)
+    with db.transaction() as session:
+        for i in range(30):
+            import_record(session, check_record(small_record(i), lambda: __import__(
+                "datetime").date(2026, 11, 25)), actor="test")
+    sign_in(client)
+    first = parse(client.get("/caseload"))
+    assert len(first.select("#caseload tbody tr")) == 25
+    assert "page 1 of 2" in text(first)
+    second = parse(client.get("/caseload?page=2"))
+    assert len(second.select("#caseload tbody tr")) == 5
+
+
+def small_record(i: int) -> dict:
+    return {"format": "lac-health-record/1",
+            "child": {"ref": f"SMALL-{i:04d}", "given_name": "Child", "family_name": f"N{i}",
+                      "date_of_birth": "2015-01-01", "entered_care": "2024-01-01",
+                      "responsible_authority": "Example City Council"},
+            "placements": [{"start": "2024-01-01", "type": "foster_care", "area": "in_area"}]}
+
+
+def test_caseload_page_queries_do_not_grow_with_1000_children(client, db):
+    make_nurse(db)
+    from datetime import date
+
+    def add(start, count):
+        with db.transaction() as session:
+            for i in range(start, start + count):
+                import_record(session, check_record(small_record(i), lambda: date(2026, 11, 25)),
+                              actor="test")
+
+    add(0, 10)
+    sign_in(client)
+    with counting_queries(db.engine) as few:
+        assert client.get("/caseload").status_code == 200
+    add(10, 990)
+    with counting_queries(db.engine) as many:
+        response = client.get("/caseload?page=40")
+    assert response.status_code == 200
+    assert "1000 children" in text(parse(response))
+    assert len(many) == len(few)
+
+
+def test_child_page_shows_the_record_flags_and_history(nurse):
+    soup = parse(nurse.get(f"/children/{ELLIE}"))
+    page = text(soup)
+    assert "Ellie Fraser" in soup.h1.get_text()
+    assert "Review overdue." in page and "22 September 2026" in page
+    assert "Version history" in page and "1 (current)" in page
+    assert "Birth-family health history" in page
+
+
+def test_a_child_of_another_authority_or_no_child_at_all_is_a_404(nurse):
+    for path in ("/children/FX-LIAM", "/children/NOBODY", "/children/FX-LIAM/export",
+                 "/children/FX-LIAM/assessments/new", "/children/FX-LIAM/add/allergies",
+                 "/children/FX-LIAM/information-requests/0/answer"):
+        assert nurse.get(path).status_code == 404, path
+
+
+def test_recording_an_rha_with_gp_input_clears_the_overdue_flag(nurse, db):
+    assert "RHA_OVERDUE" in flags_for(db, ELLIE)
+    token, version = form_page(nurse, f"/children/{ELLIE}/assessments/new")
+    assert version == "1"
+    response = nurse.post(f"/children/{ELLIE}/assessments/new", data=rha_form(token, version))
+    assert response.status_code == 302, text(parse(response))
+    assert "RHA_OVERDUE" not in flags_for(db, ELLIE)
+    with db.transaction() as session:
+        new_version, record = load_current(session, ELLIE)
+    assert new_version == 2
+    saved = record["assessments"][-1]
+    assert saved["id"] == "RHA-2026-11-20"
+    assert saved["sources_consulted"] == ["gp", "carer", "young_person"]
+    assert saved["young_person_views"] == "I want to do swimming again."
+    assert saved["findings"]["height_cm"] == 136.5
+    assert saved["health_plan"][0]["owner"] == "carer"
+    page = text(parse(nurse.get(f"/children/{ELLIE}")))
+    assert "Assessment saved" in page and "2 (current)" in page
+
+
+def test_a_bad_assessment_names_each_field_and_saves_nothing(nurse, db):
+    token, version = form_page(nurse, f"/children/{ELLIE}/assessments/new")
+    data = rha_form(token, version, practitioner_name="", consent_status="",
+                    findings_summary="", **date_parts("date", "2099-01-01"))
+    response = nurse.post(f"/children/{ELLIE}/assessments/new", data=data)
+    assert response.status_code == 400
+    summary = dict(error_summary(parse(response)))
+    assert summary["#practitioner_name"].startswith("Enter the name of the person")
+    assert summary["#consent_status"] == "Select whether consent was given"
+    assert summary["#findings_summary"] == "Enter a summary of what was found"
+    # What was typed is still there.
+    assert "I want to do swimming again." in response.get_data(as_text=True)
+    with db.transaction() as session:
+        assert load_current(session, ELLIE)[0] == 1
+
+
+def test_the_formats_own_checks_reach_the_form_fields(nurse, db):
+    token, version = form_page(nurse, f"/children/{ELLIE}/assessments/new")
+    response = nurse.post(f"/children/{ELLIE}/assessments/new",
+                          data=rha_form(token, version, **date_parts("date", "2099-01-01")))
+    assert response.status_code == 400
+    summary = dict(error_summary(parse(response)))
+    assert summary["#date-day"].startswith("Date of the assessment must not be in the future")
+    impossible = rha_form(token, version, **{"date-day": "31", "date-month": "2"})
+    summary = dict(error_summary(parse(nurse.post(f"/children/{ELLIE}/assessments/new",
+                                                  data=impossible))))
+    assert summary["#date-day"] == "Date of the assessment must be a real date"
+    with db.transaction() as session:
+        assert load_current(session, ELLIE)[0] == 1
+
+
+def test_two_nurses_saving_the_same_record_the_second_is_refused_and_keeps_its_text(
+        nurse, db, app):
+    other = app.test_client()
+    make_nurse(db, email="second@example.org")
+    sign_in(other, email="second@example.org")
+    token_a, version_a = form_page(nurse, f"/children/{ELLIE}/add/allergies")
+    token_b, version_b = form_page(other, f"/children/{ELLIE}/add/allergies")
+    first = nurse.post(f"/children/{ELLIE}/add/allergies", data={
+        "csrf_token": token_a, "version": version_a, "substance": "Penicillin"})
+    assert first.status_code == 302
+    second = other.post(f"/children/{ELLIE}/add/allergies", data={
+        "csrf_token": token_b, "version": version_b, "substance": "Latex",
+        "reaction": "Rash on hands"})
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "Someone else saved this record" in text(parse(second))
+    assert "Rash on hands" in page and 'value="Latex"' in page
+    with db.transaction() as session:
+        version, record = load_current(session, ELLIE)
+    assert version == 2 and [a["substance"] for a in record.get("allergies", [])] == [
+        "Penicillin"]
+    # Saving again from the refreshed form keeps both.
+    token_b2 = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    again = other.post(f"/children/{ELLIE}/add/allergies", data={
+        "csrf_token": token_b2, "version": "2", "substance": "Latex"})
+    assert again.status_code == 302
+    with db.transaction() as session:
+        assert [a["substance"] for a in load_current(session, ELLIE)[1]["allergies"]] == [
+            "Penicillin", "Latex"]
+
+
+@pytest.mark.parametrize("section,data,check", [
+    ("immunisations", {"vaccine": "MMR", "dose": "2", **date_parts("date", "2026-11-01"),
+                       "source": "gp_record"},
+     lambda r: r["immunisations"][-1] == {"vaccine": "MMR", "dose": 2, "date": "2026-11-01",
+                                          "source": "gp_record"}),
+    ("conditions", {"name": "Hay fever", "status": "active"},
+     lambda r: r["conditions"][-1] == {"name": "Hay fever", "status": "active"}),
+    ("medications", {"name": "Cetirizine", "dose": "5mg once a day"},
+     lambda r: r["medications"][-1]["dose"] == "5mg once a day"),
+    ("screening", {"test": "vision", "result": "negative", **date_parts("date", "2026-10-10")},
+     lambda r: r["screening"][-1]["test"] == "vision"),
+    ("family_history", {"relative": "birth_mother", "condition": "Asthma",
+                        "category": "physical", "consent_to_share_with_young_person": "no",
+                        "relevant_to_carer": "yes"},
+     lambda r: r["family_history"][-1]["consent_to_share_with_young_person"] is False
+     and r["family_history"][-1]["relevant_to_carer"] is True),
+])
+def test_each_section_form_saves_a_new_version(nurse, db, section, data, check):
+    token, version = form_page(nurse, f"/children/{ELLIE}/add/{section}")
+    response = nurse.post(f"/children/{ELLIE}/add/{section}",
+                          data={"csrf_token": token, "version": version, **data})
+    assert response.status_code == 302, error_summary(parse(response))
+    with db.transaction() as session:
+        new_version, record = load_current(session, ELLIE)
+    assert new_version == 2
+    from passport.caseload.service import as_exchange_json
+
+    assert check(as_exchange_json(record))
+
+
+def test_section_form_names_its_missing_fields(nurse):
+    token, version = form_page(nurse, f"/children/{ELLIE}/add/family_history")
+    response = nurse.post(f"/children/{ELLIE}/add/family_history",
+                          data={"csrf_token": token, "version": version})
+    targets = [href for href, _ in error_summary(parse(response))]
+    assert targets == ["#relative", "#condition", "#category",
+                       "#consent_to_share_with_young_person", "#relevant_to_carer"]
+
+
+def test_information_request_log_chase_and_answer(nurse, db):
+    token, version = form_page(nurse, f"/children/{ELLIE}/information-requests/new")
+    response = nurse.post(f"/children/{ELLIE}/information-requests/new", data={
+        "csrf_token": token, "version": version, "to": "camhs",
+        **date_parts("sent_on", "2026-10-01"), "summary": "Any involvement since 2025?"})
+    assert response.status_code == 302
+    assert "INFO_REQUEST_OUTSTANDING" in flags_for(db, ELLIE)
+    with db.transaction() as session:
+        version, record = load_current(session, ELLIE)
+    index = len(record["information_requests"]) - 1
+    token, _ = form_page(nurse, f"/children/{ELLIE}")
+    chased = nurse.post(f"/children/{ELLIE}/information-requests/{index}/chase",
+                        data={"csrf_token": token, "version": str(version)})
+    assert chased.status_code == 302
+    with db.transaction() as session:
+        version, record = load_current(session, ELLIE)
+    assert len(record["information_requests"][index]["chased_on"]) == 1
+    token, form_version = form_page(nurse, f"/children/{ELLIE}/information-requests/{index}/answer")
+    answered = nurse.post(f"/children/{ELLIE}/information-requests/{index}/answer", data={
+        "csrf_token": token, "version": form_version, **date_parts("received_on", "2026-11-02"),
+        "summary": "Not known to CAMHS."})
+    assert answered.status_code == 302
+    assert "INFO_REQUEST_OUTSTANDING" not in flags_for(db, ELLIE)
+
+
+def test_free_text_with_script_shows_as_text(nurse):
+    token, version = form_page(nurse, f"/children/{ELLIE}/add/allergies")
+    nurse.post(f"/children/{ELLIE}/add/allergies", data={
+        "csrf_token": token, "version": version, "substance": "<script>alert(1)</script>",
+        "reaction": "<img src=x onerror=alert(2)>"})
+    page = nurse.get(f"/children/{ELLIE}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def every_post_route(app):
+    return sorted(rule.rule for rule in app.url_map.iter_rules()
+                  if "POST" in rule.methods and rule.endpoint != "static")
+
+
+def test_every_form_post_without_a_csrf_token_is_refused(nurse, app, db):
+    routes = every_post_route(app)
+    assert len(routes) >= 8
+    for rule in routes:
+        path = (rule.replace("<ref>", ELLIE).replace("<int:index>", "0")
+                .replace("<section>", "allergies"))
+        response = nurse.post(path, data={"version": "1", "substance": "x"})
+        assert response.status_code == 400, path
+        assert "The form has expired" in response.get_data(as_text=True)
+    with db.transaction() as session:
+        assert load_current(session, ELLIE)[0] == 1
+
+
+def test_import_from_the_web(nurse, db):
+    token, _ = form_page(nurse, "/import")
+    jordan = (SPEC / "examples" / "jordan-typical.json").read_bytes()
+    from io import BytesIO
+
+    imported = nurse.post("/import", data={"csrf_token": token,
+                                           "file": (BytesIO(jordan), "jordan.json")},
+                          content_type="multipart/form-data")
+    assert imported.status_code == 302 and imported.headers["Location"].endswith("/EX-JORDAN")
+
+    bad = json.loads(jordan)
+    bad["child"]["ref"] = "EX-BAD"
+    bad["assessments"][1]["date"] = "2099-01-01"
+    bad["child"]["nhs_number"] = "9991000012"
+    refused = nurse.post("/import", data={"csrf_token": token,
+                                          "file": (BytesIO(json.dumps(bad).encode()), "b.json")},
+                         content_type="multipart/form-data")
+    assert refused.status_code == 400
+    messages = [m for _, m in error_summary(parse(refused))]
+    assert any(m.startswith("child.nhs_number: is not a valid NHS number") for m in messages)
+    assert any(m.startswith("assessments[1].date: must not be in the future") for m in messages)
+    assert nurse.get("/children/EX-BAD").status_code == 404
+
+    again = nurse.post("/import", data={"csrf_token": token,
+                                        "file": (BytesIO(jordan), "jordan.json")},
+                       content_type="multipart/form-data")
+    assert "already exists" in text(parse(again))
+
+    other = json.loads((ROOT / "fixtures" / "fx-liam.json").read_text())
+    other["child"]["ref"] = "FX-LIAM-2"
+    foreign = nurse.post("/import", data={"csrf_token": token, "file": (
+        BytesIO(json.dumps(other).encode()), "l.json")}, content_type="multipart/form-data")
+    assert foreign.status_code == 400
+    assert "child.responsible_authority" in text(parse(foreign))
+
+
+def test_export_download_is_the_exchange_format(nurse, cli):
+    response = nurse.get(f"/children/{ELLIE}/export")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{ELLIE}-v1.json"'
+    assert json.loads(response.get_data()) == json.loads(cli("export", ELLIE).stdout)
+
+
+def test_views_and_changes_are_audited_without_health_data(nurse, db, caplog):
+    caplog.set_level(logging.INFO, logger="passport.audit")
+    nurse.get(f"/children/{ELLIE}")
+    token, version = form_page(nurse, f"/children/{ELLIE}/add/allergies")
+    nurse.post(f"/children/{ELLIE}/add/allergies", data={
+        "csrf_token": token, "version": version, "substance": "Peanuts",
+        "reaction": "Swollen lips"})
+    with db.transaction() as session:
+        events = [(e.actor, e.action, e.target, e.record_ref, e.record_version)
+                  for e in session.query(AuditEvent).order_by(AuditEvent.id)]
+    assert ("nurse@example.org", "view", "record", ELLIE, 1) in events
+    assert ("nurse@example.org", "edit", "allergies", ELLIE, 2) in events
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "action=edit" in logged and ELLIE in logged
+    assert "Peanuts" not in logged and "Swollen" not in logged
