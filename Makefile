@@ -32,14 +32,27 @@ static/nhsuk/.installed: package.json package-lock.json
 	    $(NHSUK)/nhsuk-frontend.min.css > static/nhsuk/nhsuk-frontend.min.css
 	touch $@
 
-# The browser tests drive Debian's Chromium (never a downloaded browser build).
+# System packages from Debian: Pango and the Noto fonts (Latin and Arabic) for the PDFs, and
+# Chromium for the browser tests (never a browser build downloaded by a test tool).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DOCUMENT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
 CHROMIUM ?= /usr/bin/chromium
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing $$missing"; \
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+endef
+
+.PHONY: system-packages
+system-packages:
+	$(call apt_install,$(DOCUMENT_PACKAGES))
+
 $(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+	$(call apt_install,chromium)
 
 .PHONY: install
-install: $(BIN)/.installed static/nhsuk/.installed ## Install the app (.venv, NHS.UK frontend)
+install: system-packages $(BIN)/.installed static/nhsuk/.installed ## Install the app (.venv, NHS.UK frontend, fonts)
 
 .PHONY: run
 run: install ## Install, load the demo data on SQLite and serve on http://127.0.0.1:5000

@@ -21,6 +21,9 @@ from passport.caseload.service import (
     sort_entries,
 )
 from passport.migrations import upgrade_to_head
+from passport.audit.service import record_event
+from passport.documents import service as documents
+from passport.documents.render import render_html
 from passport.records import service as records
 from passport.rules import check_record, render_text
 
@@ -215,7 +218,10 @@ def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
             record = records.load_record(db, ref)
     except records.RecordNotFound:
         raise click.ClickException(_not_found(ref, None)) from None
-    report = check_record(as_exchange_json(record), day)
+    with _db().transaction() as db:
+        issued = documents.latest_issue(db, ref)
+    report = check_record(as_exchange_json(record), day,
+                          leaver_summary_issued_on=issued.issued_on if issued else None)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -233,7 +239,8 @@ def caseload_command(as_of: str | None, as_json: bool, sort_by: str,
     """Every child with their flags, most urgent first."""
     day = _as_of(as_of)
     with _db().transaction() as db:
-        entries = sort_entries(build_caseload(db, day, for_authority(authority)), sort_by)
+        entries = sort_entries(build_caseload(db, day, for_authority(authority),
+                                              documents.leaver_summaries_issued(db)), sort_by)
     if as_json:
         click.echo(json.dumps([
             {"name": e.name, "age": e.age, "placement_area": e.placement_area,
@@ -245,3 +252,45 @@ def caseload_command(as_of: str | None, as_json: bool, sort_by: str,
         due = e.report.next_rha_due.isoformat() if e.report.next_rha_due else "-"
         codes = ", ".join(dict.fromkeys(f.code for f in e.report.flags)) or "no flags"
         click.echo(f"{e.ref:<16} {e.name[:28]:<28} {e.age:>3}  RHA due {due:<10}  {codes}")
+
+
+@main.command("render")
+@click.argument("ref")
+@click.option("--document", "kind", required=True,
+              type=click.Choice(["passport", "leaver-summary", "carer-sheet"]))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf",
+              show_default=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Make it as on this day.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+              help="The file to write.")
+def render_command(ref: str, kind: str, fmt: str, as_of: str | None, output: Path) -> None:
+    """Make a child's health passport, care-leaver summary or carer's sheet."""
+    day = _as_of(as_of)
+    try:
+        with _db().transaction() as db:
+            if fmt == "pdf":
+                data = documents.pdf_for(db, ref, kind, day).data
+            else:
+                _, document = documents.build_document(db, ref, kind, day)
+                data = render_html(document).encode()
+            record_event(db, actor=_actor(), action="download", target=f"{kind} {fmt}",
+                         record_ref=ref)
+    except records.RecordNotFound:
+        raise click.ClickException(_not_found(ref, None)) from None
+    output.write_bytes(data)
+    click.echo(f"Wrote {output} ({len(data):,} bytes)")
+
+
+@main.command("issue")
+@click.argument("ref")
+def issue_command(ref: str) -> None:
+    """Record that the care-leaver summary was given to the young person today."""
+    try:
+        with _db().transaction() as db:
+            issued = documents.issue_leaver_summary(db, ref, actor=_actor(), on=_config().today())
+            record_event(db, actor=_actor(), action="issue", target="leaver summary",
+                         record_ref=ref, record_version=issued.record_version)
+    except records.RecordNotFound:
+        raise click.ClickException(_not_found(ref, None)) from None
+    click.echo(f"Issued the care-leaver summary of {ref} (version {issued.record_version}) "
+               f"on {issued.issued_on.isoformat()}")

@@ -105,11 +105,97 @@ def bench_caseload(sizes: list[int]) -> None:
             app.extensions["db"].dispose()
 
 
+def _best(fn, repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_documents() -> None:
+    """Rendering the passport: the product's path next to bare WeasyPrint on the same HTML."""
+    import json
+    import resource
+    import tracemalloc
+
+    from weasyprint import HTML
+
+    from passport import PROJECT_ROOT
+    from passport.documents import content, render
+    from passport.documents import service as documents
+    from passport.records.service import check_record as check
+
+    records = {
+        "typical (Jordan, 7 assessments)": json.loads(
+            (PROJECT_ROOT.parent / "shared" / "spec" / "examples" / "jordan-typical.json")
+            .read_text()),
+        "longest fixture (Daniel, 18 years)": json.loads(
+            (PROJECT_ROOT / "fixtures" / "fx-daniel.json").read_text()),
+    }
+    static = (PROJECT_ROOT / "static").as_uri() + "/"
+    print()
+    print("passport PDF (best of 5 runs, seconds)")
+    print(f"{'record':<36} {'product':>8} {'bare WeasyPrint':>16} {'overhead':>9} {'pages':>6}")
+    for label, record in records.items():
+        def product(record=record):
+            return render.render_pdf(content.build("passport", record, TODAY))
+
+        html = render.render_html(content.build("passport", record, TODAY), static_url=static)
+
+        def bare(html=html):
+            return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+        product_s, bare_s = _best(product), _best(bare)
+        from pypdf import PdfReader
+        import io
+        pages = len(PdfReader(io.BytesIO(product())).pages)
+        print(f"{label:<36} {product_s:>8.3f} {bare_s:>16.3f} "
+              f"{(product_s / bare_s - 1) * 100:>8.1f}% {pages:>6}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Config(database_url=f"sqlite:///{Path(tmp) / 'docs.db'}", secret_key="bench",
+                        fixed_today=TODAY)
+        app = create_app(config)
+        db = app.extensions["db"]
+        upgrade_to_head(db.engine)
+        daniel = records["longest fixture (Daniel, 18 years)"]
+        with db.transaction() as session:
+            import_record(session, check(daniel, lambda: TODAY), actor="bench")
+        with db.transaction() as session:
+            first = _best(lambda: documents.pdf_for(session, daniel["child"]["ref"], "passport",
+                                                    TODAY), repeat=1)
+        # Memory on another day's render (a cache miss), traced separately: tracing slows it.
+        tracemalloc.start()
+        with db.transaction() as session:
+            documents.pdf_for(session, daniel["child"]["ref"], "passport",
+                              TODAY - timedelta(days=1))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        def cached():
+            with db.transaction() as session:
+                assert documents.pdf_for(session, daniel["child"]["ref"], "passport",
+                                         TODAY).from_cache
+
+        cached_s = _best(cached)
+        print(f"{'first download (render + store)':<36} {first:>8.3f}")
+        print(f"{'cached download':<36} {cached_s:>8.4f}   ({first / cached_s:,.0f} times faster)")
+        print(f"peak Python memory while rendering the longest: {peak / 1e6:.1f} MB; "
+              f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
+        db.dispose()
+
+
 def main_bench(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--only", choices=["caseload", "documents"], default=None)
     args = parser.parse_args(argv)
-    bench_caseload([int(s) for s in args.sizes.split(",")])
+    if args.only in (None, "caseload"):
+        bench_caseload([int(s) for s in args.sizes.split(",")])
+    if args.only in (None, "documents"):
+        bench_documents()
 
 
 if __name__ == "__main__":

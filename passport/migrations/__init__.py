@@ -28,7 +28,8 @@ def all_models():
     from passport.accounts import models as account_models
     from passport.audit import models as audit_models
     from passport.db import Base
+    from passport.documents import models as document_models
     from passport.records import models as record_models
 
-    del account_models, audit_models, record_models
+    del account_models, audit_models, document_models, record_models
     return Base.metadata

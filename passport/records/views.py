@@ -35,12 +35,19 @@ from passport.caseload.service import (
     for_authority,
 )
 from passport.config import Config
+from passport.documents import service as documents
+from passport.documents.render import render_html as render_document_html
 from passport.records import forms as f
 from passport.records import service
 from passport.records.schemas import RecordSchema
 from passport.web.auth import require_role
 
 PAGE_SIZE = 25
+DOCUMENT_KINDS = {
+    "passport": "Health passport",
+    "leaver-summary": "Care-leaver health summary",
+    "carer-sheet": "Placement health sheet",
+}
 FLAG_LABELS = {
     "IHA_MISSING": "No initial assessment", "IHA_LATE": "Initial assessment late",
     "RHA_OVERDUE": "Review overdue", "CONSENT_NOT_RECORDED": "Consent not recorded",
@@ -96,7 +103,8 @@ def make_blueprint(config: Config) -> Blueprint:
             chosen = "all"
         today = config.today()
         with _db().transaction() as session:
-            entries = build_caseload(session, today, for_authority(g.user.authority))
+            entries = build_caseload(session, today, for_authority(g.user.authority),
+                                     documents.leaver_summaries_issued(session))
             _audit(session, "view", "caseload")
         shown = [e for e in entries if FILTERS[chosen][1](e)]
         pages = max(1, ceil(len(shown) / PAGE_SIZE))
@@ -116,11 +124,13 @@ def make_blueprint(config: Config) -> Blueprint:
         with _db().transaction() as session:
             version, record = child_or_404(session, ref)
             history = service.history(session, ref)
+            issued = documents.latest_issue(session, ref)
             _audit(session, "view", "record", ref, version)
-        entry = entry_for(version, record, today)
+        entry = entry_for(version, record, today, issued.issued_on if issued else None)
         return render_template("records/child.html", record=record, entry=entry,
                                version=version, history=history, today=today,
-                               sections=f.SECTIONS)
+                               sections=f.SECTIONS, issued=issued,
+                               document_kinds=DOCUMENT_KINDS)
 
     def save_change(ref: str, based_on: str, change: Callable[[dict[str, Any]], None],
                     what: str) -> tuple[list[service.FieldError], bool]:
@@ -359,6 +369,46 @@ def make_blueprint(config: Config) -> Blueprint:
         if isinstance(value, str):
             value = date.fromisoformat(value)
         return f"{value.day} {value:%B %Y}"
+
+    def check_kind(kind: str) -> str:
+        if kind not in DOCUMENT_KINDS:
+            abort(404)
+        return kind
+
+    @bp.get("/children/<ref>/documents/<kind>.pdf")
+    @nurse_only
+    def document_pdf(ref: str, kind: str):
+        check_kind(kind)
+        with _db().transaction() as session:
+            child_or_404(session, ref)
+            pdf = documents.pdf_for(session, ref, kind, config.today())
+            _audit(session, "download", f"{kind} PDF", ref, pdf.version)
+        return Response(pdf.data, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{ref}-{kind}.pdf"'})
+
+    @bp.get("/children/<ref>/documents/<kind>")
+    @nurse_only
+    def document_html(ref: str, kind: str):
+        check_kind(kind)
+        with _db().transaction() as session:
+            child_or_404(session, ref)
+            version, document = documents.build_document(session, ref, kind, config.today())
+            _audit(session, "view", f"{kind} HTML", ref, version)
+        return render_document_html(document)
+
+    @bp.post("/children/<ref>/leaver-summary/issue")
+    @nurse_only
+    def issue_leaver_summary(ref: str):
+        form = f.ChaseForm()
+        if not form.validate_on_submit():
+            abort(400)
+        with _db().transaction() as session:
+            child_or_404(session, ref)
+            issued = documents.issue_leaver_summary(session, ref, actor=g.user.email,
+                                                    on=config.today())
+            _audit(session, "issue", "leaver summary", ref, issued.record_version)
+        flash("Care-leaver summary issued")
+        return redirect(url_for("records.child", ref=ref, _anchor="documents"))
 
     @bp.app_template_filter("flag_label")
     def flag_label(code: str) -> str:

@@ -1,0 +1,281 @@
+"""What each document says, worked out from one record. No Flask, no HTML: plain data the
+templates lay out. Consent rules live here, once:
+
+* the young person's documents show a family history entry only where the relative agreed
+  (`consent_to_share_with_young_person` is true; missing means no);
+* the carer's sheet shows one only where `relevant_to_carer` is true, and shows nothing of the
+  assessments' narrative, nothing from CAMHS, and only what the current placement needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from passport.documents import words as w
+from passport.rules import check_record
+
+DOCUMENTS = {
+    "passport": "Your health passport",
+    "leaver-summary": "Your health summary for leaving care",
+    "carer-sheet": "Placement health sheet",
+}
+
+
+def d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass
+class Document:
+    kind: str
+    title: str
+    made_on: date
+    record: dict[str, Any]
+    sections: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def child(self) -> dict[str, Any]:
+        return self.record["child"]
+
+    @property
+    def name(self) -> str:
+        child = self.child
+        return child.get("preferred_name") or child["given_name"]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.child['given_name']} {self.child['family_name']}"
+
+
+def family_history_for_young_person(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in record.get("family_history", [])
+            if e.get("consent_to_share_with_young_person") is True]
+
+
+def family_history_for_carer(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in record.get("family_history", []) if e.get("relevant_to_carer") is True]
+
+
+def _contacts(record: dict[str, Any]) -> list[dict[str, str]]:
+    contacts = record.get("contacts", {})
+    rows = []
+    for key, label, missing in (
+        ("gp", "GP (doctor)", "We don't have a record of your GP. Your nurse or carer can help "
+                              "you register with one."),
+        ("dentist", "Dentist", "We don't have a record of your dentist. Ask your carer or "
+                               "nurse to help you find one."),
+        ("optician", "Optician (eyes)", "We don't have a record of an optician. Any high "
+                                        "street optician can check your eyes for free."),
+    ):
+        item = contacts.get(key)
+        rows.append({"label": label, "name": item["name"] if item else None,
+                     "phone": item.get("phone") if item else None, "missing": missing})
+    return rows
+
+
+def _people(record: dict[str, Any]) -> list[dict[str, str]]:
+    contacts = record.get("contacts", {})
+    out = []
+    for key, label in (("lac_nurse", "Your LAC nurse"), ("social_worker", "Your social worker"),
+                       ("personal_adviser", "Your personal adviser")):
+        if key in contacts:
+            person = contacts[key]
+            out.append({"label": label, "name": person["name"], "phone": person.get("phone"),
+                        "email": person.get("email"), "team": person.get("team")})
+    return out
+
+
+def _checks(record: dict[str, Any], born: date) -> list[dict[str, Any]]:
+    checks = []
+    for a in reversed(record.get("assessments", [])):
+        p = a["practitioner"]
+        checks.append({
+            "title": ("Your first health check (IHA)" if a["type"] == "IHA"
+                      else "Your health check (RHA)"),
+            "date": w.long_date(a["date"]),
+            "when": w.when_you_were(born, a["date"]),
+            "who": f"{p['name']}, {p['role']}",
+            "your_words": a.get("young_person_views"),
+            "agreed": [{"action": x["action"], "who": w.OWNER_WORDS[x["owner"]],
+                        "done": x["status"] == "done"}
+                       for x in a.get("health_plan", []) if x["status"] != "cancelled"],
+        })
+    return checks
+
+
+def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
+    had = [{"vaccine": i["vaccine"], "protects": w.vaccine_words(i["vaccine"]),
+            "date": w.long_date(i["date"]), "when": w.when_you_were(born, i["date"]),
+            "source": w.SOURCE_WORDS.get(i["source"], "a record")}
+           for i in sorted(record.get("immunisations", []), key=lambda i: i["date"])]
+    due = [{"vaccine": m.vaccine, "protects": w.vaccine_words(m.vaccine),
+            "when": f"due since {w.long_date(m.due_since)}"}
+           for m in report.immunisations.missing]
+    due += [{"vaccine": s.vaccine, "protects": w.vaccine_words(s.vaccine),
+             "when": f"due from {w.long_date(s.due_on)}"}
+            for s in report.immunisations.due_soon]
+    return {"had": had, "due": due,
+            "unknown": record.get("immunisation_history_status") == "unknown"}
+
+
+def _health(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "allergies": [{"what": a["substance"], "reaction": a.get("reaction"),
+                       "severity": a.get("severity")} for a in record.get("allergies", [])],
+        "conditions": [{"name": c["name"], "status": c["status"], "notes": c.get("notes")}
+                       for c in record.get("conditions", [])
+                       if c["status"] in ("active", "suspected")],
+        "past_conditions": [{"name": c["name"], "since": w.long_date(c.get("onset")),
+                             "until": w.long_date(c.get("resolved_on"))}
+                            for c in record.get("conditions", []) if c["status"] == "resolved"],
+        "medicines": [{"name": m["name"], "dose": m.get("dose"), "reason": m.get("reason")}
+                      for m in record.get("medications", []) if not m.get("stopped")],
+    }
+
+
+def _family(entries: list[dict[str, Any]], carer: bool = False) -> list[dict[str, Any]]:
+    out = []
+    for e in entries:
+        who = w.RELATIVE_WORDS[e["relative"]]
+        if carer:
+            who = who.replace("your ", "the child's ")
+        out.append({"who": who[0].upper() + who[1:], "condition": e["condition"],
+                    "notes": e.get("notes"), "is_allergy": e["category"] == "allergy"})
+    return out
+
+
+def _next_steps(record: dict[str, Any], report, as_of: date) -> list[str]:
+    steps = []
+    if report.next_rha_due:
+        due = report.next_rha_due
+        steps.append(f"Your next health check is due {'since' if due < as_of else 'by'} "
+                     f"{w.long_date(due)}.")
+    for a in record.get("assessments", []):
+        for x in a.get("health_plan", []):
+            if x["status"] == "open":
+                by = f" by {w.long_date(x['due'])}" if x.get("due") else ""
+                steps.append(f"{x['action']} ({w.OWNER_WORDS[x['owner']]}{by}).")
+    return steps
+
+
+def build(kind: str, record: dict[str, Any], as_of: date,
+          leaver_summary_issued_on: date | None = None) -> Document:
+    """The content of one document; `record` is in the exchange format's JSON form."""
+    if kind not in DOCUMENTS:
+        raise ValueError(f"unknown document {kind!r}")
+    child = record["child"]
+    born = date.fromisoformat(child["date_of_birth"])
+    report = check_record(record, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
+    doc = Document(kind=kind, title=DOCUMENTS[kind], made_on=as_of, record=record)
+    if kind == "carer-sheet":
+        doc.sections = _carer_sheet(record, as_of, born, report)
+        return doc
+    doc.sections = {
+        "about": {
+            "name": f"{child['given_name']} {child['family_name']}",
+            "preferred_name": child.get("preferred_name"),
+            "pronouns": child.get("pronouns"),
+            "born": w.long_date(born),
+            "born_estimated": child.get("date_of_birth_is_estimate", False),
+            "language": child.get("first_language"),
+            "interpreter": child.get("interpreter_needed", False),
+            "nhs_number": _nhs(child.get("nhs_number")),
+        },
+        "contacts": _contacts(record),
+        "people": _people(record),
+        "checks": _checks(record, born),
+        "vaccinations": _vaccinations(record, born, report),
+        "health": _health(record),
+        "mental_health": [{"service": m["service"],
+                           "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
+                           "until": w.long_date(m.get("discharged_on"))}
+                          for m in record.get("mental_health", [])],
+        "family": _family(family_history_for_young_person(record)),
+        "next": _next_steps(record, report, as_of),
+        "glossary": w.GLOSSARY,
+    }
+    if kind == "leaver-summary":
+        doc.sections["leaver"] = _leaver(record, born)
+    return doc
+
+
+def _nhs(number: str | None) -> str | None:
+    return f"{number[:3]} {number[3:6]} {number[6:]}" if number else None
+
+
+def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
+    contacts = record.get("contacts", {})
+    birth = record.get("birth_history", {})
+    birth_lines = []
+    if birth.get("place_of_birth"):
+        birth_lines.append(f"You were born at {birth['place_of_birth']}.")
+    if birth.get("gestation_weeks"):
+        birth_lines.append(f"You were born after {birth['gestation_weeks']} weeks of pregnancy "
+                           "(40 weeks is the usual length).")
+    if birth.get("birth_weight_kg"):
+        birth_lines.append(f"You weighed {birth['birth_weight_kg']} kg.")
+    services = [{"service": m["service"],
+                 "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
+                 "until": w.long_date(m.get("discharged_on"))}
+                for m in record.get("mental_health", [])]
+    outstanding = [x["action"] for a in record.get("assessments", [])
+                   for x in a.get("health_plan", []) if x["status"] == "open"]
+    return {
+        "birth": birth_lines,
+        "services": services,
+        "checklist": [
+            ("You are registered with a GP", "gp" in contacts),
+            ("You are registered with a dentist", "dentist" in contacts),
+            ("You know your NHS number", bool(record["child"].get("nhs_number"))),
+            ("Nothing is left to do from your health plan", not outstanding),
+        ],
+        "outstanding": outstanding,
+        "adviser": contacts.get("personal_adviser"),
+    }
+
+
+def _current_placement(record: dict[str, Any], as_of: date) -> dict[str, Any] | None:
+    for p in reversed(record.get("placements", [])):
+        if d(p["start"]) <= as_of and (not p.get("end") or d(p["end"]) >= as_of):
+            return p
+    return None
+
+
+def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dict[str, Any]:
+    child = record["child"]
+    placement = _current_placement(record, as_of)
+    contacts = record.get("contacts", {})
+    carer_actions = [
+        {"action": x["action"], "due": w.long_date(x.get("due"))}
+        for a in record.get("assessments", []) for x in a.get("health_plan", [])
+        if x["status"] == "open" and x["owner"] == "carer"
+    ]
+    health = _health(record)
+    return {
+        "about": {
+            "name": f"{child['given_name']} {child['family_name']}",
+            "preferred_name": child.get("preferred_name"),
+            "pronouns": child.get("pronouns"),
+            "born": w.long_date(born), "age": w.age_on(born, as_of),
+            "language": child.get("first_language"),
+            "interpreter": child.get("interpreter_needed", False),
+            "nhs_number": _nhs(child.get("nhs_number")),
+            "placed_since": w.long_date(placement["start"]) if placement else None,
+        },
+        "allergies": health["allergies"],
+        "family_allergies": [f for f in _family(family_history_for_carer(record), carer=True)],
+        "medicines": health["medicines"],
+        "conditions": health["conditions"],
+        "carer_actions": carer_actions,
+        "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
+        "vaccinations_due": [m.vaccine for m in report.immunisations.missing]
+                            + [s.vaccine for s in report.immunisations.due_soon],
+        "contacts": [
+            (label, contacts[key]) for key, label in (
+                ("gp", "GP"), ("dentist", "Dentist"), ("optician", "Optician"),
+                ("lac_nurse", "LAC nurse"), ("social_worker", "Social worker"))
+            if key in contacts
+        ],
+    }

@@ -1,0 +1,103 @@
+"""Plain words for a young person: vaccines, services, relatives, the glossary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+VACCINE_PROTECTS = {
+    "6-in-1": "diphtheria, tetanus, whooping cough, polio, Hib and hepatitis B",
+    "5-in-1": "diphtheria, tetanus, whooping cough, polio and Hib",
+    "PCV": "pneumococcal germs, which can cause pneumonia and meningitis",
+    "MenB": "meningitis B",
+    "MenC": "meningitis C",
+    "Hib/MenC": "Hib and meningitis C",
+    "Rotavirus": "rotavirus, a tummy bug that makes babies very ill",
+    "MMR": "measles, mumps and rubella",
+    "MMRV": "measles, mumps, rubella and chickenpox",
+    "4-in-1 pre-school booster": "diphtheria, tetanus, whooping cough and polio",
+    "Flu": "flu",
+    "HPV": "HPV, a virus that can cause some cancers later in life",
+    "Td/IPV": "tetanus, diphtheria and polio (the teenage booster)",
+    "MenACWY": "four kinds of meningitis: A, C, W and Y",
+    "BCG": "tuberculosis (TB)",
+    "Hepatitis B": "hepatitis B, a liver infection",
+    "COVID-19": "COVID-19",
+}
+
+SOURCE_WORDS = {
+    "gp_record": "your GP record",
+    "red_book": "your red book (the baby health record)",
+    "school_programme": "the school vaccination team",
+    "country_of_origin_record": "a record from the country you lived in before",
+    "self_report": "what you or your family told us",
+    "other": "another record",
+}
+
+RELATIVE_WORDS = {
+    "birth_mother": "your birth mother",
+    "birth_father": "your birth father",
+    "full_sibling": "your brother or sister",
+    "half_sibling": "your half-brother or half-sister",
+    "grandparent": "your grandparent",
+    "aunt_or_uncle": "your aunt or uncle",
+    "other": "someone in your birth family",
+}
+
+OWNER_WORDS = {
+    "carer": "your carer", "young_person": "you", "social_worker": "your social worker",
+    "lac_nurse": "your nurse", "gp": "your GP", "camhs": "CAMHS", "dentist": "your dentist",
+    "school_nurse": "the school nurse", "other": "someone in your team",
+}
+
+CARER_OWNER_WORDS = {**OWNER_WORDS, "carer": "you (the carer)", "young_person": "the child",
+                     "social_worker": "the social worker", "lac_nurse": "the LAC nurse",
+                     "gp": "the GP", "dentist": "the dentist"}
+
+GLOSSARY = (
+    ("CAMHS", "Child and Adolescent Mental Health Services. The NHS team that helps children "
+              "and young people with their feelings, worries and mental health."),
+    ("GP", "General practitioner. The family doctor you see at your local surgery."),
+    ("Health plan", "A list of things to do to keep you well, agreed at your health check. "
+                    "It says who will do each thing."),
+    ("IHA", "Initial health assessment. Your first health check after you came into care."),
+    ("Immunisation", "Another word for a vaccination: an injection or nasal spray that "
+                     "protects you from an illness."),
+    ("LAC nurse", "The nurse for children in care. LAC means looked-after children."),
+    ("NHS number", "Your own number in the NHS. It helps any doctor find your records."),
+    ("Personal adviser", "The person who helps you plan your life after care."),
+    ("RHA", "Review health assessment. A health check every year (every six months when "
+            "you were under 5)."),
+    ("SDQ", "Strengths and Difficulties Questionnaire. A short form about how you are "
+            "feeling and getting on."),
+    ("HPV, MMR, Td/IPV, MenACWY, BCG", "Names of vaccinations. Each one is explained next to "
+                                       "it in your list."),
+)
+
+
+def long_date(value: date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def when_you_were(born: date, day: date | str) -> str:
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    age = age_on(born, day)
+    if age < 1:
+        months = (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+        if months < 1:
+            return "when you were a newborn baby"
+        return f"when you were {months} month{'s' if months != 1 else ''} old"
+    return f"when you were {age}"
+
+
+def vaccine_words(name: str) -> str:
+    protects = VACCINE_PROTECTS.get(name)
+    return f"protects against {protects}" if protects else ""
