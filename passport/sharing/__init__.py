@@ -1,0 +1,1 @@
+"""Encrypted sharing links (SMART Health Links) and the FHIR documents they share."""
