@@ -49,7 +49,7 @@ system-packages:
 	$(call apt_install,$(DOCUMENT_PACKAGES))
 
 $(CHROMIUM):
-	$(call apt_install,chromium)
+	$(call apt_install,chromium poppler-utils)
 
 .PHONY: install
 install: system-packages $(BIN)/.installed static/nhsuk/.installed ## Install the app (.venv, NHS.UK frontend, fonts)
@@ -73,5 +73,6 @@ clean: ## Remove the virtual environment and the local database
 	rm -rf $(VENV) instance
 
 .PHONY: bench
-bench: install ## Print speed figures (caseload at 1,000 and 10,000 children, ...)
+bench: install ## Print speed figures (caseload, documents, sharing links under gunicorn)
+	$(call apt_install,wrk)
 	$(BIN)/python tests/bench.py

@@ -18,6 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     from passport.db import Database
     from passport.errors import register_error_handlers
     from passport.records import views as record_views
+    from passport.sharing import views as sharing_views
     from passport.web import components, views
 
     config = config or Config.from_env()
@@ -52,5 +53,6 @@ def create_app(config: Config | None = None) -> Flask:
     components.init_app(app)
     app.register_blueprint(views.make_blueprint(config))
     app.register_blueprint(record_views.make_blueprint(config))
+    app.register_blueprint(sharing_views.make_blueprint(config))
     register_error_handlers(app)
     return app

@@ -30,6 +30,7 @@ def all_models():
     from passport.db import Base
     from passport.documents import models as document_models
     from passport.records import models as record_models
+    from passport.sharing import models as sharing_models
 
-    del account_models, audit_models, document_models, record_models
+    del account_models, audit_models, document_models, record_models, sharing_models
     return Base.metadata

@@ -35,6 +35,8 @@ from passport.caseload.service import (
     for_authority,
 )
 from passport.config import Config
+from passport.db import utcnow
+from passport.sharing import service as sharing
 from passport.documents import service as documents
 from passport.documents.render import render_html as render_document_html
 from passport.records import forms as f
@@ -125,12 +127,13 @@ def make_blueprint(config: Config) -> Blueprint:
             version, record = child_or_404(session, ref)
             history = service.history(session, ref)
             issued = documents.latest_issue(session, ref)
+            links = sharing.links_for(session, ref)
             _audit(session, "view", "record", ref, version)
         entry = entry_for(version, record, today, issued.issued_on if issued else None)
         return render_template("records/child.html", record=record, entry=entry,
                                version=version, history=history, today=today,
                                sections=f.SECTIONS, issued=issued,
-                               document_kinds=DOCUMENT_KINDS)
+                               document_kinds=DOCUMENT_KINDS, links=links, now=utcnow())
 
     def save_change(ref: str, based_on: str, change: Callable[[dict[str, Any]], None],
                     what: str) -> tuple[list[service.FieldError], bool]:

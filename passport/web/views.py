@@ -51,6 +51,11 @@ def make_blueprint(config: Config) -> Blueprint:
         # Carers' and care leavers' own pages are not built yet: say so plainly.
         return render_template("pages/not_yet.html"), 403
 
+    @bp.get("/healthz")
+    def healthz():
+        """For load balancers: the app answers. Touches no data."""
+        return "ok", 200, {"Content-Type": "text/plain"}
+
     @bp.route("/sign-in", methods=["GET", "POST"])
     def sign_in():
         form = SignInForm()

@@ -1,0 +1,271 @@
+"""Making, serving and revoking sharing links (SMART Health Links). No Flask here.
+
+Making a link: draw a fresh key and a manifest token, render the document's PDF with the link's
+QR code in it, wrap it with the record in a FHIR IPS bundle, encrypt the bundle under the key,
+and store only the ciphertext. The key and the token leave this module once, in the link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session, selectinload
+
+from passport.caseload.service import as_exchange_json
+from passport.documents import content, render
+from passport.documents.service import latest_issue
+from passport.records.service import RecordNotFound, load_current
+from passport.sharing import fhir, shl
+from passport.sharing.models import ShareAccess, ShareFile, ShareLink
+
+SHAREABLE = {"passport": "Health passport", "leaver-summary": "Care-leaver health summary"}
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+MIN_PASSCODE = 6
+MAX_ATTEMPTS = 5
+# Polling faster than this many manifest requests a minute for one link gets a 429.
+REQUESTS_PER_MINUTE = 30
+LOCATION_LIFETIME = timedelta(hours=1)
+# Files larger than this are offered by location unless the reader asks for more embedded:
+# the manifest stays small and fast, and the file comes in a request of its own.
+DEFAULT_EMBEDDED_MAX = 16 * 1024
+
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash(secrets.token_urlsafe(12))
+
+
+class ShareError(ValueError):
+    """A request to make a link that cannot be met; `field` names what to change."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class MadeLink:
+    link: ShareLink
+    url: str  # the whole link: viewer URL + "#shlink:/..."; shown once, stored nowhere
+
+
+def make_link(session: Session, *, ref: str, document: str, label: str, days: int,
+              passcode: str | None, base_url: str, actor: str, now: datetime,
+              today: date) -> MadeLink:
+    if document not in SHAREABLE:
+        raise ShareError("document", f"must be one of: {', '.join(SHAREABLE)}")
+    label = (label or "").strip() or SHAREABLE[document]
+    if len(label) > shl.MAX_LABEL_CHARS:
+        raise ShareError("label", f"must be at most {shl.MAX_LABEL_CHARS} characters")
+    if not 1 <= days <= MAX_DAYS:
+        raise ShareError("expires", f"must be between 1 and {MAX_DAYS} days")
+    if passcode is not None and len(passcode) < MIN_PASSCODE:
+        raise ShareError("passcode", f"must be at least {MIN_PASSCODE} characters")
+    version, record = load_current(session, ref)
+    record = as_exchange_json(record)
+
+    key, token = shl.new_key(), shl.manifest_token()
+    base = base_url.rstrip("/")
+    expires = now + timedelta(days=days)
+    payload = shl.LinkPayload(url=f"{base}/api/shl/{token}", key=shl.b64url_encode(key),
+                              exp=int(expires.timestamp()), flag="P" if passcode else "",
+                              label=label)
+    url = shl.encode_link(payload, f"{base}/view")
+
+    issued = latest_issue(session, ref)
+    doc = content.build(document, record, today,
+                        leaver_summary_issued_on=issued.issued_on if issued else None)
+    pdf = render.render_pdf(doc, share_link=url)  # never cached: it carries the key
+    bundle = fhir.ips_bundle(record, document_title=doc.title, pdf=pdf, now=now)
+    jwe = shl.encrypt_file(json.dumps(bundle, ensure_ascii=False).encode(), key,
+                           "application/fhir+json")
+    link = ShareLink(
+        public_id=secrets.token_urlsafe(9), token_hash=_hash(token), record_ref=ref,
+        record_version=version, document=document, label=label, created_by=actor,
+        created_at=now, expires_at=expires, max_attempts=MAX_ATTEMPTS, failed_attempts=0,
+        passcode_hash=_hasher.hash(passcode) if passcode else None,
+    )
+    link.files = [ShareFile(position=0, content_type="application/fhir+json", jwe=jwe)]
+    session.add(link)
+    session.flush()
+    return MadeLink(link, url)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+NOT_FOUND = Answer(404, {"error": "not found"}, {})
+
+
+def manifest(session: Session, token: str, *, recipient: Any, passcode: Any,
+             embedded_length_max: Any, now: datetime, file_base_url: str,
+             location_signer: Callable[[int, int], str]) -> Answer:
+    """The protocol's manifest request. Unknown, expired, revoked and locked links get the
+    same 404 after the same work (a passcode check), so none can be told from another.
+
+    It runs on every open of a link, so it reads columns, not objects: the link and its
+    recent requests in one query, the files' sizes in another, and one insert for the log.
+    """
+    recent = (select(func.count()).select_from(ShareAccess)
+              .where(ShareAccess.link_id == ShareLink.id,
+                     ShareAccess.at > now - timedelta(minutes=1))
+              .scalar_subquery())
+    query = (select(ShareLink.id, ShareLink.expires_at, ShareLink.revoked_at,
+                    ShareLink.failed_attempts, ShareLink.max_attempts, ShareLink.passcode_hash,
+                    recent.label("recent"), ShareFile.id.label("file_id"),
+                    ShareFile.content_type, func.length(ShareFile.jwe).label("size"))
+             .outerjoin(ShareFile, ShareFile.link_id == ShareLink.id)
+             .where(ShareLink.token_hash == _hash(token))
+             .order_by(ShareFile.position))
+    rows = session.execute(query).all()
+    link = rows[0] if rows else None
+    recipient_text = recipient.strip()[:200] if isinstance(recipient, str) else ""
+    live = (link is not None and link.revoked_at is None and now < link.expires_at
+            and link.failed_attempts < link.max_attempts)
+    if not live:
+        _spend_like_a_passcode_check()
+        if link is not None:
+            _log(session, link.id, now, recipient_text or "?", "refused")
+        return NOT_FOUND
+    if not recipient_text:
+        return Answer(400, {"error": "recipient: say who you are"}, {})
+    if link.recent >= REQUESTS_PER_MINUTE:
+        _log(session, link.id, now, recipient_text, "too_many")
+        return Answer(429, {"error": "too many requests"}, {"Retry-After": "60"})
+    if link.passcode_hash is not None and not _passcode_matches(link.passcode_hash, passcode):
+        # One more wrong passcode, counted in the database so that racing requests
+        # cannot slip past the cap.
+        failed = session.execute(
+            update(ShareLink)
+            .where(ShareLink.id == link.id, ShareLink.failed_attempts < ShareLink.max_attempts)
+            .values(failed_attempts=ShareLink.failed_attempts + 1)
+            .returning(ShareLink.failed_attempts)
+        ).scalar()
+        _log(session, link.id, now, recipient_text, "wrong_passcode")
+        if failed is None:
+            return NOT_FOUND
+        return Answer(401, {"remainingAttempts": link.max_attempts - failed}, {})
+    if session.get_bind().dialect.name == "postgresql":
+        # Opening a link writes only its log line: PostgreSQL may confirm it before the line
+        # reaches the disk (a crash could lose the last moment of log, never consistency).
+        # Wrong passcodes above keep full durability.
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    _log(session, link.id, now, recipient_text, "opened")
+    limit = embedded_length_max if isinstance(embedded_length_max, int) and not isinstance(
+        embedded_length_max, bool) and embedded_length_max >= 0 else DEFAULT_EMBEDDED_MAX
+    files = []
+    expires = int((now + LOCATION_LIFETIME).timestamp())
+    for row in rows:
+        if row.file_id is None:
+            continue
+        file_id, content_type, size = row.file_id, row.content_type, row.size
+        if size <= limit:
+            jwe = session.scalar(select(ShareFile.jwe).where(ShareFile.id == file_id))
+            files.append({"contentType": content_type, "embedded": jwe})
+        else:
+            location = location_signer(file_id, expires)
+            files.append({"contentType": content_type,
+                          "location": f"{file_base_url.rstrip('/')}/{location}"})
+    return Answer(200, {"files": files}, {})
+
+
+def _log(session: Session, link_id: int, now: datetime, recipient: str, outcome: str) -> None:
+    session.execute(insert(ShareAccess).values(link_id=link_id, at=now, recipient=recipient,
+                                               outcome=outcome))
+
+
+def _passcode_matches(passcode_hash: str, passcode: Any) -> bool:
+    if not isinstance(passcode, str) or not passcode:
+        return False
+    try:
+        return _hasher.verify(passcode_hash, passcode)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _spend_like_a_passcode_check() -> None:
+    try:
+        _hasher.verify(_DUMMY, "not the passcode")
+    except VerificationError:
+        pass
+
+
+class LocationSigner:
+    """Short-lived file locations that need no database row: the file id and expiry, signed
+    with the installation's secret (HMAC-SHA256). They cannot be forged or extended."""
+
+    def __init__(self, secret: str) -> None:
+        self.key = hashlib.sha256(b"passport-shl-location:" + secret.encode()).digest()
+
+    def _mac(self, file_id: int, expires: int) -> str:
+        message = f"{file_id}.{expires}".encode()
+        return shl.b64url_encode(hmac.new(self.key, message, hashlib.sha256).digest())
+
+    def __call__(self, file_id: int, expires: int) -> str:
+        return f"{file_id}.{expires}.{self._mac(file_id, expires)}"
+
+    def read(self, location: str, now: datetime) -> int | None:
+        """The file id, if the location is genuine and not yet expired."""
+        parts = location.split(".")
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+            return None
+        file_id, expires = int(parts[0]), int(parts[1])
+        if not hmac.compare_digest(parts[2], self._mac(file_id, expires)):
+            return None
+        if now.timestamp() >= expires:
+            return None
+        return file_id
+
+
+def file_at(session: Session, location: str, now: datetime, signer: LocationSigner
+            ) -> str | None:
+    """The JWE behind a short-lived location, if the location and its link are still live."""
+    file_id = signer.read(location, now)
+    if file_id is None:
+        return None
+    row = session.execute(
+        select(ShareFile.jwe, ShareLink.expires_at, ShareLink.revoked_at,
+               ShareLink.failed_attempts, ShareLink.max_attempts)
+        .join(ShareLink, ShareLink.id == ShareFile.link_id)
+        .where(ShareFile.id == file_id)
+    ).first()
+    if row is None or row.revoked_at is not None or now >= row.expires_at or (
+            row.failed_attempts >= row.max_attempts):
+        return None
+    return row.jwe
+
+
+def links_for(session: Session, ref: str) -> list[ShareLink]:
+    return list(session.scalars(select(ShareLink).where(ShareLink.record_ref == ref)
+                                .options(selectinload(ShareLink.accesses))
+                                .order_by(ShareLink.created_at.desc())))
+
+
+def revoke(session: Session, public_id: str, now: datetime, ref: str | None = None
+           ) -> ShareLink:
+    query = select(ShareLink).where(ShareLink.public_id == public_id)
+    if ref is not None:
+        query = query.where(ShareLink.record_ref == ref)
+    link = session.scalar(query)
+    if link is None:
+        raise RecordNotFound(public_id)
+    if link.revoked_at is None:
+        link.revoked_at = now
+    return link

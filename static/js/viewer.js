@@ -1,0 +1,177 @@
+// Opens a SMART Health Link in the browser. The key is in the page's #fragment, which never
+// reaches a server; the files are decrypted here with Web Crypto. Everything shown is set as
+// text, never as HTML.
+
+const status = document.getElementById('viewer-status')
+const form = document.getElementById('unlock')
+const recordBox = document.getElementById('record')
+
+function say (text) { status.textContent = text }
+
+function b64urlBytes (text) {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4)
+  const raw = atob(b64)
+  return Uint8Array.from(raw, c => c.charCodeAt(0))
+}
+
+function readLink () {
+  const hash = decodeURIComponent(window.location.hash || '')
+  const at = hash.indexOf('shlink:/')
+  if (at < 0) throw new Error('This page needs a sharing link. Check you copied the whole link.')
+  const payload = JSON.parse(new TextDecoder().decode(b64urlBytes(hash.slice(at + 8))))
+  if (!payload.url || !payload.key) throw new Error('This link is not complete. Check you copied the whole link.')
+  return payload
+}
+
+async function decrypt (jwe, keyBytes) {
+  const [header64, encryptedKey, iv64, cipher64, tag64] = jwe.split('.')
+  if (encryptedKey !== '' || tag64 === undefined) throw new Error('A shared file is damaged.')
+  const header = JSON.parse(new TextDecoder().decode(b64urlBytes(header64)))
+  if (header.alg !== 'dir' || header.enc !== 'A256GCM') throw new Error('A shared file uses an unknown kind of encryption.')
+  const key = await crypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['decrypt'])
+  const cipher = b64urlBytes(cipher64)
+  const tag = b64urlBytes(tag64)
+  const sealed = new Uint8Array(cipher.length + tag.length)
+  sealed.set(cipher)
+  sealed.set(tag, cipher.length)
+  let plain = new Uint8Array(await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: b64urlBytes(iv64), additionalData: new TextEncoder().encode(header64), tagLength: 128 },
+    key, sealed))
+  if (header.zip === 'DEF') {
+    const stream = new Blob([plain]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
+    plain = new Uint8Array(await new Response(stream).arrayBuffer())
+  }
+  return { header, plain }
+}
+
+function el (tag, text, attrs = {}) {
+  const node = document.createElement(tag)
+  if (text !== undefined && text !== null) node.textContent = text
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value)
+  return node
+}
+
+function longDate (iso) {
+  if (!iso) return ''
+  const d = new Date(iso.slice(0, 10) + 'T12:00:00Z')
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+}
+
+function table (caption, headings, rows) {
+  const t = el('table', null, { class: 'nhsuk-table' })
+  const c = el('caption', caption, { class: 'nhsuk-table__caption nhsuk-table__caption--m' })
+  t.append(c)
+  const head = el('thead', null, { class: 'nhsuk-table__head' })
+  const tr = el('tr')
+  headings.forEach(h => tr.append(el('th', h, { scope: 'col' })))
+  head.append(tr)
+  const body = el('tbody', null, { class: 'nhsuk-table__body' })
+  rows.forEach(r => { const row = el('tr'); r.forEach(v => row.append(el('td', v))); body.append(row) })
+  t.append(head, body)
+  return t
+}
+
+function showBundle (bundle, title) {
+  const resources = (bundle.entry || []).map(e => e.resource || {})
+  const of = type => resources.filter(r => r.resourceType === type)
+  const patient = of('Patient')[0] || {}
+  const names = patient.name || []
+  const official = names.find(n => n.use !== 'usual') || names[0] || {}
+  const usual = names.find(n => n.use === 'usual')
+  const fullName = [...(official.given || []), official.family].filter(Boolean).join(' ')
+  document.getElementById('viewer-heading').textContent = title || 'A shared health record'
+  recordBox.replaceChildren()
+  const who = el('h2', fullName, { id: 'patient-name', dir: 'auto' })
+  recordBox.append(who)
+  if (usual) recordBox.append(el('p', 'Likes to be called ' + (usual.given || []).join(' ')))
+  if (patient.birthDate) recordBox.append(el('p', 'Born ' + longDate(patient.birthDate)))
+  const nhs = (patient.identifier || []).find(i => i.system === 'https://fhir.nhs.uk/Id/nhs-number')
+  if (nhs) recordBox.append(el('p', 'NHS number ' + nhs.value))
+
+  const immunisations = of('Immunization').map(i => [
+    (i.vaccineCode && i.vaccineCode.text) || 'Vaccination',
+    longDate(i.occurrenceDateTime || i.occurrenceString)])
+  recordBox.append(immunisations.length
+    ? table('Vaccinations', ['Vaccination', 'Date'], immunisations)
+    : el('p', 'No vaccinations are recorded.'))
+  const allergies = of('AllergyIntolerance').map(a => [(a.code && a.code.text) || 'Allergy'])
+  recordBox.append(el('h3', 'Allergies'))
+  recordBox.append(allergies.length ? listOf(allergies.map(a => a[0])) : el('p', 'No known allergies.'))
+  const statusOf = c => ((c.clinicalStatus || {}).coding || [{}])[0].code
+  const refuted = c => (((c.verificationStatus || {}).coding || [{}])[0].code) === 'refuted'
+  const conditions = of('Condition').filter(c => !refuted(c)).map(c =>
+    ((c.code && c.code.text) || 'Condition') + (['resolved', 'inactive', 'remission'].includes(statusOf(c)) ? ' (in the past)' : ''))
+  recordBox.append(el('h3', 'Health conditions'))
+  recordBox.append(conditions.length ? listOf(conditions) : el('p', 'None recorded.'))
+  const medicines = of('MedicationStatement').map(m => (m.medicationCodeableConcept && m.medicationCodeableConcept.text) || 'Medicine')
+  recordBox.append(el('h3', 'Medicines'))
+  recordBox.append(medicines.length ? listOf(medicines) : el('p', 'None recorded.'))
+
+  for (const ref of of('DocumentReference')) {
+    const attachment = ((ref.content || [])[0] || {}).attachment || {}
+    if (attachment.contentType === 'application/pdf' && attachment.data) {
+      const bytes = Uint8Array.from(atob(attachment.data), c => c.charCodeAt(0))
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }))
+      const link = el('a', 'Download the PDF to print or keep', { href: url, download: (attachment.title || 'health-record') + '.pdf', class: 'nhsuk-button', id: 'download-pdf' })
+      recordBox.append(el('h3', 'The document'), link)
+    }
+  }
+  recordBox.hidden = false
+}
+
+function listOf (items) {
+  const ul = el('ul')
+  items.forEach(i => ul.append(el('li', i)))
+  return ul
+}
+
+async function open (payload, recipient, passcode) {
+  say('Opening…')
+  const response = await fetch(payload.url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(passcode ? { recipient, passcode } : { recipient })
+  })
+  if (response.status === 401) {
+    const body = await response.json()
+    const left = body.remainingAttempts
+    say(left > 0
+      ? `That passcode is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left.`
+      : 'That passcode is not right, and there are no tries left. The link has stopped working.')
+    return
+  }
+  if (response.status === 404) { say('This link does not work any more. It may have expired or been cancelled. Ask the person who shared it for a new one.'); form.hidden = true; return }
+  if (response.status === 429) { say('Too many tries. Wait a minute, then try again.'); return }
+  if (!response.ok) { say('Something went wrong. Try again later.'); return }
+  const manifest = await response.json()
+  const keyBytes = b64urlBytes(payload.key)
+  for (const file of manifest.files || []) {
+    const jwe = file.embedded || await (await fetch(file.location)).text()
+    const { plain } = await decrypt(jwe, keyBytes)
+    if (file.contentType === 'application/fhir+json') {
+      showBundle(JSON.parse(new TextDecoder().decode(plain)), payload.label)
+    }
+  }
+  form.hidden = true
+  say('')
+}
+
+try {
+  const payload = readLink()
+  if (payload.exp && payload.exp * (payload.exp > 1e11 ? 1 : 1000) < Date.now()) {
+    say('This link has expired. Ask the person who shared it for a new one.')
+  } else {
+    document.getElementById('unlock-label').textContent = payload.label ? `“${payload.label}”` : ''
+    const needsPasscode = (payload.flag || '').includes('P')
+    document.getElementById('passcode-group').hidden = !needsPasscode
+    form.hidden = false
+    form.addEventListener('submit', event => {
+      event.preventDefault()
+      const recipient = document.getElementById('recipient').value.trim() || 'Someone with the link'
+      const passcode = needsPasscode ? document.getElementById('passcode').value : ''
+      open(payload, recipient, passcode).catch(error => say('This record could not be opened: ' + error.message))
+    })
+  }
+} catch (error) {
+  say(error.message)
+}
