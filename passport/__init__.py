@@ -17,6 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     from passport import security
     from passport.db import Database
     from passport.errors import register_error_handlers
+    from passport.homes import views as homes
     from passport.records import views as record_views
     from passport.sharing import views as sharing_views
     from passport.web import components, views
@@ -54,5 +55,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(views.make_blueprint(config))
     app.register_blueprint(record_views.make_blueprint(config))
     app.register_blueprint(sharing_views.make_blueprint(config))
+    app.register_blueprint(homes.make_leaver_blueprint(config))
+    app.register_blueprint(homes.make_carer_blueprint(config))
     register_error_handlers(app)
     return app

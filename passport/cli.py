@@ -156,10 +156,13 @@ def demo_command() -> None:
     for email, password, role, extras in DEMO_ACCOUNTS:
         try:
             with _db().transaction() as db:
-                accounts.create_user(db, email=email, password=password, role=role, **extras)
+                accounts.create_user(db, email=email, password=password, role=role,
+                                     app_secret=_config().secret_key, **extras)
         except accounts.AccountError:
             pass  # already made by an earlier run
         click.echo(f"  Sign in as the demo {role}: {email} / {password}")
+    click.echo("  The nurse also needs a security code: `passport user code nurse@example.org` "
+               "prints the current one (or add the account to an authenticator app).")
 
 
 @main.group("user")
@@ -181,8 +184,24 @@ def user_create(role, email, carer_ref, child_ref, authority) -> None:
             user = accounts.create_user(
                 db, email=email, password=password, role=role,
                 carer_ref=carer_ref, child_ref=child_ref, authority=authority,
+                app_secret=_config().secret_key,
             )
             click.echo(f"Created {user.role} account {user.email}")
+            if user.otpauth_uri:
+                click.echo("Second factor: add this to an authenticator app now. It is shown "
+                           "only once:")
+                click.echo(user.otpauth_uri)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@user_group.command("code")
+@click.argument("email")
+def user_code(email: str) -> None:
+    """Print the security code an account's authenticator shows now (for demonstrations)."""
+    try:
+        with _db().transaction() as db:
+            click.echo(accounts.current_code(db, email, _config().secret_key))
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
 

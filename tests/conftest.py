@@ -26,6 +26,7 @@ SHARED = ROOT.parent / "shared"
 SPEC = SHARED / "spec"
 EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
+TEST_SECRET = "test-secret-key-not-for-production"  # noqa: S105 - the tests' app secret
 
 
 def database_url(tmp_dir: Path) -> str:
@@ -57,7 +58,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 def config(database: Database, tmp_path: Path) -> Config:
     return Config(
         database_url=str(database.engine.url.render_as_string(hide_password=False)),
-        secret_key="test-secret-key-not-for-production",
+        secret_key=TEST_SECRET,
         testing=True,
     )
 
@@ -129,3 +130,18 @@ def inspector(database: Database):
 
 
 TODAY = date.today()
+
+
+def next_code(database: Database, email: str) -> str:
+    """A security code the account has not used yet: now, or the next 30-second step."""
+    import time
+
+    from passport.accounts.models import User
+    from passport.accounts.service import current_code
+
+    with database.transaction() as session:
+        user = session.query(User).filter_by(email=email.lower()).one()
+        last = user.totp_last_step or 0
+        now = time.time()
+        step = max(int(now // 30), last + 1)
+        return current_code(session, email, TEST_SECRET, now=step * 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passport.db import Base, UTCDateTime, utcnow
@@ -25,7 +25,28 @@ class User(Base):
     carer_ref: Mapped[str | None] = mapped_column(String(64))
     child_ref: Mapped[str | None] = mapped_column(String(64))
     authority: Mapped[str | None] = mapped_column(String(200))
+    # The second factor: a TOTP secret, encrypted with a key derived from the app's secret,
+    # and the last time step used, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(300))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Invitation(Base):
+    """A single-use, expiring link that lets a care leaver or a carer set their password."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10))
+    child_ref: Mapped[str | None] = mapped_column(String(64))
+    carer_ref: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInSession(Base):

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from passport.accounts.models import ROLES, SignInFailure, SignInSession, User
+from passport.accounts import totp
+from passport.accounts.models import ROLES, Invitation, SignInFailure, SignInSession, User
 from passport.db import utcnow
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
@@ -33,6 +36,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+STAFF = ("nurse", "admin")
+
+
 def create_user(
     session: Session,
     *,
@@ -42,7 +48,10 @@ def create_user(
     carer_ref: str | None = None,
     child_ref: str | None = None,
     authority: str | None = None,
+    app_secret: str | None = None,
 ) -> User:
+    """A new account. Staff always get a second factor: the returned user carries
+    `otpauth_uri` (for their authenticator app), shown once and stored nowhere."""
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
         raise AccountError("--email: enter an email address like name@example.org")
@@ -67,8 +76,87 @@ def create_user(
         child_ref=child_ref,
         authority=authority,
     )
+    user.otpauth_uri = None
+    if role in STAFF:
+        if app_secret is None:
+            raise AccountError("a staff account needs the installation's secret for its "
+                               "second factor")
+        secret = totp.new_secret()
+        user.totp_secret = totp.encrypt(secret, app_secret)
+        user.otpauth_uri = totp.enrolment_uri(secret, email)
     session.add(user)
     session.flush()
+    return user
+
+
+def needs_second_factor(user: User) -> bool:
+    return user.totp_secret is not None
+
+
+def check_second_factor(session: Session, user_id: int, code: str, app_secret: str,
+                        now: float | None = None) -> bool:
+    """True once for a right code: the code's time step is remembered, so it cannot be
+    used again (not even within its 30 seconds)."""
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None or user.totp_secret is None:
+        return False
+    step = totp.matching_step(totp.decrypt(user.totp_secret, app_secret), code, now)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    return True
+
+
+def current_code(session: Session, email: str, app_secret: str, now: float | None = None
+                 ) -> str:
+    """The code an account's authenticator shows now (for demonstrations and tests)."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or user.totp_secret is None:
+        raise AccountError(f"{email} has no second factor")
+    secret = totp.decrypt(user.totp_secret, app_secret)
+    return pyotp.TOTP(secret).at(now if now is not None else time.time())
+
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def create_invitation(session: Session, *, role: str, email: str, actor: str,
+                      child_ref: str | None = None, carer_ref: str | None = None
+                      ) -> tuple[Invitation, str]:
+    """An invitation for a care leaver or a carer; returns it and its one-time token."""
+    email = email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise AccountError("email: enter an email address like name@example.org")
+    if role not in ("leaver", "carer"):
+        raise AccountError("role: only care leavers and carers are invited")
+    if session.scalar(select(User).where(User.email == email)) is not None:
+        raise AccountError(f"email: an account for {email} already exists")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(token_hash=_token_hash(token), email=email, role=role,
+                            child_ref=child_ref, carer_ref=carer_ref, created_by=actor,
+                            expires_at=utcnow() + INVITATION_LIFETIME)
+    session.add(invitation)
+    session.flush()
+    return invitation, token
+
+
+def open_invitation(session: Session, token: str) -> Invitation | None:
+    """The invitation, if the token is right, unused and in date."""
+    invitation = session.scalar(select(Invitation).where(
+        Invitation.token_hash == _token_hash(token)).with_for_update())
+    if invitation is None or invitation.used_at is not None or utcnow() >= invitation.expires_at:
+        return None
+    return invitation
+
+
+def accept_invitation(session: Session, token: str, password: str) -> User:
+    invitation = open_invitation(session, token)
+    if invitation is None:
+        raise AccountError("invitation: this invitation has been used or has expired")
+    user = create_user(session, email=invitation.email, password=password,
+                       role=invitation.role, child_ref=invitation.child_ref,
+                       carer_ref=invitation.carer_ref)
+    invitation.used_at = utcnow()
     return user
 
 

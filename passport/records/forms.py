@@ -390,6 +390,15 @@ def section_item(spec: SectionSpec, form: VersionedForm) -> dict[str, Any]:
     return item
 
 
+class InviteForm(FlaskForm):
+    role = RadioField("Who to invite", choices=[
+        ("leaver", "The young person (they see their own record)"),
+        ("carer", "Their current carer (they see the placement health sheet)")],
+        validators=[required("Select who to invite")])
+    email = StringField("Their email address", validators=[
+        required("Enter their email address")])
+
+
 class ImportForm(FlaskForm):
     file = FileField("Upload a lac-health-record/1 file (JSON)")
     replace = BooleanField("If a record with this ref is already here, add this as a new version")

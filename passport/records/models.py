@@ -376,3 +376,34 @@ class FamilyHistoryEntry(Base):
     recorded_on: Mapped[dt.date | None] = mapped_column(Date)
     consent_to_share_with_young_person: Mapped[bool | None] = mapped_column(Boolean)
     relevant_to_carer: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class CorrectionRequest(Base):
+    """A young person telling their nurse that something in their record is wrong."""
+
+    __tablename__ = "correction_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_ref: Mapped[str] = mapped_column(String(64), index=True)
+    record_version: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_email: Mapped[str] = mapped_column(String(254))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class ActionCompletion(Base):
+    """A health plan action marked done by the person who did it (a carer, say)."""
+
+    __tablename__ = "action_completions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_ref: Mapped[str] = mapped_column(String(64), index=True)
+    record_version: Mapped[int] = mapped_column(Integer)  # the version the mark made
+    assessment_id: Mapped[str] = mapped_column(String(64))
+    action_index: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(Text)
+    done_by: Mapped[str] = mapped_column(String(254))
+    done_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

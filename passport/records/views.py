@@ -14,6 +14,7 @@ from datetime import date
 from math import ceil
 from typing import Any
 
+from sqlalchemy import select
 from flask import (
     Blueprint,
     Response,
@@ -27,12 +28,13 @@ from flask import (
     url_for,
 )
 
+from passport import access
+from passport.accounts import service as accounts
 from passport.audit.service import record_event
 from passport.caseload.service import (
     as_exchange_json,
     build_caseload,
     entry_for,
-    for_authority,
 )
 from passport.config import Config
 from passport.db import utcnow
@@ -41,6 +43,7 @@ from passport.documents import service as documents
 from passport.documents.render import render_html as render_document_html
 from passport.records import forms as f
 from passport.records import service
+from passport.records.models import ActionCompletion, CorrectionRequest
 from passport.records.schemas import RecordSchema
 from passport.web.auth import require_role
 
@@ -86,14 +89,14 @@ def _audit(session, action: str, target: str, ref: str | None = None,
 
 def make_blueprint(config: Config) -> Blueprint:
     bp = Blueprint("records", __name__)
-    nurse_only = require_role("nurse")
+    nurse_only = require_role("nurse", "admin")
 
     def child_or_404(session, ref: str) -> tuple[int, dict[str, Any]]:
         try:
             version, record = service.load_current(session, ref)
         except service.RecordNotFound:
             abort(404)
-        if record["child"].get("responsible_authority") != g.user.authority:
+        if not access.can_see(g.user, record, config.today()):
             abort(404)
         return version, record
 
@@ -105,7 +108,7 @@ def make_blueprint(config: Config) -> Blueprint:
             chosen = "all"
         today = config.today()
         with _db().transaction() as session:
-            entries = build_caseload(session, today, for_authority(g.user.authority),
+            entries = build_caseload(session, today, access.visible_versions(g.user, today),
                                      documents.leaver_summaries_issued(session))
             _audit(session, "view", "caseload")
         shown = [e for e in entries if FILTERS[chosen][1](e)]
@@ -128,12 +131,21 @@ def make_blueprint(config: Config) -> Blueprint:
             history = service.history(session, ref)
             issued = documents.latest_issue(session, ref)
             links = sharing.links_for(session, ref)
+            corrections = list(session.scalars(
+                select(CorrectionRequest).where(CorrectionRequest.record_ref == ref,
+                                                CorrectionRequest.resolved_at.is_(None))
+                .order_by(CorrectionRequest.created_at)))
+            completions = {(c.assessment_id, c.action_index): c for c in session.scalars(
+                select(ActionCompletion).where(ActionCompletion.record_ref == ref)
+                .order_by(ActionCompletion.done_at))}
             _audit(session, "view", "record", ref, version)
         entry = entry_for(version, record, today, issued.issued_on if issued else None)
         return render_template("records/child.html", record=record, entry=entry,
                                version=version, history=history, today=today,
                                sections=f.SECTIONS, issued=issued,
-                               document_kinds=DOCUMENT_KINDS, links=links, now=utcnow())
+                               document_kinds=DOCUMENT_KINDS, links=links, now=utcnow(),
+                               corrections=corrections, completions=completions,
+                               invite_form=f.InviteForm())
 
     def save_change(ref: str, based_on: str, change: Callable[[dict[str, Any]], None],
                     what: str) -> tuple[list[service.FieldError], bool]:
@@ -348,7 +360,8 @@ def make_blueprint(config: Config) -> Blueprint:
                         "file", "Select a lac-health-record/1 file to upload")])
                 raw = service.read_limited(upload.stream, config.max_record_bytes)
                 record = service.check_record(service.parse_json(raw), config.today)
-                if record["child"].get("responsible_authority") != g.user.authority:
+                if g.user.role == "nurse" and (
+                        record["child"].get("responsible_authority") != g.user.authority):
                     raise service.RecordRefused([service.FieldError(
                         "child.responsible_authority",
                         f"must be {g.user.authority}: you can only import your own "
@@ -412,6 +425,53 @@ def make_blueprint(config: Config) -> Blueprint:
             _audit(session, "issue", "leaver summary", ref, issued.record_version)
         flash("Care-leaver summary issued")
         return redirect(url_for("records.child", ref=ref, _anchor="documents"))
+
+    @bp.post("/children/<ref>/invite")
+    @nurse_only
+    def invite(ref: str):
+        form = f.InviteForm()
+        today = config.today()
+        with _db().transaction() as session:
+            _, record = child_or_404(session, ref)
+        if not form.validate_on_submit():
+            flash("; ".join(e for errors in form.errors.values() for e in errors), "warning")
+            return redirect(url_for("records.child", ref=ref, _anchor="accounts"))
+        role = form.role.data
+        carer_ref = None
+        if role == "carer":
+            carer_ref = next((p.get("carer_ref") for p in reversed(record.get("placements", []))
+                              if access.placed_with(record, p.get("carer_ref"), today)), None)
+            if carer_ref is None:
+                flash("There is no current placement with a carer reference, so there is no "
+                      "carer to invite.", "warning")
+                return redirect(url_for("records.child", ref=ref, _anchor="accounts"))
+        try:
+            with _db().transaction() as session:
+                invitation, token = accounts.create_invitation(
+                    session, role=role, email=form.email.data, actor=g.user.email,
+                    child_ref=ref if role == "leaver" else None, carer_ref=carer_ref)
+                _audit(session, "invite", f"{role} account", ref)
+        except accounts.AccountError as error:
+            flash(str(error).split(": ", 1)[-1].capitalize(), "warning")
+            return redirect(url_for("records.child", ref=ref, _anchor="accounts"))
+        return render_template("records/invitation_made.html", record=record,
+                               invitation=invitation,
+                               url=url_for("web.invitation", token=token, _external=True))
+
+    @bp.post("/children/<ref>/corrections/<int:request_id>/done")
+    @nurse_only
+    def correction_done(ref: str, request_id: int):
+        if not f.ChaseForm().validate_on_submit():
+            abort(400)
+        with _db().transaction() as session:
+            child_or_404(session, ref)
+            item = session.get(CorrectionRequest, request_id)
+            if item is None or item.record_ref != ref:
+                abort(404)
+            item.resolved_at, item.resolved_by = utcnow(), g.user.email
+            _audit(session, "edit", "correction request", ref)
+        flash("Marked as dealt with")
+        return redirect(url_for("records.child", ref=ref, _anchor="corrections"))
 
     @bp.app_template_filter("flag_label")
     def flag_label(code: str) -> str:

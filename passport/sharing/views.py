@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from passport import access
 from passport.audit.service import record_event
 from passport.config import Config
 from passport.db import utcnow
@@ -74,7 +75,7 @@ def _protocol(body, status: int, extra: dict[str, str] | None = None) -> Respons
 def make_blueprint(config: Config) -> Blueprint:
     bp = Blueprint("sharing", __name__)
     signer = service.LocationSigner(config.secret_key)
-    nurse_only = require_role("nurse")
+    nurse_only = require_role("nurse", "admin")
 
     @bp.route("/api/shl/<token>", methods=["POST", "OPTIONS"])
     @csrf.exempt
@@ -116,7 +117,7 @@ def make_blueprint(config: Config) -> Blueprint:
             _, record = load_current(session, ref)
         except RecordNotFound:
             abort(404)
-        if record["child"].get("responsible_authority") != g.user.authority:
+        if not access.can_see(g.user, record, config.today()):
             abort(404)
 
     @bp.route("/children/<ref>/links/new", methods=["GET", "POST"])

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, redirect, render_template, url_for
+from flask import abort, g, redirect, url_for
 
 
 def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Signed-out visitors go to sign-in; a signed-in user of another role gets a plain page."""
+    """Signed-out visitors go to sign-in. A signed-in user of another role gets the same 404
+    as a page that does not exist: the pages of other roles are not theirs to know about."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -18,7 +19,7 @@ def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., An
             if g.get("user") is None:
                 return redirect(url_for("web.sign_in"))
             if g.user.role not in roles:
-                return render_template("pages/not_yet.html"), 403
+                abort(404)
             return view(*args, **kwargs)
 
         return wrapper

@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from passport.accounts import service as accounts
 from passport.config import Config
 from passport.audit.service import record_event
 from passport.web.auth import sign_in_required
+
+
+PENDING_SECONDS = 300
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Security code", validators=[
+        DataRequired("Enter the 6-digit code from your authenticator app"), Length(max=12)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("Choose a password", validators=[
+        DataRequired("Choose a password"),
+        Length(min=accounts.MIN_PASSWORD, max=1024,
+               message=f"Your password must be at least {accounts.MIN_PASSWORD} characters")])
+    confirm = PasswordField("Type it again", validators=[
+        DataRequired("Type your password again"),
+        EqualTo("password", message="The two passwords are not the same")])
 
 
 class SignInForm(FlaskForm):
@@ -46,10 +75,11 @@ def make_blueprint(config: Config) -> Blueprint:
     @bp.get("/")
     @sign_in_required
     def home():
-        if g.user.role == "nurse":
+        if g.user.role in accounts.STAFF:
             return redirect(url_for("records.caseload"))
-        # Carers' and care leavers' own pages are not built yet: say so plainly.
-        return render_template("pages/not_yet.html"), 403
+        if g.user.role == "leaver":
+            return redirect(url_for("leaver.home"))
+        return redirect(url_for("carer.home"))
 
     @bp.get("/healthz")
     def healthz():
@@ -69,12 +99,20 @@ def make_blueprint(config: Config) -> Blueprint:
                     user = accounts.authenticate(db, email, form.password.data)
                     if user is None:
                         accounts.note_failure(db, email)
+                    elif accounts.needs_second_factor(user):
+                        pending = {"user_id": user.id, "email": user.email,
+                                   "at": int(time.time())}
+                    elif user.role in accounts.STAFF:
+                        return render_template("pages/no_second_factor.html"), 403
                     else:
                         token = accounts.start_session(db, user)
                         record_event(db, actor=user.email, user_id=user.id, action="sign_in",
                                      target="account")
             if user is not None:
                 session.clear()
+                if accounts.needs_second_factor(user):
+                    session["pending"] = pending
+                    return redirect(url_for("web.sign_in_code"))
                 session["token"] = token
                 return redirect(url_for("web.home"))
             failed = True
@@ -82,6 +120,60 @@ def make_blueprint(config: Config) -> Blueprint:
         return render_template(
             "pages/sign_in.html", form=form, failed=failed, throttled=throttled
         ), status
+
+    @bp.route("/sign-in/code", methods=["GET", "POST"])
+    def sign_in_code():
+        """The second step for staff (and anyone who turned it on): the 6-digit code."""
+        pending = session.get("pending")
+        if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+            session.pop("pending", None)
+            return redirect(url_for("web.sign_in"))
+        form = CodeForm()
+        failed = throttled = False
+        if form.validate_on_submit():
+            with _db().transaction() as db:
+                throttled = accounts.is_throttled(db, pending["email"])
+                ok = not throttled and accounts.check_second_factor(
+                    db, pending["user_id"], form.code.data, config.secret_key)
+                if ok:
+                    user = db.get(accounts.User, pending["user_id"])
+                    token = accounts.start_session(db, user)
+                    record_event(db, actor=user.email, user_id=user.id, action="sign_in",
+                                 target="account")
+                elif not throttled:
+                    accounts.note_failure(db, pending["email"])
+            if ok:
+                session.clear()
+                session["token"] = token
+                return redirect(url_for("web.home"))
+            failed = True
+        status = 429 if throttled else 400 if request.method == "POST" else 200
+        return render_template("pages/sign_in_code.html", form=form, failed=failed,
+                               throttled=throttled), status
+
+    @bp.route("/invitation/<token>", methods=["GET", "POST"])
+    def invitation(token: str):
+        """Setting a password from an invitation: single use, and it expires."""
+        form = SetPasswordForm()
+        with _db().transaction() as db:
+            invited = accounts.open_invitation(db, token)
+            email = invited.email if invited else None
+        if invited is None:
+            return render_template("pages/invitation_gone.html"), 404
+        if form.validate_on_submit():
+            try:
+                with _db().transaction() as db:
+                    user = accounts.accept_invitation(db, token, form.password.data)
+                    record_event(db, actor=user.email, user_id=user.id, action="join",
+                                 target="account", record_ref=user.child_ref)
+            except accounts.AccountError as error:
+                form.password.errors = [*form.password.errors, str(error).split(": ", 1)[-1]]
+            else:
+                flash("Your password is set. Sign in to see your pages.")
+                return redirect(url_for("web.sign_in"))
+        status = 400 if request.method == "POST" else 200
+        response = render_template("pages/invitation.html", form=form, email=email)
+        return response, status, {"Referrer-Policy": "no-referrer"}
 
     @bp.post("/sign-out")
     def sign_out():

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from passport.accounts.service import create_user
 from passport.db import Database
+from tests.conftest import TEST_SECRET, next_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,9 +35,14 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TIMEOUT_MS = 10_000
 
 
+# The database of the app being served, for reading a security code as an authenticator would.
+_live_app_db: list[Database] = []
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The test app served over HTTP on a free port of 127.0.0.1; yields its base URL."""
+    _live_app_db[:] = [app.extensions["db"]]
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -171,7 +177,8 @@ def make_user(db: Database, email: str, password: str, role: str, **extras) -> i
     """An account made through the service, committed; returns its id.
     A nurse needs authority=..., a carer carer_ref=..., a care leaver child_ref=...."""
     with db.transaction() as session:
-        user = create_user(session, email=email, password=password, role=role, **extras)
+        user = create_user(session, email=email, password=password, role=role,
+                           app_secret=TEST_SECRET, **extras)
         return user.id
 
 
@@ -184,4 +191,10 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> Response | 
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if page.url.endswith("/sign-in/code"):
+        database = _live_app_db[0]
+        page.get_by_label("Security code").fill(next_code(database, email))
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
     return navigation.value

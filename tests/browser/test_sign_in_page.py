@@ -39,13 +39,11 @@ def test_a_wrong_password_shows_the_error_summary(page, live_server, db):
     assert_no_console_errors(page)
 
 
-def test_a_carer_signs_in_and_is_told_their_pages_are_not_ready(page, live_server, db):
+def test_a_carer_signs_in_to_the_children_placed_with_them(page, live_server, db):
     make_user(db, "carer@example.org", PASSWORD, "carer", carer_ref="FC-1")
     response = sign_in(page, live_server, "carer@example.org", PASSWORD)
-    assert response is not None and response.status == 403
-    assert page.url == f"{live_server}/"
-    expect(page.get_by_role("heading", level=1, name="Your pages are not ready yet")) \
-        .to_be_visible()
-    expect(page.get_by_text("carer@example.org").first).to_be_visible()
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("heading", level=1, name="Children placed with you")).to_be_visible()
+    expect(page.get_by_text("No children are placed with you today")).to_be_visible()
     assert_no_axe_violations(page)
     assert_no_console_errors(page)

@@ -322,8 +322,9 @@ def test_every_form_post_without_a_csrf_token_is_refused(nurse, app, db):
     routes = [r for r in routes if not r.startswith("/api/")]
     assert len(routes) >= 8
     for rule in routes:
-        path = (rule.replace("<ref>", ELLIE).replace("<int:index>", "0")
-                .replace("<section>", "allergies").replace("<public_id>", "x"))
+        path = rule.replace("<ref>", ELLIE).replace("<section>", "allergies")
+        path = re.sub(r"<int:[a-z_]+>", "0", path)
+        path = re.sub(r"<[a-z_]+>", "x", path)
         response = nurse.post(path, data={"version": "1", "substance": "x"})
         assert response.status_code == 400, path
         assert "The form has expired" in response.get_data(as_text=True)

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from passport.accounts.models import SignInSession, User
 from passport.accounts.service import create_user
 from passport.db import utcnow
+from tests.conftest import TEST_SECRET, next_code
 from tests.web.pages import error_summary, parse, text
 
 PASSWORD = "correct horse battery"
@@ -17,7 +18,8 @@ PASSWORD = "correct horse battery"
 
 def make_nurse(db, email="nurse@example.org", authority="Example City Council"):
     with db.transaction() as session:
-        create_user(session, email=email, password=PASSWORD, role="nurse", authority=authority)
+        create_user(session, email=email, password=PASSWORD, role="nurse", authority=authority,
+                    app_secret=TEST_SECRET)
 
 
 def csrf_token(client, path="/sign-in") -> str:
@@ -27,9 +29,16 @@ def csrf_token(client, path="/sign-in") -> str:
     return match.group(1)
 
 
-def sign_in(client, email="nurse@example.org", password=PASSWORD):
-    return client.post("/sign-in", data={"email": email, "password": password,
-                                         "csrf_token": csrf_token(client)})
+def sign_in(client, email="nurse@example.org", password=PASSWORD, code=True):
+    """Password, then (for accounts with a second factor) the current security code."""
+    response = client.post("/sign-in", data={"email": email, "password": password,
+                                             "csrf_token": csrf_token(client)})
+    if code and response.status_code == 302 and response.headers["Location"].endswith(
+            "/sign-in/code"):
+        database = client.application.extensions["db"]
+        response = client.post("/sign-in/code", data={
+            "code": next_code(database, email), "csrf_token": csrf_token(client, "/sign-in/code")})
+    return response
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
@@ -66,15 +75,17 @@ def test_a_nurse_signs_in_to_the_caseload(client, db, cli):
     assert "<h1>Caseload</h1>" in page and "nurse@example.org" in page
 
 
-def test_other_roles_get_a_clear_page_not_the_nurses_pages(client, db):
+def test_other_roles_never_reach_the_nurses_pages(client, db):
     with db.transaction() as session:
         create_user(session, email="carer@example.org", password=PASSWORD, role="carer",
                     carer_ref="FC-1")
     sign_in(client, email="carer@example.org")
-    for path in ("/", "/caseload", "/import", "/children/FX-ELLIE"):
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/placements")
+    for path in ("/caseload", "/import", "/children/FX-ELLIE"):
         response = client.get(path)
-        assert response.status_code == 403, path
-        assert "Your pages are not ready yet" in response.get_data(as_text=True)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.get_data(as_text=True)
 
 
 def test_the_sixth_wrong_password_in_a_minute_is_throttled_for_that_account_only(client, db):
