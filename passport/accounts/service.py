@@ -107,6 +107,18 @@ def check_second_factor(session: Session, user_id: int, code: str, app_secret: s
     return True
 
 
+def turn_on_second_factor(session: Session, user_id: int, secret: str, code: str,
+                          app_secret: str) -> bool:
+    """Store a new TOTP secret once the person has shown a code from it."""
+    step = totp.matching_step(secret, code)
+    user = session.get(User, user_id)
+    if step is None or user is None:
+        return False
+    user.totp_secret = totp.encrypt(secret, app_secret)
+    user.totp_last_step = step
+    return True
+
+
 def current_code(session: Session, email: str, app_secret: str, now: float | None = None
                  ) -> str:
     """The code an account's authenticator shows now (for demonstrations and tests)."""

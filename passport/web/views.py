@@ -21,6 +21,8 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from passport.accounts import service as accounts
+from passport.accounts import totp
+from passport.documents.render import qr_data_url
 from passport.config import Config
 from passport.audit.service import record_event
 from passport.web.auth import sign_in_required
@@ -174,6 +176,40 @@ def make_blueprint(config: Config) -> Blueprint:
         status = 400 if request.method == "POST" else 200
         response = render_template("pages/invitation.html", form=form, email=email)
         return response, status, {"Referrer-Policy": "no-referrer"}
+
+    @bp.route("/account/security", methods=["GET", "POST"])
+    @sign_in_required
+    def security():
+        """Care leavers and carers may add a security code to their sign-in (staff have one)."""
+        with _db().transaction() as db:
+            user = db.get(accounts.User, g.user.user_id)
+            enabled = accounts.needs_second_factor(user)
+        form = CodeForm()
+        if enabled:
+            return render_template("pages/security.html", enabled=True, form=form)
+        pending = session.get("pending_totp")
+        if pending is None or request.method == "GET":
+            secret = totp.new_secret()
+            session["pending_totp"] = totp.encrypt(secret, config.secret_key)
+        else:
+            secret = totp.decrypt(pending, config.secret_key)
+        failed = False
+        if form.validate_on_submit():
+            with _db().transaction() as db:
+                if accounts.turn_on_second_factor(db, g.user.user_id, secret, form.code.data,
+                                                  config.secret_key):
+                    record_event(db, actor=g.user.email, user_id=g.user.user_id,
+                                 action="edit", target="second factor")
+                    session.pop("pending_totp", None)
+                    flash("Done. From now on, you will enter a security code when you sign in.")
+                    return redirect(url_for("web.home"))
+            failed = True
+            form.code.errors = [*form.code.errors,
+                                "Enter the 6-digit code your authenticator app shows now"]
+        uri = totp.enrolment_uri(secret, g.user.email)
+        status = 400 if failed else 200
+        return render_template("pages/security.html", enabled=False, form=form, secret=secret,
+                               qr=qr_data_url(uri)), status
 
     @bp.post("/sign-out")
     def sign_out():

@@ -281,3 +281,21 @@ def test_a_carer_marks_an_action_done_and_the_nurse_sees_who(world, db):
     token, _ = form_page(outsider, "/placements")
     assert outsider.post(f"/placements/{CHILD}/actions/IHA-1/0/done",
                          data={"csrf_token": token}).status_code == 404
+
+
+def test_a_leaver_may_turn_on_security_codes(world, db):
+    import pyotp
+
+    leaver = client_for(world, "leaver")
+    page = leaver.get("/account/security").get_data(as_text=True)
+    secret = re.search(r'id="totp-key">([A-Z2-7]+)<', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    wrong = leaver.post("/account/security", data={"csrf_token": token, "code": "12345x"})
+    assert wrong.status_code == 400
+    ok = leaver.post("/account/security", data={"csrf_token": token,
+                                                 "code": pyotp.TOTP(secret).now()})
+    assert ok.status_code == 302
+    again = world.test_client()
+    first = sign_in(again, email="leaver@example.org", code=False)
+    assert first.headers["Location"].endswith("/sign-in/code")
+    assert again.get("/me").status_code == 302
