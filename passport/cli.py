@@ -15,17 +15,17 @@ from flask.cli import FlaskGroup
 
 from passport import PROJECT_ROOT, create_app
 from passport.accounts import service as accounts
+from passport.audit.service import record_event
 from passport.caseload.service import (
     as_exchange_json,
     build_caseload,
     for_authority,
     sort_entries,
 )
-from passport.migrations import upgrade_to_head
-from passport.audit.service import record_event
-from passport.documents import service as documents
 from passport.db import utcnow
+from passport.documents import service as documents
 from passport.documents.render import qr_data_url, render_html
+from passport.migrations import upgrade_to_head
 from passport.records import service as records
 from passport.rules import check_record, render_text
 from passport.sharing import service as sharing
@@ -230,7 +230,8 @@ def _as_of(value: str | None) -> date:
 
 @main.command("check")
 @click.argument("ref")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Check as on this day (default today).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Check as on this day (default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
     """What is overdue, missing or too weak to rely on in one child's record."""
@@ -251,7 +252,8 @@ def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
 
 
 @main.command("caseload")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Check as on this day (default today).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Check as on this day (default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print every child's report as JSON.")
 @click.option("--sort", "sort_by", type=click.Choice(["urgency", "name", "next-rha", "age"]),
               default="urgency", show_default=True)

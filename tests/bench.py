@@ -19,7 +19,6 @@ from flask.cli import ScriptInfo
 from sqlalchemy import event
 
 from passport import create_app
-from passport.caseload.service import build_caseload
 from passport.cli import main
 from passport.config import Config
 from passport.migrations import upgrade_to_head
@@ -82,8 +81,9 @@ def count_queries(engine):
 
 
 def bench_caseload(sizes: list[int]) -> None:
-    print("passport caseload (SQLite; best of 3 runs)")
-    print(f"{'children':>9} {'seconds':>9} {'ms/child':>9} {'SQL queries':>12}")
+    print("passport caseload (SQLite): the first run of the day checks every record; later runs")
+    print("reuse each unchanged record version's report (best of 3 warm runs)")
+    print(f"{'children':>9} {'first s':>9} {'again s':>9} {'ms/child':>9} {'SQL queries':>12}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             config = Config(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
@@ -92,6 +92,16 @@ def bench_caseload(sizes: list[int]) -> None:
             upgrade_to_head(app.extensions["db"].engine)
             populate(app, size)
             runner = CliRunner()
+            from passport.caseload import service as caseload_service
+
+            caseload_service._REPORTS.clear()
+            statements = count_queries(app.extensions["db"].engine)
+            start = time.perf_counter()
+            result = runner.invoke(main, ["caseload", "--as-of", TODAY.isoformat()],
+                                   obj=ScriptInfo(create_app=lambda app=app: app))
+            cold = time.perf_counter() - start
+            assert result.exit_code == 0, result.output
+            cold_queries = len(statements)
             best = float("inf")
             for _ in range(3):
                 start = time.perf_counter()
@@ -100,10 +110,8 @@ def bench_caseload(sizes: list[int]) -> None:
                 best = min(best, time.perf_counter() - start)
                 assert result.exit_code == 0, result.output
                 assert result.output.startswith(f"{size} children")
-            statements = count_queries(app.extensions["db"].engine)
-            with app.extensions["db"].transaction() as session:
-                build_caseload(session, TODAY)
-            print(f"{size:>9} {best:>9.2f} {best / size * 1000:>9.3f} {len(statements):>12}")
+            print(f"{size:>9} {cold:>9.2f} {best:>9.2f} {cold / size * 1000:>9.3f} "
+                  f"{cold_queries:>12}")
             app.extensions["db"].dispose()
 
 
@@ -150,8 +158,9 @@ def bench_documents() -> None:
             return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
         product_s, bare_s = _best(product), _best(bare)
-        from pypdf import PdfReader
         import io
+
+        from pypdf import PdfReader
         pages = len(PdfReader(io.BytesIO(product())).pages)
         print(f"{label:<36} {product_s:>8.3f} {bare_s:>16.3f} "
               f"{(product_s / bare_s - 1) * 100:>8.1f}% {pages:>6}")

@@ -74,3 +74,26 @@ def test_caseload_makes_the_same_number_of_queries_for_2_or_11_children(cli, db)
     with counting_queries(db.engine) as many:
         assert cli("caseload", "--as-of", "2026-11-25").exit_code == 0
     assert len(few) == len(many)
+
+
+def test_a_repeated_caseload_reuses_reports_and_sees_every_change(cli, db, tmp_path):
+    from unittest import mock
+
+    from passport.caseload import service as caseload
+
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    with mock.patch.object(caseload, "check_record", wraps=caseload.check_record) as checks:
+        assert cli("caseload", "--as-of", "2026-11-25").exit_code == 0
+        first = checks.call_count
+        assert cli("caseload", "--as-of", "2026-11-25").exit_code == 0
+        assert checks.call_count == first  # nothing changed: no rule work at all
+        changed = json.loads(ELLIE.read_text())
+        changed["assessments"][-1]["date"] = "2026-11-20"
+        path = tmp_path / "ellie.json"
+        path.write_text(json.dumps(changed))
+        assert cli("import", "--replace", str(path)).exit_code == 0
+        report = json.loads(cli("caseload", "--as-of", "2026-11-25", "--json").stdout)
+        assert checks.call_count == first + 1  # only the changed record is checked again
+    ellie = next(e for e in report if e["ref"] == "FX-ELLIE")
+    assert "RHA_OVERDUE" not in {f["code"] for f in ellie["flags"]}
+    assert first == len(FIXTURES)

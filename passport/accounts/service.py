@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import time
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -229,7 +229,8 @@ class SignedIn:
 
 def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | None:
     """The user behind a session token, if it is still live; touches it so it stays live."""
-    row = session.scalar(select(SignInSession).where(SignInSession.token_hash == _token_hash(token)))
+    row = session.scalar(
+        select(SignInSession).where(SignInSession.token_hash == _token_hash(token)))
     if row is None:
         return None
     now = utcnow()

@@ -1,4 +1,5 @@
-"""Writing the audit log. The log line and the row name who, what and which record; no health data."""
+"""Writing the audit log. The log line and the row name who, what and which record; never
+any health data."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ runs the rules in memory, so its cost grows with the data and never with round t
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -94,14 +96,50 @@ def build_caseload(
     versions_query: Select | None = None,
     leaver_summaries: dict[str, date] | None = None,
 ) -> list[CaseloadEntry]:
-    """Every selected child with their report, most urgent first."""
+    """Every selected child with their report, most urgent first.
+
+    A record version never changes, so its report for a given day is kept (`_REPORTS`): the
+    caseload first asks which versions it needs (one query), then reads and checks only those
+    it has not seen today, still in a fixed number of queries.
+    """
     leaver_summaries = leaver_summaries or {}
-    entries = [
-        entry_for(version.version, record, as_of, leaver_summaries.get(record["child"]["ref"]))
-        for version, record in current_records(session, versions_query)
-    ]
+    query = versions_query if versions_query is not None else current_versions_query()
+    wanted = session.execute(query.with_only_columns(
+        m.RecordVersion.id, m.Record.ref, m.RecordVersion.created_at)).all()
+    made = {version_id: created for version_id, _, created in wanted}
+
+    def key(version_id: int, ref: str) -> tuple[Any, ...]:
+        # The creation time guards against a database whose ids start again (a new one).
+        return (version_id, made[version_id], as_of, leaver_summaries.get(ref))
+
+    with _REPORTS_LOCK:
+        found = {version_id: _REPORTS.get(key(version_id, ref))
+                 for version_id, ref, _ in wanted}
+    missing = [version_id for version_id, entry in found.items() if entry is None]
+    if missing:
+        load = query if len(missing) > _MAX_ID_LIST else query.where(
+            m.RecordVersion.id.in_(missing))
+        for version, record in current_records(session, load):
+            if found.get(version.id) is None:
+                ref = record["child"]["ref"]
+                found[version.id] = entry_for(version.version, record, as_of,
+                                              leaver_summaries.get(ref))
+        with _REPORTS_LOCK:
+            for version_id, ref, _ in wanted:
+                _REPORTS[key(version_id, ref)] = found[version_id]
+                _REPORTS.move_to_end(key(version_id, ref))
+            while len(_REPORTS) > _MAX_REPORTS:
+                _REPORTS.popitem(last=False)
+    entries = [entry for entry in found.values() if entry is not None]
     entries.sort(key=lambda e: e.report.urgency)
     return entries
+
+
+# (record version id, day, care-leaver summary issued on) -> entry; least recently used out.
+_REPORTS: OrderedDict[tuple[Any, ...], CaseloadEntry] = OrderedDict()
+_REPORTS_LOCK = threading.Lock()
+_MAX_REPORTS = 50_000
+_MAX_ID_LIST = 500
 
 
 def entry_for(version: int, record: dict[str, Any], as_of: date,

@@ -26,7 +26,6 @@ from marshmallow import (
     fields,
     post_dump,
     pre_load,
-    validate,
     validates_schema,
 )
 

@@ -14,7 +14,6 @@ from datetime import date
 from math import ceil
 from typing import Any
 
-from sqlalchemy import select
 from flask import (
     Blueprint,
     Response,
@@ -27,6 +26,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import select
 
 from passport import access
 from passport.accounts import service as accounts
@@ -38,13 +38,13 @@ from passport.caseload.service import (
 )
 from passport.config import Config
 from passport.db import utcnow
-from passport.sharing import service as sharing
 from passport.documents import service as documents
 from passport.documents.render import render_html as render_document_html
 from passport.records import forms as f
 from passport.records import service
 from passport.records.models import ActionCompletion, CorrectionRequest
 from passport.records.schemas import RecordSchema
+from passport.sharing import service as sharing
 from passport.web.auth import require_role
 
 PAGE_SIZE = 25

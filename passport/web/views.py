@@ -22,11 +22,10 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from passport.accounts import service as accounts
 from passport.accounts import totp
-from passport.documents.render import qr_data_url
-from passport.config import Config
 from passport.audit.service import record_event
+from passport.config import Config
+from passport.documents.render import qr_data_url
 from passport.web.auth import sign_in_required
-
 
 PENDING_SECONDS = 300
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from contextlib import contextmanager
+from datetime import date
 
 from sqlalchemy import event
 

@@ -4,7 +4,6 @@ payload decoding, jwcrypto for the JWE, fhir.resources (R4B) for the bundle."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import subprocess

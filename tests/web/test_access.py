@@ -4,7 +4,6 @@ answer is 404 or a redirect to sign-in, never the child's data, HTML and PDF ali
 from __future__ import annotations
 
 import io
-import json
 import re
 from datetime import date, timedelta
 
@@ -12,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from passport.accounts.models import User
-from passport.accounts.service import create_user, create_invitation
+from passport.accounts.service import create_invitation, create_user
 from passport.records.service import check_record, import_record
-from tests.conftest import FIXTURES, ROOT, TEST_SECRET, next_code
+from tests.conftest import FIXTURES, TEST_SECRET, next_code
 from tests.web.pages import parse, text
 from tests.web.test_nurse_workspace import form_page
-from tests.web.test_sign_in import PASSWORD, csrf_token, make_nurse, sign_in
+from tests.web.test_sign_in import PASSWORD, csrf_token, sign_in
 
 TODAY = date.today()
 CHILD = "MX-ONE"
@@ -230,7 +229,6 @@ def test_an_invitation_works_once_and_expires(world, db):
         _, old = create_invitation(session, role="carer", email="old@example.org",
                                    actor="nurse@example.org", carer_ref="FC-NOW")
         from passport.accounts.models import Invitation
-
         from passport.db import utcnow
 
         session.query(Invitation).filter_by(email="old@example.org").update(

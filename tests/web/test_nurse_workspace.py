@@ -14,7 +14,7 @@ from passport.records.service import check_record, import_record, load_current
 from tests.conftest import FIXTURES, ROOT, SPEC
 from tests.records.test_bulk import counting_queries
 from tests.web.pages import error_summary, parse, text
-from tests.web.test_sign_in import PASSWORD, csrf_token, make_nurse, sign_in
+from tests.web.test_sign_in import make_nurse, sign_in
 
 ELLIE = "FX-ELLIE"
 
