@@ -265,7 +265,10 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
             "placed_since": w.long_date(placement["start"]) if placement else None,
         },
         "allergies": health["allergies"],
-        "family_allergies": [f for f in _family(family_history_for_carer(record), carer=True)],
+        "family_allergies": [f for f in _family(family_history_for_carer(record), carer=True)
+                             if f["is_allergy"]],
+        "family_health": [f for f in _family(family_history_for_carer(record), carer=True)
+                          if not f["is_allergy"]],
         "medicines": health["medicines"],
         "conditions": health["conditions"],
         "carer_actions": carer_actions,

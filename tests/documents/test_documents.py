@@ -201,3 +201,20 @@ def test_the_qr_area_prints_the_sharing_link():
     assert img["src"].startswith("data:image/png;base64,")
     assert link in soup.get_text()
     assert re.search(r"Scan this code", soup.get_text())
+
+
+def test_the_carer_sheet_lists_family_allergies_apart_from_other_family_health():
+    record = json.loads(json.dumps(AMARA))
+    record["family_history"] = [
+        {"relative": "birth_father", "condition": "Peanut allergy", "category": "allergy",
+         "relevant_to_carer": True},
+        {"relative": "birth_mother", "condition": "Type 1 diabetes", "category": "physical",
+         "relevant_to_carer": True},
+    ]
+    soup = BeautifulSoup(render_html(build("carer-sheet", record, AS_OF)), "html.parser")
+    allergies = " ".join(soup.select_one("#allergy-heading").find_parent("section").get_text()
+                         .split())
+    family = " ".join(soup.select_one("#family-heading").find_parent("section").get_text()
+                      .split())
+    assert "Peanut allergy" in allergies and "Type 1 diabetes" not in allergies
+    assert "Type 1 diabetes" in family
