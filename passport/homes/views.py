@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from passport import access
@@ -37,6 +37,7 @@ from passport.documents.render import render_html as render_document_html
 from passport.records import models as m
 from passport.records import service as records
 from passport.records.bulk import current_records
+from passport.records.forms import WholeNumberField
 from passport.records.schemas import RecordSchema
 from passport.sharing import service as sharing
 from passport.web.auth import require_role
@@ -45,7 +46,7 @@ from passport.web.auth import require_role
 class LeaverLinkForm(FlaskForm):
     label = StringField("Who is it for?", validators=[Optional(), Length(max=80, message=(
         "Who is it for must be 80 characters or fewer"))])
-    days = IntegerField("How many days should it work for?", default=sharing.DEFAULT_DAYS,
+    days = WholeNumberField("How many days should it work for?", default=sharing.DEFAULT_DAYS,
                         validators=[InputRequired("Enter how many days the link should work"),
                                     NumberRange(1, sharing.MAX_DAYS,
                                                 "Enter a number of days from 1 to 365")])

@@ -86,6 +86,20 @@ class DatePartsField(Field):
         return self.data.isoformat() if self.data else ""
 
 
+class WholeNumberField(IntegerField):
+    """A whole number, with a message in the NHS way when it is not one."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a whole number, like 12") from None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -173,7 +187,8 @@ class AssessmentForm(VersionedForm):
     findings_summary = TextAreaField("Summary of findings", validators=[
         required("Enter a summary of what was found")])
 
-    sdq_total = IntegerField("SDQ total difficulties score (0 to 40)", validators=[Optional()])
+    sdq_total = WholeNumberField("SDQ total difficulties score (0 to 40)",
+                                 validators=[Optional()])
     sdq_completed_by = SelectField("SDQ completed by", choices=[("", "Not recorded")] + choices(
         "carer", "young_person", "teacher"), validators=[Optional()])
 
@@ -357,7 +372,7 @@ def section_form_class(spec: SectionSpec) -> type[VersionedForm]:
         elif f.kind == "textarea":
             attrs[f.name] = TextAreaField(f.label, validators=validators)
         elif f.kind == "integer":
-            attrs[f.name] = IntegerField(f.label, validators=validators)
+            attrs[f.name] = WholeNumberField(f.label, validators=validators)
         elif f.kind == "select":
             attrs[f.name] = SelectField(f.label, choices=[("", "Select")] + [
                 (c, c) for c in f.choices], validators=validators)

@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from passport import access
@@ -25,6 +25,7 @@ from passport.audit.service import record_event
 from passport.config import Config
 from passport.db import utcnow
 from passport.documents.render import qr_data_url
+from passport.records.forms import WholeNumberField
 from passport.records.service import RecordNotFound, load_current
 from passport.security import csrf
 from passport.sharing import service
@@ -46,7 +47,7 @@ class LinkForm(FlaskForm):
                           default="passport",
                           validators=[InputRequired("Select what to share")])
     label = StringField("A name for this link", validators=[Optional()])
-    days = IntegerField("How many days the link works for", default=service.DEFAULT_DAYS,
+    days = WholeNumberField("How many days the link works for", default=service.DEFAULT_DAYS,
                         validators=[InputRequired("Enter how many days the link works for"),
                                     NumberRange(1, service.MAX_DAYS,
                                                 f"Enter a number of days from 1 to "

@@ -70,3 +70,12 @@ def test_links_of_another_authoritys_child_are_a_404(cli, db, client):
     signed_in_nurse(cli, db, client)
     assert cli("import", str(ROOT / "fixtures" / "fx-liam.json")).exit_code == 0
     assert client.get("/children/FX-LIAM/links/new").status_code == 404
+
+
+def test_days_that_are_not_a_number_are_named_plainly(cli, db, client):
+    signed_in_nurse(cli, db, client)
+    token, _ = form_page(client, "/children/FX-DANIEL/links/new")
+    response = client.post("/children/FX-DANIEL/links/new", data={
+        "csrf_token": token, "document": "passport", "days": "thirty", "consent": "y"})
+    assert dict(error_summary(parse(response)))["#days"] == (
+        "How many days the link works for must be a whole number, like 12")
