@@ -1,0 +1,75 @@
+"""The list of routes, so that adding or removing a URL is a deliberate act, and every route
+that is not public checks who is asking."""
+
+from __future__ import annotations
+
+ROUTES = """
+GET /
+GET /api/shl/file/
+GET /api/shl/file/<location>
+GET /caseload
+GET /children/<ref>
+GET /children/<ref>/documents/<kind>
+GET /children/<ref>/documents/<kind>.pdf
+GET /children/<ref>/export
+GET /healthz
+GET /me
+GET /me/activity
+GET /me/documents/<kind>
+GET /me/documents/<kind>.pdf
+GET /placements
+GET /placements/<ref>
+GET /placements/<ref>/sheet
+GET /placements/<ref>/sheet.pdf
+GET /view
+GET,POST /account/security
+GET,POST /children/<ref>/add/<section>
+GET,POST /children/<ref>/assessments/new
+GET,POST /children/<ref>/information-requests/<int:index>/answer
+GET,POST /children/<ref>/information-requests/new
+GET,POST /children/<ref>/links/new
+GET,POST /import
+GET,POST /invitation/<token>
+GET,POST /me/links/new
+GET,POST /me/tell-us
+GET,POST /sign-in
+GET,POST /sign-in/code
+POST /api/shl/<token>
+POST /children/<ref>/corrections/<int:request_id>/done
+POST /children/<ref>/information-requests/<int:index>/chase
+POST /children/<ref>/invite
+POST /children/<ref>/leaver-summary/issue
+POST /children/<ref>/links/<public_id>/revoke
+POST /me/links/<public_id>/revoke
+POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
+POST /sign-out"""
+
+# Reachable without signing in: sign-in itself, invitations, the share viewer and its protocol.
+PUBLIC = {"/sign-in", "/sign-in/code", "/invitation/<token>", "/view", "/healthz",
+          "/api/shl/<token>", "/api/shl/file/", "/api/shl/file/<location>"}
+
+
+def routes(app) -> list[str]:
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            methods = ",".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+            out.append(f"{methods} {rule.rule}")
+    return sorted(out)
+
+
+def test_the_routes_are_the_ones_we_mean_to_have(app):
+    assert routes(app) == ROUTES.strip().splitlines()
+
+
+def test_every_other_get_route_sends_a_signed_out_visitor_to_sign_in(app):
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.rule in PUBLIC or "GET" not in rule.methods:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<{name}>", "1").replace(f"<int:{name}>", "1")
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].endswith("/sign-in"), path
