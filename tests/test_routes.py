@@ -29,7 +29,7 @@ GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/new
 GET,POST /children/<ref>/links/new
 GET,POST /import
-GET,POST /invitation/<token>
+GET,POST /invitation
 GET,POST /me/links/new
 GET,POST /me/tell-us
 GET,POST /sign-in
@@ -45,7 +45,7 @@ POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
 POST /sign-out"""
 
 # Reachable without signing in: sign-in itself, invitations, the share viewer and its protocol.
-PUBLIC = {"/sign-in", "/sign-in/code", "/invitation/<token>", "/view", "/healthz",
+PUBLIC = {"/sign-in", "/sign-in/code", "/invitation", "/view", "/healthz",
           "/api/shl/<token>", "/api/shl/file/", "/api/shl/file/<location>"}
 
 

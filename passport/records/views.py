@@ -456,7 +456,7 @@ def make_blueprint(config: Config) -> Blueprint:
             return redirect(url_for("records.child", ref=ref, _anchor="accounts"))
         return render_template("records/invitation_made.html", record=record,
                                invitation=invitation,
-                               url=url_for("web.invitation", token=token, _external=True))
+                               url=url_for("web.invitation", _external=True) + "#" + token)
 
     @bp.post("/children/<ref>/corrections/<int:request_id>/done")
     @nurse_only

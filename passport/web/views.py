@@ -152,29 +152,34 @@ def make_blueprint(config: Config) -> Blueprint:
         return render_template("pages/sign_in_code.html", form=form, failed=failed,
                                throttled=throttled), status
 
-    @bp.route("/invitation/<token>", methods=["GET", "POST"])
-    def invitation(token: str):
-        """Setting a password from an invitation: single use, and it expires."""
+    @bp.route("/invitation", methods=["GET", "POST"])
+    def invitation():
+        """Setting a password from an invitation: single use, and it expires.
+
+        The invitation's token travels in the link's #fragment, which browsers never send to
+        a server (so it is in no access log); the page's script copies it into the form.
+        """
         form = SetPasswordForm()
-        with _db().transaction() as db:
-            invited = accounts.open_invitation(db, token)
-            email = invited.email if invited else None
-        if invited is None:
-            return render_template("pages/invitation_gone.html"), 404
-        if form.validate_on_submit():
-            try:
-                with _db().transaction() as db:
-                    user = accounts.accept_invitation(db, token, form.password.data)
-                    record_event(db, actor=user.email, user_id=user.id, action="join",
-                                 target="account", record_ref=user.child_ref)
-            except accounts.AccountError as error:
-                form.password.errors = [*form.password.errors, str(error).split(": ", 1)[-1]]
-            else:
-                flash("Your password is set. Sign in to see your pages.")
-                return redirect(url_for("web.sign_in"))
+        if request.method == "POST":
+            token = request.form.get("token", "")
+            with _db().transaction() as db:
+                invited = accounts.open_invitation(db, token) if token else None
+            if invited is None:
+                return render_template("pages/invitation_gone.html"), 404
+            if form.validate_on_submit():
+                try:
+                    with _db().transaction() as db:
+                        user = accounts.accept_invitation(db, token, form.password.data)
+                        record_event(db, actor=user.email, user_id=user.id, action="join",
+                                     target="account", record_ref=user.child_ref)
+                except accounts.AccountError as error:
+                    form.password.errors = [*form.password.errors,
+                                            str(error).split(": ", 1)[-1]]
+                else:
+                    flash("Your password is set. Sign in to see your pages.")
+                    return redirect(url_for("web.sign_in"))
         status = 400 if request.method == "POST" else 200
-        response = render_template("pages/invitation.html", form=form, email=email)
-        return response, status, {"Referrer-Policy": "no-referrer"}
+        return render_template("pages/invitation.html", form=form), status
 
     @bp.route("/account/security", methods=["GET", "POST"])
     @sign_in_required

@@ -234,19 +234,27 @@ def test_an_invitation_works_once_and_expires(world, db):
         session.query(Invitation).filter_by(email="old@example.org").update(
             {"expires_at": utcnow() - timedelta(seconds=1)})
     client = world.test_client()
-    token_page = csrf_token(client, f"/invitation/{token}")
-    short = client.post(f"/invitation/{token}", data={"csrf_token": token_page,
-                                                      "password": "short", "confirm": "short"})
+    form_token = csrf_token(client, "/invitation")
+    short = client.post("/invitation", data={"csrf_token": form_token, "token": token,
+                                             "password": "short", "confirm": "short"})
     assert short.status_code == 400
-    made = client.post(f"/invitation/{token}", data={
-        "csrf_token": token_page, "password": "a long new password", "confirm":
-        "a long new password"})
+    assert f'value="{token}"' in short.get_data(as_text=True)  # kept for the next try
+    made = client.post("/invitation", data={
+        "csrf_token": form_token, "token": token, "password": "a long new password",
+        "confirm": "a long new password"})
     assert made.status_code == 302
-    assert client.get(f"/invitation/{token}").status_code == 404
+    again = client.post("/invitation", data={
+        "csrf_token": form_token, "token": token, "password": "another long password",
+        "confirm": "another long password"})
+    assert again.status_code == 404  # single use
     assert sign_in(client, email="new@example.org", password="a long new password"
                    ).headers["Location"].endswith("/")
     assert "Hello Marnie" in text(parse(client.get("/me")))
-    assert world.test_client().get(f"/invitation/{old}").status_code == 404
+    stale = world.test_client()
+    expired = stale.post("/invitation", data={
+        "csrf_token": csrf_token(stale, "/invitation"), "token": old,
+        "password": "a long new password", "confirm": "a long new password"})
+    assert expired.status_code == 404
 
 
 def test_a_nurse_invites_from_the_child_page(world):
@@ -256,7 +264,7 @@ def test_a_nurse_invites_from_the_child_page(world):
         "csrf_token": token, "role": "carer", "email": "fc-now@example.org"})
     assert made.status_code == 200
     url = parse(made).select_one("#invitation-link").get_text().strip()
-    assert "/invitation/" in url
+    assert url.startswith("http://localhost/invitation#")  # the token is in the fragment
 
 
 def test_the_leaver_sees_who_looked_at_their_record(world):
