@@ -40,7 +40,7 @@ from passport.records.bulk import current_records
 from passport.records.forms import WholeNumberField
 from passport.records.schemas import RecordSchema
 from passport.sharing import service as sharing
-from passport.web.auth import require_role
+from passport.web.auth import require_role, visible_record
 
 
 class LeaverLinkForm(FlaskForm):
@@ -102,13 +102,7 @@ def make_leaver_blueprint(config: Config) -> Blueprint:
     leaver_only = require_role("leaver")
 
     def own_record(session) -> tuple[int, dict[str, Any]]:
-        try:
-            version, record = records.load_current(session, g.user.child_ref or "")
-        except records.RecordNotFound:
-            abort(404)
-        if not access.can_see(g.user, record, config.today()):
-            abort(404)
-        return version, record
+        return visible_record(session, g.user.child_ref or "", config.today())
 
     @bp.get("")
     @leaver_only
@@ -219,13 +213,7 @@ def make_carer_blueprint(config: Config) -> Blueprint:
     carer_only = require_role("carer")
 
     def placed_child(session, ref: str) -> tuple[int, dict[str, Any]]:
-        try:
-            version, record = records.load_current(session, ref)
-        except records.RecordNotFound:
-            abort(404)
-        if not access.can_see(g.user, record, config.today()):
-            abort(404)
-        return version, record
+        return visible_record(session, ref, config.today())
 
     def carer_actions(record: dict[str, Any]) -> list[dict[str, Any]]:
         out = []

@@ -45,7 +45,7 @@ from passport.records import service
 from passport.records.models import ActionCompletion, CorrectionRequest
 from passport.records.schemas import RecordSchema
 from passport.sharing import service as sharing
-from passport.web.auth import require_role
+from passport.web.auth import require_role, visible_record
 
 PAGE_SIZE = 25
 DOCUMENT_KINDS = {
@@ -92,13 +92,7 @@ def make_blueprint(config: Config) -> Blueprint:
     nurse_only = require_role("nurse", "admin")
 
     def child_or_404(session, ref: str) -> tuple[int, dict[str, Any]]:
-        try:
-            version, record = service.load_current(session, ref)
-        except service.RecordNotFound:
-            abort(404)
-        if not access.can_see(g.user, record, config.today()):
-            abort(404)
-        return version, record
+        return visible_record(session, ref, config.today())
 
     @bp.get("/caseload")
     @nurse_only

@@ -20,16 +20,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from passport import access
 from passport.audit.service import record_event
 from passport.config import Config
 from passport.db import utcnow
 from passport.documents.render import qr_data_url
 from passport.records.forms import WholeNumberField
-from passport.records.service import RecordNotFound, load_current
+from passport.records.service import RecordNotFound
 from passport.security import csrf
 from passport.sharing import service
-from passport.web.auth import require_role
+from passport.web.auth import require_role, visible_record
 
 PROTOCOL_HEADERS = {
     "Cache-Control": "no-store",
@@ -113,21 +112,15 @@ def make_blueprint(config: Config) -> Blueprint:
         response.headers["X-Robots-Tag"] = "noindex"
         return response
 
-    def child_or_404(session, ref: str) -> None:
-        try:
-            _, record = load_current(session, ref)
-        except RecordNotFound:
-            abort(404)
-        if not access.can_see(g.user, record, config.today()):
-            abort(404)
+    def child_or_404(session, ref: str) -> tuple[int, dict]:
+        return visible_record(session, ref, config.today())
 
     @bp.route("/children/<ref>/links/new", methods=["GET", "POST"])
     @nurse_only
     def new_link(ref: str):
         form = LinkForm()
         with _db().transaction() as session:
-            child_or_404(session, ref)
-            _, record = load_current(session, ref)
+            _, record = child_or_404(session, ref)
         made = None
         if form.validate_on_submit():
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -35,3 +36,18 @@ def sign_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def visible_record(session: Any, ref: str, today: date) -> tuple[int, dict[str, Any]]:
+    """The current version of a child's record, if the signed-in user may see it; otherwise
+    the same 404 as for a child that does not exist (`passport.access` decides)."""
+    from passport import access
+    from passport.records.service import RecordNotFound, load_current
+
+    try:
+        version, record = load_current(session, ref)
+    except RecordNotFound:
+        abort(404)
+    if not access.can_see(g.get("user"), record, today):
+        abort(404)
+    return version, record
