@@ -301,7 +301,7 @@ def render_command(ref: str, kind: str, fmt: str, as_of: str | None, output: Pat
                          record_ref=ref)
     except records.RecordNotFound:
         raise click.ClickException(_not_found(ref, None)) from None
-    output.write_bytes(data)
+    _write(output, data, "-o")
     click.echo(f"Wrote {output} ({len(data):,} bytes)")
 
 
@@ -318,6 +318,13 @@ def issue_command(ref: str) -> None:
         raise click.ClickException(_not_found(ref, None)) from None
     click.echo(f"Issued the care-leaver summary of {ref} (version {issued.record_version}) "
                f"on {issued.issued_on.isoformat()}")
+
+
+def _write(path: Path, data: bytes, option: str) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"{option}: cannot write {path} ({error.strerror})") from None
 
 
 def _days(value: str) -> int:
@@ -357,11 +364,11 @@ def share_command(ref, kind, expires_in, passcode_stdin, label, base_url, qr_fil
         raise click.ClickException(_not_found(ref, None)) from None
     except sharing.ShareError as error:
         raise click.ClickException(str(error)) from None
-    if qr_file:
-        qr_file.write_bytes(base64.b64decode(qr_data_url(made.url).split(",", 1)[1]))
     click.echo(f"Link {made.link.public_id} works until "
                f"{made.link.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only now:", err=True)
     click.echo(made.url)
+    if qr_file:  # after the link is printed, so a bad path cannot lose it
+        _write(qr_file, base64.b64decode(qr_data_url(made.url).split(",", 1)[1]), "--qr")
 
 
 @main.command("links")

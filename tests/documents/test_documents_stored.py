@@ -104,3 +104,12 @@ def test_the_nurse_downloads_each_document(cli, db, client):
         html = client.get(f"/children/FX-DANIEL/documents/{kind}")
         assert html.status_code == 200 and title in html.get_data(as_text=True)
     assert client.get("/children/FX-DANIEL/documents/other.pdf").status_code == 404
+
+
+def test_render_to_a_folder_that_does_not_exist_says_so(cli, tmp_path):
+    import_daniel(cli)
+    result = cli("render", "FX-DANIEL", "--document", "passport",
+                 "-o", str(tmp_path / "nowhere" / "x.pdf"))
+    assert result.exit_code == 1
+    assert f"-o: cannot write {tmp_path / 'nowhere' / 'x.pdf'}" in result.output
+    assert "Traceback" not in result.output
