@@ -232,6 +232,7 @@ def bench_sharing(seconds: int = 8, connections: int = 50) -> None:
     from passport.records.service import check_record as check
     from passport.sharing import service as sharing
     from passport.sharing.models import ShareFile, ShareLink
+    from passport.sharing.service import new_public_id
 
     if shutil.which("wrk") is None:
         print("\nsharing: wrk is not installed (make bench installs it)")
@@ -260,7 +261,7 @@ def bench_sharing(seconds: int = 8, connections: int = 50) -> None:
                 token = secrets.token_urlsafe(32)
                 tokens.append(token)
                 clone = ShareLink(
-                    public_id=secrets.token_urlsafe(9),
+                    public_id=new_public_id(),
                     token_hash=hashlib.sha256(token.encode()).hexdigest(),
                     record_ref="EX-JORDAN", record_version=1, document="passport",
                     label="bench", created_by="bench", expires_at=made.link.expires_at,

@@ -52,6 +52,12 @@ class ShareError(ValueError):
         self.field, self.message = field, message
 
 
+def new_public_id() -> str:
+    """A link's public name: hex, so it never starts with "-" and reads as an option to
+    `passport revoke`."""
+    return secrets.token_hex(8)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -93,7 +99,7 @@ def make_link(session: Session, *, ref: str, document: str, label: str, days: in
     jwe = shl.encrypt_file(json.dumps(bundle, ensure_ascii=False).encode(), key,
                            "application/fhir+json")
     link = ShareLink(
-        public_id=secrets.token_urlsafe(9), token_hash=_hash(token), record_ref=ref,
+        public_id=new_public_id(), token_hash=_hash(token), record_ref=ref,
         record_version=version, document=document, label=label, created_by=actor,
         created_at=now, expires_at=expires, max_attempts=MAX_ATTEMPTS, failed_attempts=0,
         passcode_hash=_hasher.hash(passcode) if passcode else None,

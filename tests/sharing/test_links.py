@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import subprocess
 import threading
 from datetime import timedelta
@@ -278,3 +279,18 @@ def test_passcodes_are_stored_as_argon2id(cli, db):
     with db.transaction() as session:
         stored = session.query(ShareLink).one().passcode_hash
     assert stored.startswith("$argon2id$") and "correct-horse" not in stored
+
+
+def test_a_bad_qr_path_still_prints_the_link(cli, tmp_path):
+    assert cli("import", str(DANIEL)).exit_code == 0
+    result = cli("share", "FX-DANIEL", "--document", "passport", "--base-url", BASE,
+                 "--qr", str(tmp_path / "nowhere" / "qr.png"))
+    assert result.exit_code == 1
+    assert result.stdout.strip().startswith(BASE + "/view#shlink:/")
+    assert "--qr: cannot write" in result.output
+
+
+def test_link_ids_can_always_be_typed_after_passport_revoke():
+    ids = {service.new_public_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
