@@ -267,7 +267,8 @@ def bench_sharing(seconds: int = 8, connections: int = 50) -> None:
                     label="bench", created_by="bench", expires_at=made.link.expires_at,
                     max_attempts=5, failed_attempts=0)
                 clone.files = [ShareFile(position=0, content_type="application/fhir+json",
-                                         jwe=made.link.files[0].jwe)]
+                                         jwe=made.link.files[0].jwe,
+                                         size=made.link.files[0].size)]
                 session.add(clone)
         db.dispose()
         script = Path(tmp) / "manifest.lua"

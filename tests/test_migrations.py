@@ -62,3 +62,28 @@ def test_db_upgrade_command(cli):
     result = cli("db", "upgrade")
     assert result.exit_code == 0
     assert "up to date" in result.stdout
+
+
+def test_0006_gives_existing_shared_files_their_size(empty_engine):
+    """Links made before 0006 keep working: their files get the size of their JWE."""
+    from alembic import command
+
+    command.upgrade(alembic_config(empty_engine), "0005")
+    jwe = "eyJhbGciOiJkaXIifQ..iv.ciphertext.tag" * 3
+    with empty_engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO share_links (public_id, token_hash, record_ref, record_version,"
+            " document, label, created_at, created_by, expires_at, max_attempts,"
+            " failed_attempts) VALUES ('p1', 'h1', 'FX-1', 1, 'passport', 'l',"
+            " '2026-11-25 10:00:00', 'n', '2026-12-25 10:00:00', 5, 0)"))
+        connection.execute(text(
+            "INSERT INTO share_files (link_id, position, content_type, jwe)"
+            " SELECT id, 0, 'application/fhir+json', :jwe FROM share_links"), {"jwe": jwe})
+    upgrade_to_head(empty_engine)
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT size FROM share_files")).scalar_one() == len(jwe)
+    indexes = {index["name"] for index in inspect(empty_engine).get_indexes("share_accesses")}
+    assert "ix_share_accesses_link_id_at" in indexes
+    if empty_engine.dialect.name == "sqlite":
+        columns = [column["name"] for column in inspect(empty_engine).get_columns("share_files")]
+        assert columns.index("size") < columns.index("jwe")

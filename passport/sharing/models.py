@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
@@ -57,6 +57,10 @@ class ShareFile(Base):
                                          index=True)
     position: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(60))
+    # len(jwe): a JWE in compact form is ASCII. Kept so that a manifest request can choose
+    # between embedding the file and giving its location without reading the file (and,
+    # on SQLite, stored before it: see migration 0006).
+    size: Mapped[int] = mapped_column(Integer)
     jwe: Mapped[str] = mapped_column(Text)
 
 
@@ -64,10 +68,11 @@ class ShareAccess(Base):
     """One request for a link's manifest: when, who said they were, and what happened."""
 
     __tablename__ = "share_accesses"
+    # A manifest request counts the link's requests in the last minute through this index.
+    __table_args__ = (Index("ix_share_accesses_link_id_at", "link_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"),
-                                         index=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     recipient: Mapped[str] = mapped_column(String(200))
     # opened | wrong_passcode | refused (expired, revoked or locked) | too_many

@@ -104,7 +104,8 @@ def make_link(session: Session, *, ref: str, document: str, label: str, days: in
         created_at=now, expires_at=expires, max_attempts=MAX_ATTEMPTS, failed_attempts=0,
         passcode_hash=_hasher.hash(passcode) if passcode else None,
     )
-    link.files = [ShareFile(position=0, content_type="application/fhir+json", jwe=jwe)]
+    link.files = [ShareFile(position=0, content_type="application/fhir+json", jwe=jwe,
+                            size=len(jwe))]
     session.add(link)
     session.flush()
     return MadeLink(link, url)
@@ -136,7 +137,7 @@ def manifest(session: Session, token: str, *, recipient: Any, passcode: Any,
     query = (select(ShareLink.id, ShareLink.expires_at, ShareLink.revoked_at,
                     ShareLink.failed_attempts, ShareLink.max_attempts, ShareLink.passcode_hash,
                     recent.label("recent"), ShareFile.id.label("file_id"),
-                    ShareFile.content_type, func.length(ShareFile.jwe).label("size"))
+                    ShareFile.content_type, ShareFile.size)
              .outerjoin(ShareFile, ShareFile.link_id == ShareLink.id)
              .where(ShareLink.token_hash == _hash(token))
              .order_by(ShareFile.position))
