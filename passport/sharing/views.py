@@ -85,12 +85,11 @@ def make_blueprint(config: Config) -> Blueprint:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return _protocol({"error": "send a JSON object with recipient and passcode"}, 400)
-        with _db().transaction() as session:
-            answer = service.manifest(
-                session, token, recipient=body.get("recipient"), passcode=body.get("passcode"),
-                embedded_length_max=body.get("embeddedLengthMax"), now=utcnow(),
-                file_base_url=url_for("sharing.file_at", location="", _external=True),
-                location_signer=signer)
+        answer = service.manifest(
+            _db(), token, recipient=body.get("recipient"), passcode=body.get("passcode"),
+            embedded_length_max=body.get("embeddedLengthMax"), now=utcnow(),
+            file_base_url=url_for("sharing.file_at", location="", _external=True),
+            location_signer=signer)
         return _protocol(answer.body, answer.status, answer.headers)
 
     @bp.route("/api/shl/file/<location>", methods=["GET", "OPTIONS"])

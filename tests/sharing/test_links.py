@@ -18,12 +18,12 @@ from fhir.resources.R4B.bundle import Bundle
 from jwcrypto import jwe as jwcrypto_jwe
 from jwcrypto import jwk
 from PIL import Image
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from passport.db import utcnow
 from passport.migrations import all_models
 from passport.sharing import service
-from passport.sharing.models import ShareLink
+from passport.sharing.models import ShareAccess, ShareLink
 from tests.conftest import ROOT
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
@@ -180,6 +180,63 @@ def test_polling_too_fast_gets_429_with_retry_after(cli, db, client):
     assert statuses[:-1] == [200] * service.REQUESTS_PER_MINUTE
     last = client.post(manifest_path(payload), json={"recipient": "x"})
     assert last.status_code == 429 and last.headers["Retry-After"] == "60"
+    assert outcomes(db) == ["opened"] * service.REQUESTS_PER_MINUTE + ["too_many"] * 2
+
+
+def outcomes(db) -> list[str]:
+    with db.engine.connect() as connection:
+        return list(connection.execute(
+            select(ShareAccess.outcome).order_by(ShareAccess.id)).scalars())
+
+
+def test_every_manifest_request_is_logged_once_with_what_came_of_it(cli, db, client):
+    """On PostgreSQL a plain open reads and logs in one statement; the others log apart.
+    Either way each request leaves exactly one line, or none when it names no recipient."""
+    guarded = make(cli, db)  # with a passcode
+    with db.transaction() as session:
+        plain = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
+                                  days=30, passcode=None, base_url=BASE, actor="n",
+                                  now=utcnow(), today=cli.app.extensions["passport_config"]
+                                  .today())
+    plain_path = manifest_path(read_payload(plain.url))
+    guarded_path = manifest_path(read_payload(guarded.url))
+
+    def post(path, **body):
+        return client.post(path, json=body).status_code
+
+    assert post(plain_path, recipient="New GP practice") == 200
+    assert post(plain_path, recipient="   ") == 400
+    assert post(guarded_path, recipient="University", passcode="nope") == 401
+    assert post(guarded_path, recipient="University", passcode="correct-horse") == 200
+    assert post(guarded_path, recipient="University") == 401
+    with db.transaction() as session:
+        service.revoke(session, plain.link.public_id, utcnow())
+    assert post(plain_path, recipient="New GP practice") == 404
+
+    with db.engine.connect() as connection:
+        lines = connection.execute(
+            select(ShareAccess.link_id, ShareAccess.recipient, ShareAccess.outcome)
+            .order_by(ShareAccess.id)).all()
+    assert [tuple(line) for line in lines] == [
+        (plain.link.id, "New GP practice", "opened"),
+        (guarded.link.id, "University", "wrong_passcode"),
+        (guarded.link.id, "University", "opened"),
+        (guarded.link.id, "University", "wrong_passcode"),
+        (plain.link.id, "New GP practice", "refused"),
+    ]
+
+
+def test_only_the_access_log_trades_durability_for_speed(db):
+    """Health records commit to disk; the log of link requests may lose its last moment in
+    a power cut (ADR 0005)."""
+    with db.engine.connect() as records, db.log_engine.connect() as log:
+        if records.dialect.name == "sqlite":
+            synchronous = "PRAGMA synchronous"  # 2 is FULL, 1 is NORMAL
+            assert records.exec_driver_sql(synchronous).scalar() == 2
+            assert log.exec_driver_sql(synchronous).scalar() == 1
+        else:
+            assert records.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+            assert log.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
 
 
 def test_files_by_location_live_an_hour_and_cannot_be_forged(cli, db, client):
