@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 
 from flask import Flask, Response, g
@@ -16,8 +18,31 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+# A sharing link's manifest token travels in the path the protocol gives it. It is not the
+# key, but it is enough to fetch the ciphertext and spend the link's passcode tries.
+_MANIFEST_TOKEN = re.compile(r"(/api/shl/)(?!file/)[A-Za-z0-9_-]+")
+
+
+class RedactManifestTokens(logging.Filter):
+    """Keeps manifest tokens out of request logs (the development server's and gunicorn's)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _MANIFEST_TOKEN.sub(r"\1[token]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+REQUEST_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactManifestTokens) for f in logger.filters):
+            logger.addFilter(RedactManifestTokens())
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request

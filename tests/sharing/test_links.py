@@ -351,3 +351,34 @@ def test_link_ids_can_always_be_typed_after_passport_revoke():
     ids = {service.new_public_id() for _ in range(2000)}
     assert len(ids) == 2000
     assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
+
+
+def test_request_logs_leave_out_the_manifest_token(cli, db, app, caplog):
+    """The development server's request log (a real one, on a socket) and gunicorn's access
+    log name the manifest path without its token."""
+    import http.client
+
+    from werkzeug.serving import make_server
+
+    payload = read_payload(make(cli, db, passcode=None).url)
+    path = manifest_path(payload)
+    token = path.rsplit("/", 1)[1]
+    caplog.set_level(logging.INFO)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("POST", path, body=b'{"recipient": "GP"}',
+                           headers={"Content-Type": "application/json"})
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        server.shutdown()
+        thread.join()
+    # gunicorn logs its access line with a dict of atoms, as here.
+    logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s', {
+        "h": "127.0.0.1", "r": f"POST {path} HTTP/1.1", "s": "200"})
+    lines = [record.getMessage() for record in caplog.records]
+    assert sum("POST /api/shl/[token] HTTP/1.1" in line for line in lines) == 2, lines
+    assert not any(token in line for line in lines)
