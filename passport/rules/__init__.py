@@ -13,33 +13,42 @@ Pure Python: no Flask, no database. One call checks one child's record on one da
 
 The decisions behind each flag are in ``passport.rules.checks``; the immunisation schedule is
 data (``schedule.json``, with a source for each row) applied by ``passport.rules.immunisations``;
-working-day arithmetic is in ``passport.rules.working_days``.
+screening by country of origin is data (``arrival_screening.json``) applied by
+``passport.rules.screening``; working-day arithmetic is in ``passport.rules.working_days``.
+The sources of every rule are in ``docs/rules.md``.
 """
 
-from . import working_days
-from .checks import FLAG_CODES, check_record, is_vague_summary, next_review_due
+from . import screening, working_days
+from .checks import FLAG_CODES, SDQ_BANDS, check_record, is_vague_summary, next_review_due
 from .immunisations import (
+    Course,
     DueDose,
     ImmunisationStatus,
     MissingDose,
     assess_immunisations,
+    catch_up_start,
     load_schedule,
 )
-from .report import SEVERITIES, CheckReport, Flag, render_text
+from .report import SEVERITIES, CheckReport, Flag, plan_lines, render_text
 
 __all__ = [
     "FLAG_CODES",
+    "SDQ_BANDS",
     "SEVERITIES",
     "CheckReport",
+    "Course",
     "DueDose",
     "Flag",
     "ImmunisationStatus",
     "MissingDose",
     "assess_immunisations",
+    "catch_up_start",
     "check_record",
     "is_vague_summary",
     "load_schedule",
     "next_review_due",
+    "plan_lines",
     "render_text",
+    "screening",
     "working_days",
 ]

@@ -64,22 +64,31 @@ Information requests
     after the 15th working day after ``sent_on``; ``due`` is that 15th working day.
 
 Immunisations (see ``immunisations``): IMMUNISATIONS_INCOMPLETE (``warning``) when any routine
-dose is missing, ``since`` the oldest due date; IMMUNISATION_HISTORY_UNKNOWN (``warning``) when
+dose is missing, ``since`` the oldest due date; for an uncertain or incomplete history its
+message is the catch-up plan from the catch-up start ("3 doses of Td/IPV, at least 4 weeks
+apart (the first due now)"). IMMUNISATION_HISTORY_UNKNOWN (``warning``) when
 ``immunisation_history_status`` is ``unknown``.
 
-UASC_SCREENING_INCOMPLETE (``warning``): an unaccompanied asylum-seeking child without a result
-other than ``pending`` for each of TB, hepatitis B, hepatitis C and HIV (``declined`` is a
-recorded result). ``missing`` lists the tests.
+Screening on arrival (see ``screening``; ``docs/rules.md``): UASC_SCREENING_INCOMPLETE
+(``warning``) for an unaccompanied asylum-seeking child, ARRIVAL_SCREENING_INCOMPLETE
+(``warning``) for another child who arrived from abroad in the last 5 years (known
+``child.arrived_in_uk``): a test indicated by status and country of origin without a result
+other than ``pending`` (``declined`` is a recorded result). ``missing`` lists the tests,
+``country`` names the country. BCG_ELIGIBLE (``warning``): a new entrant from a
+high-incidence TB country with no BCG recorded and no positive TB result (NICE NG33).
 
-SDQ (carer version only: the cut-offs 14-16 and 17+ are the carer questionnaire's; young
-person and teacher versions have other cut-offs and are ignored here). The date of an SDQ is its
-own ``date``, else the assessment date. The latest one counts.
+SDQ: each version has its own bands (``SDQ_BANDS``, Youth in Mind's four-band scoring:
+"slightly raised" is borderline, "high" or "very high" a cause for concern): carer 14-16 /
+17+, young person (self-report) 15-17 / 18+, teacher 12-15 / 16+. The version is the /1
+field ``sdq.completed_by`` (carer when absent). The date of an SDQ is its own ``date``, else
+the assessment date. The latest score of each version counts; the flag says whose it was
+(``completed_by``). The yearly statutory SDQ is the carer's, so only it can be missing.
   * SDQ_MISSING (``warning``): aged 4 to 16 (from the 4th birthday to the day before the 17th),
     in care for 12 months or more, and no carer SDQ dated within the 12 months up to ``as_of``
     (one exactly 12 months old still counts). A rolling year is used rather than the 31 March
     return date, so the flag appears when the SDQ lapses, not once a year.
-  * SDQ_BORDERLINE (``warning``, 14-16) and SDQ_CONCERN (``urgent``, 17-40) on the latest score,
-    however old, with ``score`` and ``since``.
+  * SDQ_BORDERLINE (``warning``) and SDQ_CONCERN (``urgent``) on the latest score of each
+    version, however old, with ``score``, ``since`` and ``completed_by``.
 
 HEALTH_PLAN_ACTION_OVERDUE (``warning``): one flag per ``open`` action whose ``due`` is before
 ``as_of``.
@@ -88,6 +97,11 @@ DENTAL_CHECK_OVERDUE (``warning``): from the first birthday (first teeth come at
 months; NHS advice is to see a dentist once they appear and by the first birthday), when no
 check is dated within the 12 months up to ``as_of``. ``due`` is 12 months after the last
 check, or the later of the first birthday and entering care when there has been none.
+
+SIGHT_TEST_OVERDUE (``warning``): from the 4th birthday, no sight test (``optical_checks``, or
+a ``vision`` screening with a result) dated within the 2 years up to ``as_of`` (one exactly 2
+years old still counts). The NHS advises a sight test every 2 years, free for children; the
+health plan must cover vision screening (Care Planning Regulations 2010, Schedule 1).
 
 GP_NOT_REGISTERED (``urgent``): no ``contacts.gp``.
 
@@ -106,9 +120,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from . import screening
 from .dates import add_months, age_date, long_date, parse_date
 from .immunisations import ImmunisationStatus, assess_immunisations
-from .report import CheckReport, Flag
+from .report import CheckReport, Flag, plan_lines
 from .working_days import add_working_days, working_days_between
 
 __all__ = [
@@ -122,22 +137,31 @@ __all__ = [
 
 IHA_WORKING_DAYS = 20
 INFO_REQUEST_WORKING_DAYS = 15
-SDQ_BORDERLINE = range(14, 17)
-SDQ_CONCERN_FROM = 17
-UASC_TESTS = ("tb", "hepatitis_b", "hepatitis_c", "hiv")
+# Total difficulties score: (borderline from, cause for concern from), per version. Youth in
+# Mind, "Scoring the SDQ" (sdqinfo.org), four-band categorisation: "slightly raised" is
+# borderline, "high" and "very high" a cause for concern. Carer (parent) 0-13 / 14-16 / 17-40,
+# young person (self-report, 11-17) 0-14 / 15-17 / 18-40, teacher 0-11 / 12-15 / 16-40.
+SDQ_BANDS = {"carer": (14, 17), "young_person": (15, 18), "teacher": (12, 16)}
+SDQ_BORDERLINE = range(*SDQ_BANDS["carer"])
+SDQ_CONCERN_FROM = SDQ_BANDS["carer"][1]
+SDQ_WHOSE = {"carer": "carer's", "young_person": "young person's own (self-report)",
+             "teacher": "teacher's"}
+UASC_TESTS = screening.UASC_TESTS
+SIGHT_TEST_FROM_AGE = 4
+SIGHT_TEST_MONTHS = 24
 
 FLAG_CODES = (
     "IHA_MISSING", "IHA_LATE", "RHA_OVERDUE", "CONSENT_NOT_RECORDED",
     "PRACTITIONER_INCOMPLETE", "VAGUE_FINDINGS", "NO_GP_CAMHS_INPUT",
     "INFO_REQUEST_OUTSTANDING", "IMMUNISATIONS_INCOMPLETE", "IMMUNISATION_HISTORY_UNKNOWN",
-    "UASC_SCREENING_INCOMPLETE", "SDQ_MISSING", "SDQ_BORDERLINE", "SDQ_CONCERN",
-    "HEALTH_PLAN_ACTION_OVERDUE", "DENTAL_CHECK_OVERDUE", "GP_NOT_REGISTERED",
-    "LEAVER_SUMMARY_DUE",
+    "UASC_SCREENING_INCOMPLETE", "ARRIVAL_SCREENING_INCOMPLETE", "BCG_ELIGIBLE",
+    "SDQ_MISSING", "SDQ_BORDERLINE", "SDQ_CONCERN",
+    "HEALTH_PLAN_ACTION_OVERDUE", "DENTAL_CHECK_OVERDUE", "SIGHT_TEST_OVERDUE",
+    "GP_NOT_REGISTERED", "LEAVER_SUMMARY_DUE",
 )
 
 _KIND = {"IHA": "initial health assessment", "RHA": "review health assessment"}
-_TEST_NAMES = {"tb": "TB", "hepatitis_b": "hepatitis B", "hepatitis_c": "hepatitis C",
-               "hiv": "HIV"}
+_TEST_NAMES = screening.TEST_NAMES
 _WHO = {"gp": "the GP", "camhs": "CAMHS", "school_nurse": "the school nurse",
         "health_visitor": "the health visitor",
         "previous_authority": "the previous local authority", "hospital": "the hospital",
@@ -395,51 +419,87 @@ def _immunisation_flags(record: Mapping[str, Any], status: ImmunisationStatus,
             "No immunisation record has been found. Treat every dose as not given and ask the "
             "GP to plan catch-up (UKHSA guidance for uncertain immunisation status)."))
     if status.missing:
-        listed = ", ".join(f"{item.vaccine} dose {item.dose}" for item in status.missing)
         count = len(status.missing)
         action = ("Arrange catch-up with the GP." if in_care
                   else "Make sure the young person and their GP know.")
+        if status.catch_up_from is not None:
+            # A plan from the catch-up start: each vaccine once, its doses counted and spaced.
+            plan = "; ".join(plan_lines(status))
+            text = (f"Catch-up plan from {long_date(status.catch_up_from)} (the history is "
+                    f"uncertain or incomplete; UKHSA algorithm): {plan}. {action}")
+        else:
+            listed = ", ".join(f"{item.vaccine} dose {item.dose}" for item in status.missing)
+            text = (f"{count} routine immunisation{'s are' if count != 1 else ' is'} missing: "
+                    f"{listed}. {action}")
         flags.append(_flag(
-            "IMMUNISATIONS_INCOMPLETE", severity,
-            f"{count} routine immunisation{'s are' if count != 1 else ' is'} missing: "
-            f"{listed}. {action}",
+            "IMMUNISATIONS_INCOMPLETE", severity, text,
             since=min(item.due_since for item in status.missing), missing=count))
     return flags
 
 
-def _uasc_flags(record: Mapping[str, Any], child: _Child, as_of: date) -> list[Flag]:
-    if not record["child"].get("unaccompanied_asylum_seeking"):
+def _tests_text(tests: Sequence[str]) -> str:
+    names = [_TEST_NAMES[test] for test in tests]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _arrival_flags(record: Mapping[str, Any], child: _Child, as_of: date) -> list[Flag]:
+    found = screening.arrival(record)
+    if found is None:
         return []
-    done, pending = set(), set()
-    for test in record.get("screening") or ():
-        tested_on = parse_date(test.get("date"))
-        if test["test"] not in UASC_TESTS or (tested_on is not None and tested_on > as_of):
+    flags: list[Flag] = []
+    arrived = found.arrived_on or child.entered_care
+    new_entrant = as_of < add_months(arrived, 60)
+    tests = screening.indicated_tests(found)
+    if not found.uasc and not (found.arrived_on is not None and new_entrant):
+        tests = []  # only new entrants with a known arrival date are screened by country
+    missing, waiting = screening.outstanding_tests(record, tests, as_of)
+    if missing:
+        waiting_text = (f" (awaiting the result for {_tests_text(waiting)})" if waiting else "")
+        if found.country is None:
+            why = ""
+        elif found.known_country:
+            why = f" ({found.country_name}: by country of origin)"
+        else:
+            why = (f" ({found.country}: not in the country table, so every test is "
+                   f"prompted; check the Migrant Health Guide country page)")
+        history = (" Take a sexual history: syphilis and other infections are tested by "
+                   "history too." if "syphilis" not in missing and found.uasc else "")
+        code = "UASC_SCREENING_INCOMPLETE" if found.uasc else "ARRIVAL_SCREENING_INCOMPLETE"
+        flags.append(_flag(
+            code, "warning",
+            f"Screening on arrival has no result for {_tests_text(missing)}{waiting_text}"
+            f"{why}. Arrange the tests or record the results.{history}",
+            missing=missing, since=arrived, country=found.country_name))
+    if screening.bcg_eligible(record, found, child.date_of_birth, child.entered_care, as_of):
+        flags.append(_flag(
+            "BCG_ELIGIBLE", "warning",
+            f"Came from {found.country_name}, a country with a high rate of TB, and no BCG is "
+            f"recorded. Look for a BCG scar; if there is none and the TB test is negative, "
+            f"offer BCG (NICE NG33).", since=arrived, country=found.country_name))
+    return flags
+
+
+def _sdq_scores(assessments: Sequence[_Assessment], as_of: date
+                ) -> dict[str, list[tuple[date, int, str]]]:
+    """Scores per version (``completed_by``: carer when not said), oldest first."""
+    scores: dict[str, list[tuple[date, int, str]]] = {}
+    for assessment in assessments:
+        sdq = assessment.data.get("sdq")
+        if not sdq:
             continue
-        (pending if test["result"] == "pending" else done).add(test["test"])
-    missing = [test for test in UASC_TESTS if test not in done]
-    if not missing:
-        return []
-    waiting = [t for t in missing if t in pending]
-    names = ", ".join(_TEST_NAMES[test] for test in missing)
-    waiting_text = (f" (awaiting the result for {', '.join(_TEST_NAMES[t] for t in waiting)})"
-                    if waiting else "")
-    return [_flag(
-        "UASC_SCREENING_INCOMPLETE", "warning",
-        f"Screening on arrival has no result for {names}{waiting_text}. Arrange the tests or "
-        f"record the results.", missing=missing, since=child.entered_care)]
+        version = sdq.get("completed_by") or "carer"
+        taken_on = parse_date(sdq.get("date")) or assessment.date
+        if taken_on <= as_of and version in SDQ_BANDS:
+            scores.setdefault(version, []).append((taken_on, int(sdq["total"]), assessment.id))
+    for found in scores.values():
+        found.sort(key=lambda score: score[0])  # stable: the later entry wins a same-day tie
+    return scores
 
 
 def _sdq_flags(child: _Child, assessments: Sequence[_Assessment], as_of: date) -> list[Flag]:
-    scores = []
-    for assessment in assessments:
-        sdq = assessment.data.get("sdq")
-        if not sdq or sdq.get("completed_by", "carer") != "carer":
-            continue
-        taken_on = parse_date(sdq.get("date")) or assessment.date
-        if taken_on <= as_of:
-            scores.append((taken_on, int(sdq["total"]), assessment.id))
-    scores.sort(key=lambda score: score[0])  # stable: the later entry wins a same-day tie
-    latest = scores[-1] if scores else None
+    by_version = _sdq_scores(assessments, as_of)
+    carer_scores = by_version.get("carer", [])
+    latest = carer_scores[-1] if carer_scores else None
     flags = []
     fourth, seventeenth = (age_date(child.date_of_birth, years=n) for n in (4, 17))
     in_care_a_year = add_months(child.entered_care, 12)
@@ -455,22 +515,52 @@ def _sdq_flags(child: _Child, assessments: Sequence[_Assessment], as_of: date) -
             "SDQ_MISSING", "warning",
             f"No carer SDQ (Strengths and Difficulties Questionnaire) in the last 12 months. "
             f"{last} Ask the carer to complete one: it is due every year.", due=due))
-    if latest:
-        taken_on, total, assessment_id = latest
-        if total >= SDQ_CONCERN_FROM:
+    for version, scores in by_version.items():
+        taken_on, total, assessment_id = scores[-1]
+        borderline, concern = SDQ_BANDS[version]
+        whose = SDQ_WHOSE[version]
+        if total >= concern:
             flags.append(_flag(
                 "SDQ_CONCERN", "urgent",
-                f"The latest SDQ score is {total} ({long_date(taken_on)}): a cause for concern "
-                f"(17 or more). Talk to the social worker and consider a referral to CAMHS.",
-                score=total, since=taken_on, assessment_id=assessment_id))
-        elif total in SDQ_BORDERLINE:
+                f"The latest {whose} SDQ score is {total} ({long_date(taken_on)}): a cause for "
+                f"concern ({concern} or more on this version). Talk to the social worker and "
+                f"consider a referral to CAMHS.",
+                score=total, since=taken_on, assessment_id=assessment_id,
+                completed_by=version))
+        elif total >= borderline:
             flags.append(_flag(
                 "SDQ_BORDERLINE", "warning",
-                f"The latest SDQ score is {total} ({long_date(taken_on)}): borderline (14 to "
-                f"16). Talk with the carer and the young person about how things are going "
-                f"and look again at the next assessment.",
-                score=total, since=taken_on, assessment_id=assessment_id))
+                f"The latest {whose} SDQ score is {total} ({long_date(taken_on)}): borderline "
+                f"({borderline} to {concern - 1} on this version). Talk with the carer and the "
+                f"young person about how things are going and look again at the next "
+                f"assessment.",
+                score=total, since=taken_on, assessment_id=assessment_id,
+                completed_by=version))
     return flags
+
+
+def _sight_test_flags(record: Mapping[str, Any], child: _Child, as_of: date) -> list[Flag]:
+    """SIGHT_TEST_OVERDUE: from the 4th birthday, no sight test in the last 2 years."""
+    from_age = age_date(child.date_of_birth, years=SIGHT_TEST_FROM_AGE)
+    if as_of < from_age:
+        return []
+    tests = [d for d in map(parse_date, record.get("optical_checks") or ()) if d <= as_of]
+    tests += [parse_date(entry["date"]) for entry in record.get("screening") or ()
+              if entry["test"] == "vision" and entry.get("date")
+              and entry["result"] not in ("pending", "declined")
+              and parse_date(entry["date"]) <= as_of]
+    last = max(tests, default=None)
+    if last is not None and last >= add_months(as_of, -SIGHT_TEST_MONTHS):
+        return []
+    if last is None:
+        return [_flag(
+            "SIGHT_TEST_OVERDUE", "warning",
+            "No sight test is recorded. Book one with an optician: it is free for children "
+            "and the NHS advises one every 2 years.", due=max(from_age, child.entered_care))]
+    return [_flag(
+        "SIGHT_TEST_OVERDUE", "warning",
+        f"No sight test in the last 2 years: the last was on {long_date(last)}. Book one with "
+        f"an optician.", due=add_months(last, SIGHT_TEST_MONTHS))]
 
 
 def _health_plan_flags(assessments: Iterable[_Assessment], as_of: date) -> list[Flag]:
@@ -555,10 +645,11 @@ def check_record(record: Mapping[str, Any], as_of: date, *,
                 f"not been done. Book it now.", due=next_rha_due))
         flags += _quality_flags(record, assessments, as_of)
         flags += _information_request_flags(record, as_of)
-        flags += _uasc_flags(record, child, as_of)
+        flags += _arrival_flags(record, child, as_of)
         flags += _sdq_flags(child, assessments, as_of)
         flags += _health_plan_flags(assessments, as_of)
         flags += _dental_flags(record, child, as_of)
+        flags += _sight_test_flags(record, child, as_of)
         if not (record.get("contacts") or {}).get("gp"):
             flags.append(_flag(
                 "GP_NOT_REGISTERED", "urgent",

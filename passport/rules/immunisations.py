@@ -1,14 +1,26 @@
 """Which routine immunisations a child is missing, and which fall due in the next 8 weeks.
 
 The schedule itself is data: ``schedule.json`` in this package, one row per dose of the UK
-routine schedule for each birth cohort from 2005, each row citing its source. It is read once
+routine schedule for each birth cohort from 2001 (every cohort a care leaver can belong to),
+each row citing its source. It is read once
 per process (``load_schedule`` is cached). This module applies it to one record.
 
 How a record is read (UKHSA, "Vaccination of individuals with uncertain or incomplete
 immunisation status", from 1 July 2025, general principles):
 
-* A dose without a record counts as not given. ``immunisation_history_status`` does not change
-  the arithmetic: "unknown" simply means there are no records, so everything due is missing.
+* A dose without a record counts as not given.
+* Catch-up is a plan from now, not debts from infancy. When the history is uncertain or
+  incomplete (``immunisation_history_status`` "unknown" or "partial", or no status and no
+  recorded dose: ``catch_up_start``), no missing dose is due before the catch-up start
+  (``child.arrived_in_uk`` when the record has it, else ``child.entered_care``); each later
+  dose of a course follows the one before by its least interval; a dose due on the day of the
+  check is already missing ("due now"); ``ImmunisationStatus.courses()`` groups them as a plan
+  ("3 doses of Td/IPV, at least 4 weeks apart"). Such a status is never ``up_to_date``.
+* Under the 10th birthday a missing 5-in-1 dose is given (and named) as the 6-in-1, whatever
+  the birth cohort, once the 6-in-1 was in use (1 August 2017).
+* A dose given on or after a row's ``not_after_age`` does not count for that row: a PCV given
+  at 13 months is the dose after the first birthday, so it completes the course of a child
+  who starts catch-up between 1 and 2.
 * Resume, never restart. Recorded doses are counted per family of antigens, in date order, so
   a 5-in-1 dose counts towards a 6-in-1 course, Hib/MenC counts as a Hib-containing dose and MMR
   counts towards MMRV's measles doses. The ``dose`` number on a record is ignored (it is often
@@ -32,8 +44,12 @@ What is reported:
 * ``due_soon``: doses due within the next 8 weeks (``as_of`` to ``as_of`` + 56 days
   inclusive), plus school-year vaccines whose school year is under way and not yet over (their
   ``due_on`` may then be in the past: it is when the offer opened).
+* The selective MMRV catch-up (born 1 January 2020 to 31 August 2022, 1 November 2026 to
+  31 March 2028) is listed in ``due_soon`` while it runs, unless the record's conditions name
+  chickenpox (or varicella) or an MMRV is recorded; it is an offer, never "missing".
 * Flu (seasonal) and selective vaccines (BCG, hepatitis B for babies at risk, COVID-19) are
-  never listed. See ``simplifications`` in ``schedule.json`` for what else is left out.
+  never listed (BCG for new entrants is a flag of its own: ``screening``). See
+  ``simplifications`` in ``schedule.json`` for what else is left out.
 """
 
 from __future__ import annotations
@@ -50,11 +66,13 @@ from .dates import add_months, age_date, parse_date, school_year_end, school_yea
 
 __all__ = [
     "DUE_SOON_WINDOW",
+    "Course",
     "DueDose",
     "ImmunisationStatus",
     "MissingDose",
     "Schedule",
     "assess_immunisations",
+    "catch_up_start",
     "load_schedule",
 ]
 
@@ -62,6 +80,7 @@ DUE_SOON_WINDOW = timedelta(weeks=8)
 _COURSE_INTERVAL = timedelta(weeks=8)
 _DTAP_FAMILY = "dtap_ipv"
 _DTAP_PRIMARY_DOSES = 3
+_UNCERTAIN = frozenset({"unknown", "partial"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +108,13 @@ class Age:
         """``day`` plus this interval."""
         return add_months(day, self.years * 12 + self.months) + timedelta(
             weeks=self.weeks, days=self.days)
+
+    def words(self) -> str:
+        """``4 weeks``, ``6 months``, ``1 year``: the interval as a person says it."""
+        parts = [(self.years, "year"), (self.months, "month"), (self.weeks, "week"),
+                 (self.days, "day")]
+        said = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+        return " and ".join(said) or "0 days"
 
     @property
     def is_course_interval(self) -> bool:
@@ -122,6 +148,9 @@ class ScheduledDose:
     checked_before: date | None
     catch_up_from_age: Age | None
     sources: tuple[str, ...]
+    offer_from: date | None = None
+    offer_until: date | None = None
+    unless_condition: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, row: Mapping[str, Any]) -> ScheduledDose:
@@ -131,7 +160,7 @@ class ScheduledDose:
             family=row["family"],
             dose=int(row["dose"]),
             vaccine=row["vaccine"],
-            age=None if "school_year" in age else Age.parse(age),
+            age=None if "school_year" in age or "from_date" in age else Age.parse(age),
             school_year=age.get("school_year"),
             born_from=parse_date(row.get("born_from")),
             born_before=parse_date(row.get("born_before")),
@@ -146,7 +175,15 @@ class ScheduledDose:
             checked_before=parse_date(row.get("checked_before")),
             catch_up_from_age=Age.parse(row.get("catch_up_from_age")),
             sources=tuple(row.get("source", ())),
+            offer_from=parse_date(age.get("from_date")),
+            offer_until=parse_date(age.get("until_date")),
+            unless_condition=tuple(word.casefold() for word in row.get("unless_condition", ())),
         )
+
+    @property
+    def is_booster(self) -> bool:
+        """A dose that follows its course after more than 8 weeks (pre-school, teenage)."""
+        return not self.interval.is_course_interval
 
     def applies_to(self, date_of_birth: date, sex: str | None, as_of: date) -> bool:
         return (
@@ -162,6 +199,9 @@ class ScheduledDose:
         if self.school_year is not None:
             return (school_year_start(date_of_birth, self.school_year),
                     school_year_end(date_of_birth, self.school_year))
+        if self.offer_from is not None:
+            assert self.offer_until is not None
+            return self.offer_from, self.offer_until
         assert self.age is not None
         due = self.age.reached(date_of_birth)
         return due, due
@@ -180,11 +220,16 @@ class Family:
     infant_catch_up_doses: int = 0
     infant_catch_up_interval: Age = _FOUR_WEEKS
     infant_catch_up_not_after: Age | None = None
+    catch_up_replaces: str | None = None
+    catch_up_vaccine: str | None = None
+    catch_up_under_age: Age | None = None
+    catch_up_in_use_from: date | None = None
 
     @classmethod
     def parse(cls, name: str, data: Mapping[str, Any]) -> Family:
         adult = data.get("from_tenth_birthday") or {}
         catch_up = data.get("catch_up_after_first_birthday") or {}
+        instead = data.get("catch_up_vaccine") or {}
         return cls(
             name=name,
             title=data["title"],
@@ -195,7 +240,20 @@ class Family:
             infant_catch_up_doses=int(catch_up.get("doses", 0)),
             infant_catch_up_interval=Age.parse(catch_up.get("interval")) or _FOUR_WEEKS,
             infant_catch_up_not_after=Age.parse(catch_up.get("not_after_age")),
+            catch_up_replaces=instead.get("replaces"),
+            catch_up_vaccine=instead.get("vaccine"),
+            catch_up_under_age=Age.parse(instead.get("under_age")),
+            catch_up_in_use_from=parse_date(instead.get("in_use_from")),
         )
+
+    def vaccine_now(self, scheduled: str, date_of_birth: date, as_of: date) -> str:
+        """The vaccine a missing dose is given as today (a 6-in-1 for a missed 5-in-1)."""
+        if (self.catch_up_vaccine and scheduled == self.catch_up_replaces
+                and self.catch_up_in_use_from and as_of >= self.catch_up_in_use_from
+                and (self.catch_up_under_age is None
+                     or as_of < self.catch_up_under_age.reached(date_of_birth))):
+            return self.catch_up_vaccine
+        return scheduled
 
 
 @dataclass(frozen=True)
@@ -255,14 +313,32 @@ def load_schedule() -> Schedule:
     return Schedule.from_json(json.loads(text))
 
 
+def _plan_json(catch_up: bool, after_previous: Age | None) -> dict[str, Any]:
+    """Extra keys for a catch-up dose only, so a known history's JSON keeps its shape."""
+    if not catch_up:
+        return {}
+    body: dict[str, Any] = {"catch_up": True}
+    if after_previous is not None:
+        body["at_least_after_previous"] = after_previous.words()
+    return body
+
+
 @dataclass(frozen=True, slots=True)
 class MissingDose:
+    """A dose whose due date has passed. For a catch-up (``catch_up``: the history is
+    uncertain or incomplete) ``due_since`` is never before the catch-up start, and a dose due
+    on the day of the check is already missing ("due now")."""
+
     vaccine: str
     dose: int
     due_since: date
+    catch_up: bool = False
+    after_previous: Age | None = None  # least interval after the dose before, in a course
+    booster: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"vaccine": self.vaccine, "dose": self.dose, "due_since": self.due_since.isoformat()}
+        return {"vaccine": self.vaccine, "dose": self.dose, "due_since": self.due_since.isoformat(),
+                **_plan_json(self.catch_up, self.after_previous)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,19 +346,81 @@ class DueDose:
     vaccine: str
     dose: int
     due_on: date
+    catch_up: bool = False
+    after_previous: Age | None = None
+    booster: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"vaccine": self.vaccine, "dose": self.dose, "due_on": self.due_on.isoformat()}
+        return {"vaccine": self.vaccine, "dose": self.dose, "due_on": self.due_on.isoformat(),
+                **_plan_json(self.catch_up, self.after_previous)}
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    """Doses of one vaccine still to give, in order: what a plan says in one line
+    ("3 doses of Td/IPV, at least 4 weeks apart")."""
+
+    vaccine: str
+    doses: tuple[tuple[int, date], ...]  # (dose number, due from)
+    interval: Age | None                 # least gap between them, when more than one
+    catch_up: bool
+    booster: bool
+    first_due_now: bool                  # the first of them is already due on the check day
+
+    @property
+    def count(self) -> int:
+        return len(self.doses)
+
+    @property
+    def first_due(self) -> date:
+        return self.doses[0][1]
 
 
 @dataclass(frozen=True, slots=True)
 class ImmunisationStatus:
     missing: list[MissingDose] = field(default_factory=list)
     due_soon: list[DueDose] = field(default_factory=list)
+    history: str | None = None            # immunisation_history_status as recorded
+    catch_up_from: date | None = None     # set when the history is uncertain or incomplete
+    as_of: date | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        """The history is unknown or incomplete: nothing may be called up to date."""
+        return self.catch_up_from is not None
+
+    @property
+    def up_to_date(self) -> bool:
+        """True only for a known history with no dose missing."""
+        return not self.missing and not self.uncertain
+
+    def courses(self) -> list[Course]:
+        """Missing and soon-due doses grouped by vaccine, first due first."""
+        grouped: dict[str, list[MissingDose | DueDose]] = {}
+        for item in [*self.missing, *self.due_soon]:
+            grouped.setdefault(item.vaccine, []).append(item)
+        courses = []
+        for vaccine, items in grouped.items():
+            items.sort(key=lambda item: (_due(item), item.dose))
+            later = [item.after_previous for item in items[1:] if item.after_previous]
+            courses.append(Course(
+                vaccine=vaccine,
+                doses=tuple((item.dose, _due(item)) for item in items),
+                interval=later[0] if later else None,
+                catch_up=any(item.catch_up for item in items),
+                booster=all(item.booster for item in items),
+                first_due_now=isinstance(items[0], MissingDose),
+            ))
+        courses.sort(key=lambda course: course.first_due)
+        return courses
 
     def to_json(self) -> dict[str, Any]:
         return {"missing": [item.to_json() for item in self.missing],
                 "due_soon": [item.to_json() for item in self.due_soon]}
+
+
+def _due(item: MissingDose | DueDose) -> date:
+    return item.due_since if isinstance(item, MissingDose) else item.due_on
 
 
 def _recorded_doses(immunisations: Sequence[Mapping[str, Any]], as_of: date,
@@ -315,6 +453,10 @@ def _match(rows: Sequence[ScheduledDose], given: Sequence[date], date_of_birth: 
             earliest = row.valid_from_age.reached(date_of_birth)
             while position < len(given) and given[position] < earliest:
                 position += 1
+        if (row.not_after_age is not None and position < len(given)
+                and given[position] >= row.not_after_age.reached(date_of_birth)):
+            filled.append(None)  # too late for this dose: it counts for a later one
+            continue
         if position < len(given):
             filled.append(given[position])
             position += 1
@@ -364,6 +506,10 @@ def assess_immunisations(record: Mapping[str, Any], as_of: date,
     from_tenth_birthday = as_of >= tenth_birthday
     dtap_doses = len(recorded.get(_DTAP_FAMILY, ()))
     soon_limit = as_of + DUE_SOON_WINDOW
+    history = record.get("immunisation_history_status")
+    catch_up_from = catch_up_start(record)
+    conditions = " ".join(str(entry.get("name", "")) for entry in record.get("conditions") or ()
+                          ).casefold()
 
     missing: list[tuple[date, int, MissingDose]] = []
     due_soon: list[tuple[date, int, DueDose]] = []
@@ -391,10 +537,15 @@ def assess_immunisations(record: Mapping[str, Any], as_of: date,
                 course_family, course_doses = row.requires_course
                 if len(recorded.get(course_family, ())) < course_doses:
                     continue
+            if row.unless_condition and any(word in conditions for word in row.unless_condition):
+                continue
             due, window_end = row.routine_window(date_of_birth)
             if (row.catch_up_from_age and dtap_doses < _DTAP_PRIMARY_DOSES
                     and as_of >= row.catch_up_from_age.reached(date_of_birth)):
                 due = window_end = min(due, row.catch_up_from_age.reached(date_of_birth))
+            if catch_up_from is not None and due < catch_up_from:
+                # A plan from when the history was found wanting, not a debt from infancy.
+                due = catch_up_from
             interval = row.interval
             previous = filled[index - 1] if index else None
             if index and previous is None:
@@ -406,22 +557,47 @@ def assess_immunisations(record: Mapping[str, Any], as_of: date,
                         and previous >= tenth_birthday):
                     interval = booster_interval
                 due = max(due, interval.after(previous))
-            if index and previous is None and last_due is not None:
-                due = max(due, interval.after(last_due))
+            last_due_before = last_due if index and previous is None else None
+            if last_due_before is not None:
+                due = max(due, interval.after(last_due_before))
             if limit and due >= limit:
                 continue
             last_due = due
             window_end = max(window_end, due)
-            vaccine = adult_vaccine or row.vaccine
+            vaccine = adult_vaccine or family.vaccine_now(row.vaccine, date_of_birth, as_of)
             order = family_order[family_name] * 100 + row.dose
-            if as_of > window_end:
-                missing.append((due, order, MissingDose(vaccine, row.dose, due)))
+            catch_up = catch_up_from is not None
+            plan = {"catch_up": catch_up, "booster": row.is_booster,
+                    "after_previous": interval if index and interval.is_course_interval
+                    and (previous is not None or last_due_before is not None) else None}
+            due_now = catch_up and row.age is not None and due <= as_of
+            if as_of > window_end or due_now:
+                missing.append((due, order, MissingDose(vaccine, row.dose, due, **plan)))
             elif due <= soon_limit:
-                due_soon.append((due, order, DueDose(vaccine, row.dose, due)))
+                due_soon.append((due, order, DueDose(vaccine, row.dose, due, **plan)))
 
     missing.sort(key=lambda item: item[:2])
     due_soon.sort(key=lambda item: item[:2])
     return ImmunisationStatus(
         missing=[item[2] for item in missing],
         due_soon=[item[2] for item in due_soon],
+        history=history,
+        catch_up_from=catch_up_from,
+        as_of=as_of,
     )
+
+
+def catch_up_start(record: Mapping[str, Any]) -> date | None:
+    """When the catch-up plan starts, or None for a known history.
+
+    The history is uncertain or incomplete when ``immunisation_history_status`` is
+    ``unknown`` or ``partial``, or when it is not given and no dose is recorded (UKHSA: a
+    dose without a record counts as not given). The plan then starts when the child arrived
+    in the UK (``child.arrived_in_uk``, a field of format /2, read when present), else when
+    the child came into care (``child.entered_care``).
+    """
+    status = record.get("immunisation_history_status")
+    if status not in _UNCERTAIN and not (status is None and not record.get("immunisations")):
+        return None
+    child = record["child"]
+    return parse_date(child.get("arrived_in_uk")) or parse_date(child["entered_care"])

@@ -27,7 +27,7 @@ from typing import Any
 from .dates import long_date
 from .immunisations import ImmunisationStatus
 
-__all__ = ["SEVERITIES", "CheckReport", "Flag", "render_text"]
+__all__ = ["SEVERITIES", "CheckReport", "Flag", "plan_lines", "render_text"]
 
 SEVERITIES = ("urgent", "warning", "info")
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -105,11 +105,34 @@ class CheckReport:
         }
 
 
+def plan_lines(status: ImmunisationStatus) -> list[str]:
+    """One line per vaccine still to give: "3 doses of Td/IPV, at least 4 weeks apart (the
+    first due now)". Doses due now and doses due in the next 8 weeks are counted together."""
+    lines = []
+    for course in status.courses():
+        many = course.count > 1
+        line = f"{course.count} dose{'s' if many else ''} of {course.vaccine}"
+        if many and course.interval is not None:
+            line += f", at least {course.interval.words()} apart"
+        first = "the first " if many else ""
+        if course.first_due_now:
+            line += f" ({first}due now)"
+        else:
+            line += f" ({first}due from {long_date(course.first_due)})"
+        lines.append(line)
+    return lines
+
+
 def render_text(report: CheckReport) -> str:
     """Plain text for the command line: one line per flag, then the immunisations."""
     lines = [f"{flag.severity.upper():<7}  {flag.code}: {flag.message}" for flag in report.flags]
     if not lines:
         lines.append("No flags.")
+    status = report.immunisations
+    if status.catch_up_from is not None and (status.missing or status.due_soon):
+        lines.append(f"Catch-up plan from {long_date(status.catch_up_from)} (uncertain or "
+                     f"incomplete history):")
+        lines.extend(f"  - {line}" for line in plan_lines(status))
     if report.immunisations.missing:
         lines.append("Missing immunisations:")
         lines.extend(f"  - {item.vaccine} dose {item.dose}, due since {long_date(item.due_since)}"

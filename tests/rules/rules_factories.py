@@ -96,6 +96,7 @@ def clean_record(**child_overrides: Any) -> dict[str, Any]:
         "immunisation_history_status": "complete",
         "immunisations": history(*BASE_IMMUNISATIONS),
         "dental_checks": ["2025-03-03", "2026-03-02"],
+        "optical_checks": ["2025-04-14"],
     }
 
 

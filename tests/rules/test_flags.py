@@ -190,6 +190,29 @@ def contacts(with_gp: bool) -> Callable[[], dict[str, Any]]:
     return build
 
 
+def arrived(country: str, on: str, screened: dict[str, str] | None = None,
+            **changes: Any) -> Callable[[], dict[str, Any]]:
+    """A child (not an asylum seeker) who came to the UK from ``country`` on ``on``; the
+    screening results are keyed by test code, or by name for a parasite serology."""
+    def build() -> dict[str, Any]:
+        record = clean_record(country_of_origin=country, arrived_in_uk=on)
+        record["screening"] = [
+            ({"test": "parasites", "name": f"{test} serology"} if test[0].isupper()
+             else {"test": test}) | {"result": result, "date": "2026-01-19"}
+            for test, result in (screened or {}).items()]
+        record.update(changes)
+        return record
+    return build
+
+
+ERITREA_DONE = {"tb": "negative", "hepatitis_b": "negative", "Schistosoma": "negative",
+                "Strongyloides": "negative"}
+
+
+def sight_tests(tests: list[str]) -> Callable[[], dict[str, Any]]:
+    return lambda: with_changes(clean_record(), optical_checks=tests)
+
+
 def born(date_of_birth: str) -> Callable[[], dict[str, Any]]:
     return lambda: clean_record(date_of_birth=date_of_birth, entered_care="2023-01-09")
 
@@ -248,6 +271,22 @@ CASES = [
                  uasc(ALL_DONE), AS_OF, id="uasc-tb-pending"),
     pytest.param("UASC_SCREENING_INCOMPLETE", uasc({"tb": "positive"}),
                  uasc({}, is_uasc=False), AS_OF, id="uasc-only-for-uasc"),
+    pytest.param("ARRIVAL_SCREENING_INCOMPLETE", arrived("ER", "2023-01-02"),
+                 arrived("ER", "2023-01-02", ERITREA_DONE), AS_OF,
+                 id="arrival-from-eritrea-screened-by-country"),
+    pytest.param("ARRIVAL_SCREENING_INCOMPLETE", arrived("ER", "2021-11-26"),
+                 arrived("ER", "2021-11-25"), AS_OF, id="arrival-new-entrant-for-5-years"),
+    pytest.param("BCG_ELIGIBLE", arrived("AF", "2026-09-01"),
+                 arrived("AF", "2026-09-01", immunisations=[
+                     {"vaccine": "BCG", "date": "2026-10-05", "source": "gp_record"}]),
+                 AS_OF, id="bcg-for-new-entrant-from-high-incidence-country"),
+    pytest.param("BCG_ELIGIBLE", arrived("AF", "2026-09-01"), arrived("IR", "2026-09-01"),
+                 AS_OF, id="bcg-not-from-low-incidence-country"),
+    pytest.param("SIGHT_TEST_OVERDUE", sight_tests(["2024-11-24"]), sight_tests(["2024-11-25"]),
+                 AS_OF, id="sight-test-older-than-two-years"),
+    pytest.param("SIGHT_TEST_OVERDUE", sight_tests([]),
+                 lambda: with_changes(clean_record(date_of_birth="2022-11-26"), optical_checks=[]),
+                 AS_OF, id="sight-test-from-fourth-birthday"),
     pytest.param("SDQ_MISSING", last_sdq(8, "2025-11-24"), last_sdq(8, "2025-11-25"), AS_OF,
                  id="sdq-12-months-old"),
     pytest.param("SDQ_MISSING", last_sdq(8, "2025-06-01", date_of_birth="2009-11-26"),
@@ -257,9 +296,11 @@ CASES = [
                  AS_OF, id="sdq-14-borderline"),
     pytest.param("SDQ_CONCERN", last_sdq(17, "2026-01-19"), last_sdq(16, "2026-01-19"),
                  AS_OF, id="sdq-17-concern"),
+    # The young person's own SDQ has its own cut-offs (sdqinfo): 17 is "slightly raised"
+    # (borderline) on the self-report, a cause for concern on the carer's.
     pytest.param("SDQ_CONCERN", last_sdq(17, "2026-01-19"),
-                 last_sdq(25, "2026-01-19", completed_by="young_person"), AS_OF,
-                 id="sdq-self-report-not-carer-cut-offs"),
+                 last_sdq(17, "2026-01-19", completed_by="young_person"), AS_OF,
+                 id="sdq-self-report-has-its-own-cut-offs"),
     pytest.param("HEALTH_PLAN_ACTION_OVERDUE", plan_action("2026-11-24"),
                  plan_action("2026-11-25"), AS_OF, id="plan-action-due-yesterday"),
     pytest.param("HEALTH_PLAN_ACTION_OVERDUE", plan_action("2026-06-01"),

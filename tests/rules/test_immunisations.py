@@ -237,37 +237,46 @@ def test_rotavirus_second_dose_before_24_weeks():
 
 # --- no record at all ---------------------------------------------------------------------
 
+# Issue 12 changed these four: with no record the doses are a catch-up plan from the day the
+# child came into care (1 October 2026 here), each course spaced by its least interval, not
+# debts dated from infancy (UKHSA, uncertain or incomplete immunisation status, 1 July 2025).
+
 def test_fifteen_year_old_uasc_with_no_record():
     record = no_history_record("2011-06-01", sex="male", uasc=True)
-    assert missing(record) == [
-        ("Td/IPV", 1), ("Td/IPV", 2), ("Td/IPV", 3), ("MMR", 1), ("MMR", 2), ("MenACWY", 1),
-        ("HPV", 1)]
+    assert missing_with_dates(record) == [
+        ("Td/IPV", 1, date(2026, 10, 1)), ("MMR", 1, date(2026, 10, 1)),
+        ("HPV", 1, date(2026, 10, 1)), ("MenACWY", 1, date(2026, 10, 1)),
+        ("Td/IPV", 2, date(2026, 10, 29)), ("MMR", 2, date(2026, 10, 29))]
+    # The third Td/IPV cannot be given before 4 weeks after the second.
+    assert due_soon(record) == [("Td/IPV", 3, date(2026, 11, 26))]
     report = check_record(record, AS_OF)
     assert {"IMMUNISATION_HISTORY_UNKNOWN", "IMMUNISATIONS_INCOMPLETE"} <= set(report.codes())
 
 
 def test_eleven_year_old_with_no_record_is_due_menacwy_at_once():
     record = no_history_record("2015-05-05")
-    assert missing_with_dates(record)[-1] == ("MenACWY", 1, date(2025, 5, 5))
+    assert ("MenACWY", 1, date(2026, 10, 1)) in missing_with_dates(record)
 
 
 def test_nine_year_old_with_no_record():
+    """Born before August 2017, but caught up with the 6-in-1, not the 5-in-1 (issue 12)."""
     record = no_history_record("2017-03-01")
-    assert missing(record) == [("5-in-1", 1), ("5-in-1", 2), ("5-in-1", 3), ("MMR", 1),
-                               ("MMR", 2)]
+    assert missing(record) == [("6-in-1", 1), ("MMR", 1), ("6-in-1", 2), ("MMR", 2)]
+    assert due_soon(record) == [("6-in-1", 3, date(2026, 11, 26))]
 
 
 def test_eighteen_month_old_with_no_record():
     record = no_history_record("2025-05-20")
     assert missing_with_dates(record) == [
-        ("6-in-1", 1, date(2025, 7, 15)), ("6-in-1", 2, date(2025, 8, 12)),
-        ("6-in-1", 3, date(2025, 9, 9)),
-        ("PCV", 2, date(2026, 5, 20)), ("MenB", 1, date(2026, 5, 20)),
-        ("MMRV", 1, date(2026, 5, 20)),
-        # Two doses of one vaccine are never due on the same day: the second waits its interval.
-        ("MenB", 2, date(2026, 7, 15)),
+        ("6-in-1", 1, date(2026, 10, 1)), ("PCV", 2, date(2026, 10, 1)),
+        ("MenB", 1, date(2026, 10, 1)), ("MMRV", 1, date(2026, 10, 1)),
+        ("6-in-1", 2, date(2026, 10, 29)),
+        # The 18-month MMRV: not before 18 months, and 4 weeks after the first.
         ("MMRV", 2, date(2026, 11, 20)),
     ]
+    # Two doses of one vaccine are never due on the same day: the second waits its interval.
+    assert due_soon(record) == [("6-in-1", 3, date(2026, 11, 26)),
+                                ("MenB", 2, date(2026, 11, 26))]
 
 
 def test_a_resumed_course_keeps_its_order_and_spacing():
