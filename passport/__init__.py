@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from passport.config import Config
 
@@ -50,6 +51,11 @@ def create_app(config: Config | None = None) -> Flask:
         "autoescape": True,
     }
 
+    if config.trusted_proxies:
+        # The client's address (for sign-in limits) from X-Forwarded-For, believing only as
+        # many proxies as the operator said stand in front (docs: README, ADR 0006).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=config.trusted_proxies)
     security.init_app(app)
     components.init_app(app)
     app.register_blueprint(views.make_blueprint(config))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import getpass
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,9 +13,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
+from sqlalchemy import select
 
 from passport import PROJECT_ROOT, create_app
 from passport.accounts import service as accounts
+from passport.accounts.models import User
 from passport.audit.service import record_event
 from passport.caseload.service import (
     as_exchange_json,
@@ -22,6 +25,7 @@ from passport.caseload.service import (
     for_authority,
     sort_entries,
 )
+from passport.config import Config
 from passport.db import utcnow
 from passport.documents import service as documents
 from passport.documents.render import qr_data_url, render_html
@@ -32,6 +36,11 @@ from passport.sharing import service as sharing
 
 
 def _app() -> Flask:
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name == "run":
+        # `passport run` serves plain http on this machine for development: the one place
+        # cookies go without `Secure` unless the operator says otherwise.
+        return create_app(Config.from_env({"PASSPORT_SECURE_COOKIES": "0", **os.environ}))
     return create_app()
 
 
@@ -129,6 +138,10 @@ DEMO_ACCOUNTS = (
 )
 
 
+# The children the demo carer (FC-0201) looks after, each granted as a nurse's invitation would.
+DEMO_CARER_CHILDREN = ("FX-ELLIE", "FX-NOAH")
+
+
 @main.command("demo")
 def demo_command() -> None:
     """Load every record in fixtures/ and create the demo accounts. Safe to run again."""
@@ -156,8 +169,10 @@ def demo_command() -> None:
     for email, password, role, extras in DEMO_ACCOUNTS:
         try:
             with _db().transaction() as db:
-                accounts.create_user(db, email=email, password=password, role=role,
-                                     app_secret=_config().secret_key, **extras)
+                user = accounts.create_user(db, email=email, password=password, role=role,
+                                            app_secret=_config().secret_key, **extras)
+                for child_ref in DEMO_CARER_CHILDREN if role == "carer" else ():
+                    _grant(db, user, child_ref, None)
         except accounts.AccountError:
             pass  # already made by an earlier run
         click.echo(f"  Sign in as the demo {role}: {email} / {password}")
@@ -174,7 +189,8 @@ def user_group() -> None:
 @click.option("--role", required=True, type=click.Choice(["nurse", "carer", "leaver", "admin"]))
 @click.option("--email", required=True)
 @click.option("--carer-ref", help="For a carer: the carer_ref in placements.")
-@click.option("--child-ref", help="For a care leaver: the ref of their record.")
+@click.option("--child-ref", help="For a care leaver: the ref of their record. For a carer: a "
+                                  "child placed with them (see `passport user grant`).")
 @click.option("--authority", help="For a nurse: the responsible authority they work for.")
 def user_create(role, email, carer_ref, child_ref, authority) -> None:
     """Create an account. The password is read from standard input."""
@@ -183,16 +199,56 @@ def user_create(role, email, carer_ref, child_ref, authority) -> None:
         with _db().transaction() as db:
             user = accounts.create_user(
                 db, email=email, password=password, role=role,
-                carer_ref=carer_ref, child_ref=child_ref, authority=authority,
-                app_secret=_config().secret_key,
+                carer_ref=carer_ref, child_ref=child_ref if role == "leaver" else None,
+                authority=authority, app_secret=_config().secret_key,
             )
-            click.echo(f"Created {user.role} account {user.email}")
-            if user.otpauth_uri:
-                click.echo("Second factor: add this to an authenticator app now. It is shown "
-                           "only once:")
-                click.echo(user.otpauth_uri)
+            if role == "carer" and child_ref:
+                _grant(db, user, child_ref, carer_ref)
+            created, uri = f"Created {user.role} account {user.email}", user.otpauth_uri
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
+    # Only now, after the commit: a reader that stops early (`| head -1`) cannot leave a
+    # message of success for an account that was never saved.
+    click.echo(created)
+    if uri:
+        click.echo("Second factor: add this to an authenticator app now. It is shown only once:")
+        click.echo(uri)
+
+
+def _grant(db, user, child_ref: str, carer_ref: str | None) -> str:
+    """Let a carer account see one child: the grant names the child's own authority (an
+    administrator is trusted with every record). Returns that authority."""
+    try:
+        record = records.load_record(db, child_ref)
+    except records.RecordNotFound:
+        raise accounts.AccountError(f"--child-ref: there is no record {child_ref}") from None
+    authority = record["child"].get("responsible_authority")
+    if not authority:
+        raise accounts.AccountError(f"--child-ref: {child_ref} names no responsible authority")
+    carer_ref = carer_ref or user.carer_ref
+    if not carer_ref:
+        raise accounts.AccountError("--carer-ref: say which carer ref the child is placed with")
+    accounts.grant_carer(db, user, child_ref=child_ref, authority=authority,
+                         carer_ref=carer_ref, by=_actor())
+    return authority
+
+
+@user_group.command("grant")
+@click.argument("email")
+@click.argument("child_ref")
+@click.option("--carer-ref", help="The carer ref the child is placed with (default: the "
+                                  "account's own).")
+def user_grant(email: str, child_ref: str, carer_ref: str | None) -> None:
+    """Let a carer account see a child placed with them (ADR 0007)."""
+    try:
+        with _db().transaction() as db:
+            user = db.scalar(select(User).where(User.email == email.strip().lower()))
+            if user is None or user.role != "carer":
+                raise accounts.AccountError(f"EMAIL: there is no carer account {email}")
+            authority = _grant(db, user, child_ref, carer_ref)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{email} may now see {child_ref} (for {authority})")
 
 
 @user_group.command("code")

@@ -34,6 +34,9 @@ class Config:
     fixed_today: date | None = None
     session_idle_minutes: int = 30
     secure_cookies: bool = True
+    # How many proxies in front of the app may be believed about the client's address
+    # (X-Forwarded-For). 0: the socket's address, which is right when nothing is in front.
+    trusted_proxies: int = 0
     testing: bool = False
 
     def today(self) -> date:
@@ -54,9 +57,24 @@ class Config:
             secret_key=secret_key,
             max_record_bytes=int(env.get("PASSPORT_MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES)),
             fixed_today=date.fromisoformat(fixed_today) if fixed_today else None,
-            # Local development serves plain http on 127.0.0.1; production sets this to 1.
-            secure_cookies=env.get("PASSPORT_SECURE_COOKIES", "0") == "1",
+            # Safe unless the operator opts out: only `passport run` (local development over
+            # plain http on 127.0.0.1) sets PASSPORT_SECURE_COOKIES=0 for itself.
+            secure_cookies=env.get("PASSPORT_SECURE_COOKIES", "1") != "0",
+            trusted_proxies=_whole_number(env, "PASSPORT_TRUSTED_PROXIES", 0),
         )
+
+
+class ConfigError(ValueError):
+    """A setting the app cannot start with; the message names it and says what to set."""
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -6,17 +6,26 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
-from passport.accounts import totp
-from passport.accounts.models import ROLES, Invitation, SignInFailure, SignInSession, User
+from passport.accounts import throttle, totp
+from passport.accounts.models import (
+    ROLES,
+    CarerGrant,
+    Invitation,
+    PendingSignIn,
+    SignInFailure,
+    SignInSession,
+    User,
+)
 from passport.db import utcnow
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
@@ -93,14 +102,30 @@ def needs_second_factor(user: User) -> bool:
     return user.totp_secret is not None
 
 
+class SecondFactorUnreadable(AccountError):
+    """The account's second-factor secret was stored under another installation secret: the
+    app is running with a different PASSPORT_SECRET_KEY (or instance folder) than the one the
+    account was created under. Nobody can sign in to it until the operator fixes that."""
+
+
+def _totp_secret(user: User, app_secret: str) -> str:
+    try:
+        return totp.decrypt(user.totp_secret or "", app_secret)
+    except ValueError:
+        raise SecondFactorUnreadable(
+            f"the second-factor secret of account {user.id} cannot be read with this "
+            "installation's secret") from None
+
+
 def check_second_factor(session: Session, user_id: int, code: str, app_secret: str,
                         now: float | None = None) -> bool:
     """True once for a right code: the code's time step is remembered, so it cannot be
-    used again (not even within its 30 seconds)."""
+    used again (not even within its 30 seconds). SecondFactorUnreadable when the stored
+    secret cannot be read with `app_secret`."""
     user = session.get(User, user_id, with_for_update=True)
     if user is None or user.totp_secret is None:
         return False
-    step = totp.matching_step(totp.decrypt(user.totp_secret, app_secret), code, now)
+    step = totp.matching_step(_totp_secret(user, app_secret), code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
     user.totp_last_step = step
@@ -125,7 +150,7 @@ def current_code(session: Session, email: str, app_secret: str, now: float | Non
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.totp_secret is None:
         raise AccountError(f"{email} has no second factor")
-    secret = totp.decrypt(user.totp_secret, app_secret)
+    secret = _totp_secret(user, app_secret)
     return pyotp.TOTP(secret).at(now if now is not None else time.time())
 
 
@@ -133,20 +158,30 @@ INVITATION_LIFETIME = timedelta(days=7)
 
 
 def create_invitation(session: Session, *, role: str, email: str, actor: str,
-                      child_ref: str | None = None, carer_ref: str | None = None
-                      ) -> tuple[Invitation, str]:
-    """An invitation for a care leaver or a carer; returns it and its one-time token."""
+                      child_ref: str | None = None, carer_ref: str | None = None,
+                      authority: str | None = None) -> tuple[Invitation, str]:
+    """An invitation for a care leaver or a carer; returns it and its one-time token.
+
+    A carer's invitation names the child, the carer ref the child is placed with and the
+    authority of the nurse who sends it: accepting it grants that one child (ADR 0007). It may
+    go to a carer who already has an account (a carer can look after children of two
+    councils); they accept it signed in, and it adds a grant to their account.
+    """
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
         raise AccountError("email: enter an email address like name@example.org")
     if role not in ("leaver", "carer"):
         raise AccountError("role: only care leavers and carers are invited")
-    if session.scalar(select(User).where(User.email == email)) is not None:
+    if role == "carer" and not (child_ref and carer_ref and authority):
+        raise AccountError("role: a carer is invited for one child, by a nurse of the child's "
+                           "responsible authority")
+    existing = session.scalar(select(User).where(User.email == email))
+    if existing is not None and not (role == "carer" and existing.role == "carer"):
         raise AccountError(f"email: an account for {email} already exists")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(token_hash=_token_hash(token), email=email, role=role,
-                            child_ref=child_ref, carer_ref=carer_ref, created_by=actor,
-                            expires_at=utcnow() + INVITATION_LIFETIME)
+                            child_ref=child_ref, carer_ref=carer_ref, authority=authority,
+                            created_by=actor, expires_at=utcnow() + INVITATION_LIFETIME)
     session.add(invitation)
     session.flush()
     return invitation, token
@@ -161,49 +196,208 @@ def open_invitation(session: Session, token: str) -> Invitation | None:
     return invitation
 
 
+def invited_account(session: Session, invitation: Invitation) -> User | None:
+    """The account an invitation is for, when it already exists (a carer's second grant)."""
+    return session.scalar(select(User).where(User.email == invitation.email))
+
+
+def grant_carer(session: Session, user: User, *, child_ref: str, authority: str,
+                carer_ref: str, by: str) -> CarerGrant:
+    """Let a carer account see one child (while it is placed with `carer_ref` and the child's
+    record names `authority`). Granting the same child again changes nothing."""
+    grant = session.scalar(select(CarerGrant).where(
+        CarerGrant.user_id == user.id, CarerGrant.child_ref == child_ref,
+        CarerGrant.authority == authority))
+    if grant is None:
+        grant = CarerGrant(user_id=user.id, child_ref=child_ref, authority=authority,
+                           carer_ref=carer_ref, granted_by=by)
+        session.add(grant)
+    else:
+        grant.carer_ref = carer_ref
+    session.flush()
+    return grant
+
+
+def _grant_from(session: Session, invitation: Invitation, user: User) -> None:
+    if invitation.role == "carer" and invitation.child_ref and invitation.authority:
+        grant_carer(session, user, child_ref=invitation.child_ref,
+                    authority=invitation.authority, carer_ref=invitation.carer_ref or "",
+                    by=invitation.created_by)
+
+
 def accept_invitation(session: Session, token: str, password: str) -> User:
+    """A new account from an invitation (its password chosen now)."""
     invitation = open_invitation(session, token)
     if invitation is None:
         raise AccountError("invitation: this invitation has been used or has expired")
+    if invited_account(session, invitation) is not None:
+        raise AccountError("invitation: You already have an account. Sign in, then open "
+                           "this invitation link again")
     user = create_user(session, email=invitation.email, password=password,
-                       role=invitation.role, child_ref=invitation.child_ref,
+                       role=invitation.role, child_ref=invitation.child_ref
+                       if invitation.role == "leaver" else None,
                        carer_ref=invitation.carer_ref)
+    _grant_from(session, invitation, user)
     invitation.used_at = utcnow()
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+def accept_invitation_signed_in(session: Session, token: str, user_id: int) -> Invitation:
+    """A carer who already has an account accepts another child's invitation, signed in as
+    the account it was sent to."""
+    invitation = open_invitation(session, token)
+    user = session.get(User, user_id)
+    if invitation is None or user is None or user.email != invitation.email or (
+            invitation.role != "carer" or user.role != "carer"):
+        raise AccountError("invitation: this invitation has been used, has expired, or is for "
+                           "another account")
+    _grant_from(session, invitation, user)
+    invitation.used_at = utcnow()
+    return invitation
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """One Argon2id check: the expensive step every limit is there to ration."""
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None:
+        return False
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The account, if the password is right. No limit here: `sign_in_with_password` is the
+    one way in from a request, and it reserves a slot first."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
-# At most this many wrong passwords for one account in THROTTLE_WINDOW; then it waits.
-THROTTLE_FAILURES = 5
-THROTTLE_WINDOW = timedelta(minutes=1)
+@dataclass(frozen=True)
+class PasswordOutcome:
+    """What a password step came to: a user (the password was right), or `refused` (a limit
+    was reached: nothing was checked) with the words to show, or neither (wrong)."""
+
+    user: User | None = None
+    refused: str | None = None
 
 
-def is_throttled(session: Session, email: str) -> bool:
-    """True when this account has had too many wrong passwords in the last minute."""
-    since = utcnow() - THROTTLE_WINDOW
-    failures = session.scalar(
-        select(func.count()).select_from(SignInFailure)
-        .where(SignInFailure.email == email.strip().lower(), SignInFailure.at > since)
-    )
-    return (failures or 0) >= THROTTLE_FAILURES
+TRY_LATER = ("Too many attempts to sign in. Wait 15 minutes, then try again.")
+SLOWED = ("This account has had a lot of wrong passwords. You can try once a minute: wait a "
+          "minute, then try again.")
+
+
+def sign_in_with_password(sessions: Callable[[], Session], engine: Engine, email: str,
+                          password: str, address: str) -> PasswordOutcome:
+    """The password step, with its limits (ADR 0006): one slot of each limit is reserved
+    before the password is checked, and given back when it is right."""
+    email = email.strip().lower()[:254]
+    held: list[tuple[throttle.Limit, tuple[str, ...]]] = []
+
+    def take(limit: throttle.Limit, *parts: str) -> bool:
+        if throttle.reserve(engine, limit, *parts):
+            held.append((limit, parts))
+            return True
+        return False
+
+    def give_back() -> None:
+        for limit, parts in held:
+            throttle.release(engine, limit, *parts)
+
+    if not take(throttle.PASSWORD_ADDRESS, address):
+        return PasswordOutcome(refused=TRY_LATER)
+    if not take(throttle.PASSWORD_ACCOUNT_ADDRESS, email, address):
+        give_back()
+        return PasswordOutcome(refused=TRY_LATER)
+    if not take(throttle.PASSWORD_ACCOUNT, email) and not take(
+            throttle.PASSWORD_SLOWED, email, address):
+        give_back()
+        return PasswordOutcome(refused=SLOWED)
+    try:
+        with sessions() as session, session.begin():
+            user = authenticate(session, email, password)
+            if user is None:
+                note_failure(session, email)
+    except BaseException:
+        give_back()
+        raise
+    if user is not None:
+        give_back()
+    return PasswordOutcome(user=user)
 
 
 def note_failure(session: Session, email: str) -> None:
     session.add(SignInFailure(email=email.strip().lower()[:254]))
     # Old failures count for nothing; keep the table small.
     session.execute(delete(SignInFailure).where(SignInFailure.at < utcnow() - timedelta(days=1)))
+
+
+# A pending sign-in (password right, code still to come) lasts this long, and ends after this
+# many wrong codes: the password must then be entered again.
+PENDING_LIFETIME = timedelta(minutes=5)
+CODE_TRIES = 5
+
+
+def start_pending(session: Session, user: User) -> str:
+    """The half-signed-in state after a right password; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(PendingSignIn(token_hash=_token_hash(token), user_id=user.id))
+    return token
+
+
+@dataclass(frozen=True)
+class CodeOutcome:
+    """`user` when the code completed the sign-in; `ended` when the pending sign-in is over
+    (used, expired, or out of tries: enter the password again); `refused` (a limit: nothing
+    was checked) with the words to show; otherwise the code was wrong."""
+
+    user: User | None = None
+    ended: bool = False
+    refused: str | None = None
+
+
+def sign_in_with_code(sessions: Callable[[], Session], engine: Engine, token: str, code: str,
+                      app_secret: str) -> CodeOutcome:
+    """The code step. A try is reserved on the pending sign-in (at most CODE_TRIES) and on the
+    account (CODE_ACCOUNT), each in one statement, before the code is checked; a right code
+    marks the pending sign-in used in one statement, so it completes one sign-in only."""
+    token_hash = _token_hash(token)
+    pending = PendingSignIn.__table__
+    live = (pending.c.token_hash == token_hash, pending.c.used_at.is_(None),
+            pending.c.created_at > utcnow() - PENDING_LIFETIME)
+    with engine.begin() as connection:
+        row = connection.execute(
+            update(pending).where(*live, pending.c.code_attempts < CODE_TRIES)
+            .values(code_attempts=pending.c.code_attempts + 1)
+            .returning(pending.c.id, pending.c.user_id, pending.c.code_attempts)).first()
+    if row is None:
+        return CodeOutcome(ended=True)
+    if not throttle.reserve(engine, throttle.CODE_ACCOUNT, str(row.user_id)):
+        return CodeOutcome(refused=TRY_LATER)
+    user: User | None = None
+    completed = False
+    with sessions() as session, session.begin():
+        if check_second_factor(session, row.user_id, code, app_secret):
+            completed = session.execute(
+                update(pending).where(pending.c.id == row.id, pending.c.used_at.is_(None))
+                .values(used_at=utcnow()).returning(pending.c.id)).first() is not None
+            user = session.get(User, row.user_id) if completed else None
+            if not completed:
+                return CodeOutcome(ended=True)
+        else:
+            who = session.get(User, row.user_id)
+            note_failure(session, who.email if who else "?")
+    if completed:
+        # After the commit: on SQLite a second writer would wait for this transaction.
+        throttle.release(engine, throttle.CODE_ACCOUNT, str(row.user_id))
+        return CodeOutcome(user=user)
+    return CodeOutcome(ended=row.code_attempts >= CODE_TRIES)
+
+
+def end_pending(session: Session, token: str) -> None:
+    session.execute(delete(PendingSignIn).where(PendingSignIn.token_hash == _token_hash(token)))
 
 
 def _token_hash(token: str) -> str:
@@ -225,6 +419,14 @@ class SignedIn:
     authority: str | None = None
     carer_ref: str | None = None
     child_ref: str | None = None
+    # A carer's grants: (child ref, authority, carer ref), ADR 0007.
+    grants: frozenset[tuple[str, str, str]] = frozenset()
+
+
+def grants_of(session: Session, user_id: int) -> frozenset[tuple[str, str, str]]:
+    return frozenset((ref, authority, carer_ref) for ref, authority, carer_ref in session.execute(
+        select(CarerGrant.child_ref, CarerGrant.authority, CarerGrant.carer_ref)
+        .where(CarerGrant.user_id == user_id)))
 
 
 def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | None:
@@ -242,7 +444,8 @@ def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | 
     if user is None:
         return None
     return SignedIn(user.id, user.email, user.role, user.authority, user.carer_ref,
-                    user.child_ref)
+                    user.child_ref,
+                    grants_of(session, user.id) if user.role == "carer" else frozenset())
 
 
 def end_session(session: Session, token: str) -> None:

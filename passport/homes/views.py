@@ -66,6 +66,9 @@ class SimpleForm(FlaskForm):
     pass
 
 
+# How many times a carer's "mark done" reads the record again when another save came first.
+SAVE_TRIES = 3
+
 LEAVER_DOCUMENTS = {"passport": "Your health passport",
                     "leaver-summary": "Your health summary for leaving care"}
 
@@ -267,6 +270,21 @@ def make_carer_blueprint(config: Config) -> Blueprint:
     def mark_done(ref: str, assessment_id: str, index: int):
         if not SimpleForm().validate_on_submit():
             abort(400)
+        # Another save may land between reading the record and saving it (a nurse's edit,
+        # the carer's other tab): read again and retry, and say so if it keeps happening.
+        for _ in range(SAVE_TRIES):
+            try:
+                action = _complete_action(ref, assessment_id, index)
+            except (records.EditConflict, records.RecordExists):
+                # RecordExists: on SQLite the other save took the version number first.
+                continue
+            flash(f"Marked as done: {action}")
+            return redirect(url_for("carer.child", ref=ref))
+        flash("Someone else was saving this child's record at the same moment, so nothing "
+              "was changed. Try again.", "warning")
+        return redirect(url_for("carer.child", ref=ref))
+
+    def _complete_action(ref: str, assessment_id: str, index: int) -> str:
         today = config.today()
         with _db().transaction() as session:
             version, record = placed_child(session, ref)
@@ -288,8 +306,7 @@ def make_carer_blueprint(config: Config) -> Blueprint:
                     action_index=index, action=target["action"], done_by=g.user.email,
                     done_at=utcnow()))
                 _audit(session, "edit", "health plan action", ref, saved.version)
-        flash(f"Marked as done: {target['action']}")
-        return redirect(url_for("carer.child", ref=ref))
+        return target["action"]
 
     return bp
 

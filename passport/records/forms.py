@@ -416,4 +416,4 @@ class InviteForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("Upload a lac-health-record/1 file (JSON)")
-    replace = BooleanField("If a record with this ref is already here, add this as a new version")
+    replace = BooleanField("Add this as a new version of a record already here")

@@ -306,3 +306,17 @@ def load_current(session: Session, ref: str) -> tuple[int, dict[str, Any]]:
     if row is None:
         raise RecordNotFound(ref)
     return row.version, record_from_version(row)
+
+
+def load_current_or_none(session: Session, ref: str, *, for_update: bool = False
+                         ) -> dict[str, Any] | None:
+    """The current version of a record as loaded, or None when there is no such ref. With
+    `for_update`, the record's row is locked first (on PostgreSQL) so that a decision taken on
+    what it holds stays true until the transaction ends."""
+    if for_update and session.scalar(
+            select(m.Record.id).where(m.Record.ref == ref).with_for_update()) is None:
+        return None
+    try:
+        return load_current(session, ref)[1]
+    except RecordNotFound:
+        return None

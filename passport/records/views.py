@@ -108,7 +108,8 @@ def make_blueprint(config: Config) -> Blueprint:
         shown = [e for e in entries if FILTERS[chosen][1](e)]
         pages = max(1, ceil(len(shown) / PAGE_SIZE))
         page = request.args.get("page", "1")
-        page = min(max(int(page), 1), pages) if page.isdigit() else 1
+        # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+        page = min(max(int(page), 1), pages) if re.fullmatch(r"[0-9]{1,6}", page) else 1
         return render_template(
             "records/caseload.html",
             entries=shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
@@ -148,22 +149,22 @@ def make_blueprint(config: Config) -> Blueprint:
         Returns (errors, conflict). A conflict means someone saved since the form was opened;
         nothing is saved and the form keeps what was typed.
         """
-        with _db().transaction() as session:
-            version, record = child_or_404(session, ref)
-            if str(version) != based_on:
-                return [], True
-            document = RecordSchema().dump_record(record)
-            change(document)
-            try:
+        try:
+            with _db().transaction() as session:
+                version, record = child_or_404(session, ref)
+                if str(version) != based_on:
+                    return [], True
+                document = RecordSchema().dump_record(record)
+                change(document)
                 checked = service.check_record(document, config.today)
-            except service.RecordRefused as refused:
-                return refused.errors, False
-            try:
                 saved = service.save_edit(session, checked, actor=g.user.email,
                                           based_on_version=version)
-            except service.EditConflict:
-                return [], True
-            _audit(session, "edit", what, ref, saved.version)
+                _audit(session, "edit", what, ref, saved.version)
+        except (service.EditConflict, service.RecordExists):
+            # RecordExists: on SQLite another save took this version number first.
+            return [], True
+        except service.RecordRefused as refused:
+            return refused.errors, False
         return [], False
 
     def attach_errors(form, errors: list[service.FieldError], prefix: str) -> list[str]:
@@ -354,15 +355,16 @@ def make_blueprint(config: Config) -> Blueprint:
                         "file", "Select a lac-health-record/1 file to upload")])
                 raw = service.read_limited(upload.stream, config.max_record_bytes)
                 record = service.check_record(service.parse_json(raw), config.today)
-                if g.user.role == "nurse" and (
-                        record["child"].get("responsible_authority") != g.user.authority):
-                    raise service.RecordRefused([service.FieldError(
-                        "child.responsible_authority",
-                        f"must be {g.user.authority}: you can only import your own "
-                        "authority's records")])
+                replace = bool(form.replace.data)
                 with _db().transaction() as session:
+                    refusal = access.import_refusal(
+                        g.user, record, service.load_current_or_none(
+                            session, record["child"]["ref"], for_update=True),
+                        replace=replace, today=config.today())
+                    if refusal is not None:
+                        raise service.RecordRefused([refusal])
                     done = service.import_record(session, record, actor=g.user.email,
-                                                 replace=bool(form.replace.data))
+                                                 replace=replace)
                     _audit(session, "import", "record JSON", done.ref, done.version)
             except service.RecordRefused as refused:
                 errors = refused.errors
@@ -443,7 +445,8 @@ def make_blueprint(config: Config) -> Blueprint:
             with _db().transaction() as session:
                 invitation, token = accounts.create_invitation(
                     session, role=role, email=form.email.data, actor=g.user.email,
-                    child_ref=ref if role == "leaver" else None, carer_ref=carer_ref)
+                    child_ref=ref, carer_ref=carer_ref,
+                    authority=record["child"].get("responsible_authority"))
                 _audit(session, "invite", f"{role} account", ref)
         except accounts.AccountError as error:
             flash(str(error).split(": ", 1)[-1].capitalize(), "warning")

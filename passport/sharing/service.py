@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -180,12 +181,23 @@ _OPEN_PLAIN_LINK = _with_files(_link_cte).add_columns(
 
 _FILE_JWE = select(ShareFile.jwe).where(ShareFile.id == bindparam("file_id"))
 _LOG = insert(ShareAccess)
-_COUNT_FAILURE = (
+# A passcode try is reserved before the passcode is checked: one statement takes a slot while
+# the link is live and has slots left, and is committed before the check. A right passcode
+# gives its slot back; a wrong one keeps it. So `failed_attempts` is wrong passcodes plus
+# checks in flight, and no more than `max_attempts` passcodes are ever checked wrongly, however
+# many requests arrive at once.
+_RESERVE_TRY = (
     update(ShareLink)
     .where(ShareLink.id == bindparam("link_id"),
-           ShareLink.failed_attempts < ShareLink.max_attempts)
+           ShareLink.failed_attempts < ShareLink.max_attempts,
+           ShareLink.revoked_at.is_(None),
+           ShareLink.expires_at > bindparam("now", type_=ShareLink.expires_at.type))
     .values(failed_attempts=ShareLink.failed_attempts + 1)
     .returning(ShareLink.failed_attempts))
+_GIVE_BACK_TRY = (
+    update(ShareLink)
+    .where(ShareLink.id == bindparam("link_id"), ShareLink.failed_attempts > 0)
+    .values(failed_attempts=ShareLink.failed_attempts - 1))
 
 
 def manifest(database: Database, token: str, *, recipient: Any, passcode: Any,
@@ -206,6 +218,8 @@ def manifest(database: Database, token: str, *, recipient: Any, passcode: Any,
 def _manifest(database: Database, connection: Connection, token: str, *, recipient: Any,
               passcode: Any, embedded_length_max: Any, now: datetime, file_base_url: str,
               location_signer: Callable[[int, int], str]) -> Answer:
+    if not (_is_text(recipient) and _is_text(passcode)):
+        return Answer(400, {"error": "recipient and passcode must be plain text"}, {})
     recipient_text = recipient.strip()[:200] if isinstance(recipient, str) else ""
     params = {"token_hash": _hash(token), "since": now - timedelta(minutes=1)}
     one_statement = connection.dialect.name == "postgresql"
@@ -230,15 +244,21 @@ def _manifest(database: Database, connection: Connection, token: str, *, recipie
     if outcome == "too_many":
         _log(connection, link.id, now, recipient_text, "too_many")
         return Answer(429, {"error": "too many requests"}, {"Retry-After": "60"})
-    if outcome == "passcode" and not _passcode_matches(link.passcode_hash, passcode):
-        # One more wrong passcode, counted in the database so that racing requests
-        # cannot slip past the cap, and committed durably with its log line.
+    if outcome == "passcode":
         with database.engine.begin() as durable:
-            failed = durable.execute(_COUNT_FAILURE, {"link_id": link.id}).scalar()
-            _log(durable, link.id, now, recipient_text, "wrong_passcode")
-        if failed is None:
+            slot = durable.execute(_RESERVE_TRY, {"link_id": link.id, "now": now}).scalar()
+            if slot is None:
+                # No try left (or revoked, or expired, since the read): nothing is checked.
+                _log(durable, link.id, now, recipient_text, "refused")
+        if slot is None:
+            _spend_like_a_passcode_check()
             return NOT_FOUND
-        return Answer(401, {"remainingAttempts": link.max_attempts - failed}, {})
+        if not _passcode_matches(link.passcode_hash, passcode):
+            with database.engine.begin() as durable:
+                _log(durable, link.id, now, recipient_text, "wrong_passcode")
+            return Answer(401, {"remainingAttempts": link.max_attempts - slot}, {})
+        with database.engine.begin() as durable:
+            durable.execute(_GIVE_BACK_TRY, {"link_id": link.id})
     if not logged:
         _log(connection, link.id, now, recipient_text, "opened")
     limit = embedded_length_max if isinstance(embedded_length_max, int) and not isinstance(
@@ -256,6 +276,20 @@ def _manifest(database: Database, connection: Connection, token: str, *, recipie
             files.append({"contentType": row.content_type,
                           "location": f"{file_base_url.rstrip('/')}/{location}"})
     return Answer(200, {"files": files}, {})
+
+
+def _is_text(value: Any) -> bool:
+    """Anything but a string is left to the protocol's checks; a string must be text a
+    database can hold: no NUL or other control characters, no lone surrogates."""
+    if not isinstance(value, str):
+        return True
+    if any(ord(c) < 32 and c not in "\t" for c in value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _decide(link: Row | None, now: datetime, recipient: str) -> str:
@@ -295,6 +329,11 @@ def _spend_like_a_passcode_check() -> None:
         pass
 
 
+# file id . expiry (seconds) . HMAC-SHA256 in base64url: ASCII digits only (int() would take
+# "²" or "١"), and ids and times a database integer can hold.
+_LOCATION = re.compile(r"[0-9]{1,15}\.[0-9]{1,12}\.[A-Za-z0-9_-]{43}", re.ASCII)
+
+
 class LocationSigner:
     """Short-lived file locations that need no database row: the file id and expiry, signed
     with the installation's secret (HMAC-SHA256). They cannot be forged or extended."""
@@ -311,9 +350,9 @@ class LocationSigner:
 
     def read(self, location: str, now: datetime) -> int | None:
         """The file id, if the location is genuine and not yet expired."""
-        parts = location.split(".")
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        if not _LOCATION.fullmatch(location):
             return None
+        parts = location.split(".")
         file_id, expires = int(parts[0]), int(parts[1])
         if not hmac.compare_digest(parts[2], self._mac(file_id, expires)):
             return None

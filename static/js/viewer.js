@@ -14,20 +14,45 @@ function b64urlBytes (text) {
   return Uint8Array.from(raw, c => c.charCodeAt(0))
 }
 
+const DAMAGED_LINK = 'This link is damaged or not complete. Check you copied the whole link, or ask the person who shared it for a new one.'
+const DAMAGED_FILE = 'The shared record has been changed or damaged since it was shared, so it cannot be shown. Ask the person who shared it for a new link.'
+
+class Damaged extends Error {}
+
 function readLink () {
-  const hash = decodeURIComponent(window.location.hash || '')
+  let hash
+  try { hash = decodeURIComponent(window.location.hash || '') } catch (error) { throw new Damaged(DAMAGED_LINK) }
   const at = hash.indexOf('shlink:/')
   if (at < 0) throw new Error('This page needs a sharing link. Check you copied the whole link.')
-  const payload = JSON.parse(new TextDecoder().decode(b64urlBytes(hash.slice(at + 8))))
-  if (!payload.url || !payload.key) throw new Error('This link is not complete. Check you copied the whole link.')
+  let payload
+  try {
+    payload = JSON.parse(new TextDecoder().decode(b64urlBytes(hash.slice(at + 8))))
+  } catch (error) {
+    throw new Damaged(DAMAGED_LINK)
+  }
+  if (!payload || !payload.url || !payload.key) throw new Damaged(DAMAGED_LINK)
   return payload
 }
 
+// The key lives in the #fragment. Once it has been read, take it out of the address bar, so it
+// is not left in the browser's history or shown to someone looking over a shoulder.
+function forgetLink () {
+  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname)
+}
+
 async function decrypt (jwe, keyBytes) {
+  try {
+    return await openFile(jwe, keyBytes)
+  } catch (error) {
+    throw new Damaged(DAMAGED_FILE)
+  }
+}
+
+async function openFile (jwe, keyBytes) {
   const [header64, encryptedKey, iv64, cipher64, tag64] = jwe.split('.')
-  if (encryptedKey !== '' || tag64 === undefined) throw new Error('A shared file is damaged.')
+  if (encryptedKey !== '' || tag64 === undefined) throw new Error('damaged')
   const header = JSON.parse(new TextDecoder().decode(b64urlBytes(header64)))
-  if (header.alg !== 'dir' || header.enc !== 'A256GCM') throw new Error('A shared file uses an unknown kind of encryption.')
+  if (header.alg !== 'dir' || header.enc !== 'A256GCM') throw new Error('unknown encryption')
   const key = await crypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['decrypt'])
   const cipher = b64urlBytes(cipher64)
   const tag = b64urlBytes(tag64)
@@ -149,7 +174,9 @@ async function open (payload, recipient, passcode) {
     const jwe = file.embedded || await (await fetch(file.location)).text()
     const { plain } = await decrypt(jwe, keyBytes)
     if (file.contentType === 'application/fhir+json') {
-      showBundle(JSON.parse(new TextDecoder().decode(plain)), payload.label)
+      let bundle
+      try { bundle = JSON.parse(new TextDecoder().decode(plain)) } catch (error) { throw new Damaged(DAMAGED_FILE) }
+      showBundle(bundle, payload.label)
     }
   }
   form.hidden = true
@@ -157,7 +184,12 @@ async function open (payload, recipient, passcode) {
 }
 
 try {
-  const payload = readLink()
+  let payload
+  try {
+    payload = readLink()
+  } finally {
+    forgetLink()
+  }
   if (payload.exp && payload.exp * (payload.exp > 1e11 ? 1 : 1000) < Date.now()) {
     say('This link has expired. Ask the person who shared it for a new one.')
   } else {
@@ -169,7 +201,9 @@ try {
       event.preventDefault()
       const recipient = document.getElementById('recipient').value.trim() || 'Someone with the link'
       const passcode = needsPasscode ? document.getElementById('passcode').value : ''
-      open(payload, recipient, passcode).catch(error => say('This record could not be opened: ' + error.message))
+      open(payload, recipient, passcode).catch(error => say(error instanceof Damaged
+        ? error.message
+        : 'This record could not be opened. Check your connection, then try again.'))
     })
   }
 } catch (error) {

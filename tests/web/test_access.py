@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from passport.accounts.models import User
-from passport.accounts.service import create_invitation, create_user
+from passport.accounts.service import create_invitation, create_user, grant_carer
 from passport.records.service import check_record, import_record
 from tests.conftest import FIXTURES, TEST_SECRET, next_code
 from tests.web.pages import parse, text
@@ -77,9 +77,18 @@ def world(app, db, cli):
             "other_leaver": dict(role="leaver", child_ref="FX-AMARA"),
         }
         for name, extras in users.items():
-            create_user(session, email=f"{name}@example.org", password=PASSWORD,
-                        app_secret=TEST_SECRET, **extras)
+            user = create_user(session, email=f"{name}@example.org", password=PASSWORD,
+                               app_secret=TEST_SECRET, **extras)
+            if extras.get("role") == "carer":
+                # Each carer holds a grant for every child placed with their ref, as the
+                # responsible authority's invitations would give them (ADR 0007).
+                for ref in CARER_CHILDREN[extras["carer_ref"]]:
+                    grant_carer(session, user, child_ref=ref, authority="Example City Council",
+                                carer_ref=extras["carer_ref"], by="nurse@example.org")
     return app
+
+
+CARER_CHILDREN = {"FC-NOW": [CHILD], "FC-ENDED": [CHILD], "FC-0201": ["FX-AMARA", "FX-CHLOE"]}
 
 
 def client_for(app, who: str | None):
@@ -227,7 +236,8 @@ def test_an_invitation_works_once_and_expires(world, db):
         _, token = create_invitation(session, role="leaver", email="new@example.org",
                                      actor="nurse@example.org", child_ref=CHILD)
         _, old = create_invitation(session, role="carer", email="old@example.org",
-                                   actor="nurse@example.org", carer_ref="FC-NOW")
+                                   actor="nurse@example.org", carer_ref="FC-NOW",
+                                   child_ref=CHILD, authority="Example City Council")
         from passport.accounts.models import Invitation
         from passport.db import utcnow
 
