@@ -106,18 +106,29 @@ def _checks(record: dict[str, Any], born: date) -> list[dict[str, Any]]:
 
 
 def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
+    """What the young person has had, and what is still due, worded for them.
+
+    An uncertain or incomplete history is a catch-up plan from when they came to the UK or
+    into care (``passport.rules``): each vaccine once, with how many doses and how far apart.
+    Such a history is never called up to date, even when nothing is due."""
     had = [{"vaccine": i["vaccine"], "protects": w.vaccine_words(i["vaccine"]),
             "date": w.long_date(i["date"]), "when": w.when_you_were(born, i["date"]),
             "source": w.SOURCE_WORDS.get(i["source"], "a record")}
            for i in sorted(record.get("immunisations", []), key=lambda i: i["date"])]
-    due = [{"vaccine": m.vaccine, "protects": w.vaccine_words(m.vaccine),
-            "when": f"due since {w.long_date(m.due_since)}"}
-           for m in report.immunisations.missing]
-    due += [{"vaccine": s.vaccine, "protects": w.vaccine_words(s.vaccine),
-             "when": f"due from {w.long_date(s.due_on)}"}
-            for s in report.immunisations.due_soon]
+    status = report.immunisations
+    due = [{"vaccine": course.vaccine,
+            "protects": w.vaccine_words(course.vaccine, booster=course.booster),
+            "when": w.course_words(course)}
+           for course in status.courses()]
+    child = record["child"]
+    catch_up = None
+    if status.catch_up_from is not None:
+        catch_up = w.catch_up_intro(status.catch_up_from, bool(child.get("arrived_in_uk")),
+                                    bool(due))
     return {"had": had, "due": due,
-            "unknown": record.get("immunisation_history_status") == "unknown"}
+            "unknown": record.get("immunisation_history_status") == "unknown",
+            "catch_up": catch_up,
+            "up_to_date": status.up_to_date}
 
 
 def _health(record: dict[str, Any]) -> dict[str, Any]:
@@ -273,8 +284,7 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
         "conditions": health["conditions"],
         "carer_actions": carer_actions,
         "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
-        "vaccinations_due": [m.vaccine for m in report.immunisations.missing]
-                            + [s.vaccine for s in report.immunisations.due_soon],
+        "vaccinations_due": [course.vaccine for course in report.immunisations.courses()],
         "contacts": [
             (label, contacts[key]) for key, label in (
                 ("gp", "GP"), ("dentist", "Dentist"), ("optician", "Optician"),

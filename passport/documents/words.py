@@ -17,7 +17,7 @@ VACCINE_PROTECTS = {
     "4-in-1 pre-school booster": "diphtheria, tetanus, whooping cough and polio",
     "Flu": "flu",
     "HPV": "HPV, a virus that can cause some cancers later in life",
-    "Td/IPV": "tetanus, diphtheria and polio (the teenage booster)",
+    "Td/IPV": "tetanus, diphtheria and polio",
     "MenACWY": "four kinds of meningitis: A, C, W and Y",
     "BCG": "tuberculosis (TB)",
     "Hepatitis B": "hepatitis B, a liver infection",
@@ -98,6 +98,44 @@ def when_you_were(born: date, day: date | str) -> str:
     return f"when you were {age}"
 
 
-def vaccine_words(name: str) -> str:
+def vaccine_words(name: str, booster: bool = False) -> str:
+    """``protects against ...``. Td/IPV is "the teenage booster" only when it is one: for a
+    young person catching up it is the first course, and calling it a booster is wrong."""
     protects = VACCINE_PROTECTS.get(name)
+    if protects and booster and name == "Td/IPV":
+        protects += " (the teenage booster)"
     return f"protects against {protects}" if protects else ""
+
+
+def _number(n: int) -> str:
+    return ("one", "two", "three", "four", "five")[n - 1] if 1 <= n <= 5 else str(n)
+
+
+def course_words(course) -> str:
+    """When a vaccine is due, in short sentences: "You need 3 doses, at least 4 weeks apart.
+    The first one is due now." ``course`` is a ``passport.rules.Course``."""
+    first = "The first one" if course.count > 1 else "It"
+    if course.count > 1:
+        gap = f", at least {course.interval.words()} apart" if course.interval else ""
+        need = f"You need {_number(course.count)} doses{gap}. "
+    else:
+        need = "You need one dose. " if course.catch_up else ""
+    if course.first_due_now and course.catch_up:
+        when = f"{first} is due now."
+    elif course.first_due_now:
+        when = (f"{first} was due on {long_date(course.first_due)}. "
+                f"You can still have it.")
+    else:
+        when = f"{first} is due from {long_date(course.first_due)}."
+    return need + when
+
+
+def catch_up_intro(start: date, arrived: bool, anything_due: bool) -> str:
+    """Why the list is a catch-up plan, and from when, for a history we do not fully know."""
+    since = "you came to the UK" if arrived else "you came into care"
+    if not anything_due:
+        return ("We don't have your full vaccine record, so we can't say you are up to "
+                "date. Nothing is due from what we know. Ask your GP to check.")
+    return (f"We don't have your full vaccine record. So your GP will give you the ones you "
+            f"may have missed. This is called catch-up. Your plan starts from when {since}, "
+            f"on {long_date(start)}.")
