@@ -65,3 +65,45 @@ def test_the_viewer_without_a_link_explains(page, live_server):
     page.goto(f"{live_server}/view")
     expect(page.locator("#viewer-status")).to_contain_text("This page needs a sharing link")
     assert_no_console_errors(page)
+
+
+def test_the_key_leaves_the_address_bar_once_the_link_is_read(page, live_server, cli, db):
+    assert cli("import", str(DANIEL)).exit_code == 0
+    with db.transaction() as session:
+        made = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
+                                 days=30, passcode=None, base_url=live_server, actor="n",
+                                 now=utcnow(), today=cli.app.extensions["passport_config"].today())
+    page.goto(made.url)
+    expect(page.get_by_text("“GP”")).to_be_visible()
+    assert page.evaluate("window.location.hash") == ""
+    assert "shlink" not in page.url
+    # The link still opens: the page kept what it read.
+    page.get_by_role("button", name="Open the record").click()
+    expect(page.locator("#patient-name")).to_have_text("Daniel Okoro-Reid")
+    assert "shlink" not in page.url
+
+
+def test_a_tampered_file_is_explained_in_plain_words(page, live_server, cli, db):
+    from passport.sharing.models import ShareFile
+
+    assert cli("import", str(DANIEL)).exit_code == 0
+    with db.transaction() as session:
+        made = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
+                                 days=30, passcode=None, base_url=live_server, actor="n",
+                                 now=utcnow(), today=cli.app.extensions["passport_config"].today())
+        stored = session.query(ShareFile).one()
+        header, key, iv, cipher, tag = stored.jwe.split(".")
+        flipped = ("A" if cipher[10] != "A" else "B")
+        stored.jwe = ".".join([header, key, iv, cipher[:10] + flipped + cipher[11:], tag])
+    page.goto(made.url)
+    page.get_by_role("button", name="Open the record").click()
+    expect(page.locator("#viewer-status")).to_have_text(
+        "The shared record has been changed or damaged since it was shared, so it cannot be "
+        "shown. Ask the person who shared it for a new link.")
+    expect(page.locator("#patient-name")).to_have_count(0)
+
+
+def test_a_damaged_link_is_explained_in_plain_words(page, live_server):
+    page.goto(f"{live_server}/view#shlink:/not-base64-json!!")
+    expect(page.locator("#viewer-status")).to_contain_text("This link is damaged or not complete")
+    assert page.evaluate("window.location.hash") == ""

@@ -73,13 +73,18 @@ def world(app, db, cli):
             "carer_now": dict(role="carer", carer_ref="FC-NOW"),
             "carer_other_child": dict(role="carer", carer_ref="FC-0201"),
             "carer_ended_yesterday": dict(role="carer", carer_ref="FC-ENDED"),
+            # Another council's carer who happens to use the same carer ref (ADR 0007).
+            "carer_other_council": dict(role="carer", carer_ref="FC-NOW"),
             "leaver": dict(role="leaver", child_ref=CHILD),
             "other_leaver": dict(role="leaver", child_ref="FX-AMARA"),
         }
         for name, extras in users.items():
             user = create_user(session, email=f"{name}@example.org", password=PASSWORD,
                                app_secret=TEST_SECRET, **extras)
-            if extras.get("role") == "carer":
+            if name == "carer_other_council":
+                grant_carer(session, user, child_ref=CHILD, authority="Northshire County Council",
+                            carer_ref="FC-NOW", by="nurse_other_team@example.org")
+            elif extras.get("role") == "carer":
                 # Each carer holds a grant for every child placed with their ref, as the
                 # responsible authority's invitations would give them (ADR 0007).
                 for ref in CARER_CHILDREN[extras["carer_ref"]]:
@@ -116,8 +121,8 @@ def child_routes(app) -> list[tuple[str, str]]:
     return sorted(set(out))
 
 
-OUTSIDERS = ["nurse_other_team", "carer_other_child", "carer_ended_yesterday", "other_leaver",
-             None]
+OUTSIDERS = ["nurse_other_team", "carer_other_child", "carer_ended_yesterday",
+             "carer_other_council", "other_leaver", None]
 
 
 def test_there_is_a_route_list_to_check(world):
@@ -143,7 +148,8 @@ def test_outsiders_get_404_or_sign_in_never_the_childs_data(world, who):
         assert b"Marnie" not in body and b"Exampleton" not in body
 
 
-@pytest.mark.parametrize("who", ["carer_other_child", "carer_ended_yesterday", "other_leaver"])
+@pytest.mark.parametrize("who", ["carer_other_child", "carer_ended_yesterday",
+                                 "carer_other_council", "other_leaver"])
 def test_outsiders_own_pages_never_show_the_child(world, who):
     client = client_for(world, who)
     paths = ["/placements", f"/placements/{CHILD}", f"/placements/{CHILD}/sheet",
@@ -315,3 +321,29 @@ def test_a_leaver_may_turn_on_security_codes(world, db):
     first = sign_in(again, email="leaver@example.org", code=False)
     assert first.headers["Location"].endswith("/sign-in/code")
     assert again.get("/me").status_code == 302
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_import_cannot_add_a_version_to_a_child_of_another_authority(world, db, replace):
+    """The import route in the matrix: a nurse of another council uploads this child's ref
+    naming her own council, with and without "add as a new version"."""
+    import json as _json
+
+    forged = the_child()
+    forged["child"]["responsible_authority"] = "Northshire County Council"
+    forged["child"]["given_name"] = "Forged"
+    client = client_for(world, "nurse_other_team")
+    token, _ = form_page(client, "/import")
+    data = {"csrf_token": token,
+            "file": (io.BytesIO(_json.dumps(forged).encode()), "forged.json")}
+    if replace:
+        data["replace"] = "y"
+    refused = client.post("/import", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert "already exists" not in refused.get_data(as_text=True)
+    with db.transaction() as session:
+        from passport.records.service import load_current
+
+        version, record = load_current(session, CHILD)
+    assert version == 1 and record["child"]["given_name"] == "Marnie"
+    assert client.get(f"/children/{CHILD}").status_code == 404
