@@ -98,10 +98,13 @@ months; NHS advice is to see a dentist once they appear and by the first birthda
 check is dated within the 12 months up to ``as_of``. ``due`` is 12 months after the last
 check, or the later of the first birthday and entering care when there has been none.
 
-SIGHT_TEST_OVERDUE (``warning``): from the 4th birthday, no sight test (``optical_checks``, or
-a ``vision`` screening with a result) dated within the 2 years up to ``as_of`` (one exactly 2
-years old still counts). The NHS advises a sight test every 2 years, free for children; the
-health plan must cover vision screening (Care Planning Regulations 2010, Schedule 1).
+SIGHT_TEST_OVERDUE (``warning``): once the Reception year is over (every child is offered vision
+screening at 4 to 5, in Reception: UK NSC, child vision screening service specification), no
+sight test (``optical_checks``, or a ``vision`` screening with a result) dated within the 2
+years up to ``as_of`` (one exactly 2 years old still counts). The NHS advises a sight test
+every 2 years, free for children; the health plan must cover vision screening (Care Planning
+Regulations 2010, Schedule 1). ``due`` is 2 years after the last, or the later of the end of
+Reception and entering care when there has been none.
 
 GP_NOT_REGISTERED (``urgent``): no ``contacts.gp``.
 
@@ -121,7 +124,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import screening
-from .dates import add_months, age_date, long_date, parse_date
+from .dates import add_months, age_date, long_date, parse_date, school_year_end
 from .immunisations import ImmunisationStatus, assess_immunisations
 from .report import CheckReport, Flag, plan_lines
 from .working_days import add_working_days, working_days_between
@@ -147,7 +150,6 @@ SDQ_CONCERN_FROM = SDQ_BANDS["carer"][1]
 SDQ_WHOSE = {"carer": "carer's", "young_person": "young person's own (self-report)",
              "teacher": "teacher's"}
 UASC_TESTS = screening.UASC_TESTS
-SIGHT_TEST_FROM_AGE = 4
 SIGHT_TEST_MONTHS = 24
 
 FLAG_CODES = (
@@ -540,9 +542,9 @@ def _sdq_flags(child: _Child, assessments: Sequence[_Assessment], as_of: date) -
 
 
 def _sight_test_flags(record: Mapping[str, Any], child: _Child, as_of: date) -> list[Flag]:
-    """SIGHT_TEST_OVERDUE: from the 4th birthday, no sight test in the last 2 years."""
-    from_age = age_date(child.date_of_birth, years=SIGHT_TEST_FROM_AGE)
-    if as_of < from_age:
+    """SIGHT_TEST_OVERDUE: after the Reception year, no sight test in the last 2 years."""
+    from_age = school_year_end(child.date_of_birth, 0)  # end of Reception: screened by then
+    if as_of <= from_age:
         return []
     tests = [d for d in map(parse_date, record.get("optical_checks") or ()) if d <= as_of]
     tests += [parse_date(entry["date"]) for entry in record.get("screening") or ()
