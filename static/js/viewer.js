@@ -183,29 +183,48 @@ async function open (payload, recipient, passcode) {
   say('')
 }
 
-try {
-  let payload
+let current = null
+
+function start () {
+  if (!window.location.hash) return
+  recordBox.hidden = true
+  recordBox.replaceChildren()
   try {
-    payload = readLink()
-  } finally {
-    forgetLink()
-  }
-  if (payload.exp && payload.exp * (payload.exp > 1e11 ? 1 : 1000) < Date.now()) {
-    say('This link has expired. Ask the person who shared it for a new one.')
-  } else {
-    document.getElementById('unlock-label').textContent = payload.label ? `“${payload.label}”` : ''
-    const needsPasscode = (payload.flag || '').includes('P')
-    document.getElementById('passcode-group').hidden = !needsPasscode
+    try {
+      current = readLink()
+    } finally {
+      forgetLink()
+    }
+    if (current.exp && current.exp * (current.exp > 1e11 ? 1 : 1000) < Date.now()) {
+      form.hidden = true
+      say('This link has expired. Ask the person who shared it for a new one.')
+      return
+    }
+    say('')
+    document.getElementById('unlock-label').textContent = current.label ? `“${current.label}”` : ''
+    document.getElementById('passcode-group').hidden = !(current.flag || '').includes('P')
     form.hidden = false
-    form.addEventListener('submit', event => {
-      event.preventDefault()
-      const recipient = document.getElementById('recipient').value.trim() || 'Someone with the link'
-      const passcode = needsPasscode ? document.getElementById('passcode').value : ''
-      open(payload, recipient, passcode).catch(error => say(error instanceof Damaged
-        ? error.message
-        : 'This record could not be opened. Check your connection, then try again.'))
-    })
+  } catch (error) {
+    current = null
+    form.hidden = true
+    say(error.message)
   }
-} catch (error) {
-  say(error.message)
+}
+
+form.addEventListener('submit', event => {
+  event.preventDefault()
+  if (!current) return
+  const recipient = document.getElementById('recipient').value.trim() || 'Someone with the link'
+  const passcode = (current.flag || '').includes('P') ? document.getElementById('passcode').value : ''
+  open(current, recipient, passcode).catch(error => say(error instanceof Damaged
+    ? error.message
+    : 'This record could not be opened. Check your connection, then try again.'))
+})
+
+// Opening a link in a tab that shows the viewer already only changes the #fragment.
+window.addEventListener('hashchange', start)
+if (window.location.hash) {
+  start()
+} else {
+  say('This page needs a sharing link. Check you copied the whole link.')
 }

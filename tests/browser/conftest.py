@@ -14,8 +14,9 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
 from werkzeug.serving import make_server
 
-from passport.accounts.service import create_user
+from passport.accounts.service import create_user, grant_carer
 from passport.db import Database
+from passport.records.service import load_record
 from tests.conftest import TEST_SECRET, next_code
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -173,12 +174,19 @@ def assert_no_axe_violations(page: Page) -> None:
     pytest.fail("\n".join(lines), pytrace=False)
 
 
-def make_user(db: Database, email: str, password: str, role: str, **extras) -> int:
+def make_user(db: Database, email: str, password: str, role: str, *,
+              children: tuple[str, ...] = (), **extras) -> int:
     """An account made through the service, committed; returns its id.
-    A nurse needs authority=..., a carer carer_ref=..., a care leaver child_ref=...."""
+    A nurse needs authority=..., a carer carer_ref=... and the refs of the children their
+    councils invited them for (children=...), a care leaver child_ref=...."""
     with db.transaction() as session:
         user = create_user(session, email=email, password=password, role=role,
                            app_secret=TEST_SECRET, **extras)
+        for ref in children:
+            record = load_record(session, ref)
+            grant_carer(session, user, child_ref=ref,
+                        authority=record["child"]["responsible_authority"],
+                        carer_ref=extras["carer_ref"], by="test")
         return user.id
 
 

@@ -23,7 +23,8 @@ def test_the_leavers_documents_on_screen_are_accessible(page, live_server, db, c
 
 def test_the_carers_sheet_on_screen_is_accessible(page, live_server, db, cli):
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
-    make_user(db, "carer@example.org", PASSWORD, "carer", carer_ref="FC-0201")
+    make_user(db, "carer@example.org", PASSWORD, "carer", carer_ref="FC-0201",
+              children=("FX-ELLIE", "FX-NOAH"))
     sign_in(page, live_server, "carer@example.org", PASSWORD)
     page.goto(f"{live_server}/placements/FX-NOAH/sheet")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Placement health sheet")
