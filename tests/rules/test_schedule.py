@@ -38,9 +38,10 @@ def test_vaccine_names_are_the_spec_names():
 
 
 @pytest.mark.parametrize("sex", ["female", "male", None])
-def test_each_cohort_from_2005_has_one_row_per_dose(sex):
+def test_each_cohort_from_2001_has_one_row_per_dose(sex):
+    """From 2001: every cohort a care leaver can belong to (issue 12; it started at 2005)."""
     schedule = load_schedule()
-    day = date(2005, 1, 1)
+    day = date(2001, 1, 1)
     while day <= date(2026, 12, 31):
         for as_of in (date(2020, 1, 1), date(2026, 11, 25)):
             rows = schedule.doses_for(day, sex, as_of)
@@ -81,6 +82,26 @@ def test_cohort_boundaries(family, last_old, first_new, old, new):
     else:
         assert vaccines(last_old, family) == old
         assert vaccines(first_new, family) == new
+
+
+def test_family_level_rules_cite_known_sources():
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("passport.rules").joinpath("schedule.json").read_text())
+    known = set(data["sources"])
+    for name, family in data["families"].items():
+        for part in ("catch_up_vaccine", "from_tenth_birthday", "catch_up_after_first_birthday"):
+            for source in (family.get(part) or {}).get("source", ()):
+                assert source.split(":")[0] in known, (name, part, source)
+
+
+def test_the_mmrv_catch_up_is_one_offer_for_its_cohort_only():
+    assert vaccines(date(2019, 12, 31), "varicella") == []
+    assert vaccines(date(2020, 1, 1), "varicella") == [("MMRV", 1)]
+    assert vaccines(date(2022, 8, 31), "varicella") == [("MMRV", 1)]
+    assert vaccines(date(2022, 9, 1), "varicella") == []
+    assert vaccines(date(2021, 1, 1), "varicella", as_of=date(2028, 4, 1)) == []
 
 
 def test_hpv_boys_from_september_2006_cohort():
