@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from passport.config import Config
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from passport.config import PROJECT_ROOT, Config
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the web app: config, extensions, blueprints, headers, error pages."""
     from passport import security
+    from passport.accounts import views as account_views
+    from passport.caseload import views as caseload_views
     from passport.db import Database
+    from passport.documents import views as document_views
     from passport.errors import register_error_handlers
-    from passport.homes import views as homes
+    from passport.homes import carer, leaver
     from passport.records import views as record_views
     from passport.sharing import views as sharing_views
-    from passport.web import components, views
+    from passport.web import components, filters, views
 
     config = config or Config.from_env()
     app = Flask(
@@ -58,10 +57,9 @@ def create_app(config: Config | None = None) -> Flask:
                                 x_proto=config.trusted_proxies)
     security.init_app(app)
     components.init_app(app)
-    app.register_blueprint(views.make_blueprint(config))
-    app.register_blueprint(record_views.make_blueprint(config))
-    app.register_blueprint(sharing_views.make_blueprint(config))
-    app.register_blueprint(homes.make_leaver_blueprint(config))
-    app.register_blueprint(homes.make_carer_blueprint(config))
+    filters.init_app(app)
+    for module in (account_views, views, caseload_views, record_views, document_views,
+                   sharing_views, leaver, carer):
+        app.register_blueprint(module.make_blueprint(config))
     register_error_handlers(app)
     return app

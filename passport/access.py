@@ -21,24 +21,8 @@ from sqlalchemy import Select, and_, or_, select
 from passport.accounts.service import SignedIn
 from passport.records import models as m
 from passport.records.bulk import current_versions_query
+from passport.records.placements import placed_with
 from passport.records.service import FieldError
-
-
-def _iso(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
-def placed_with(record: dict[str, Any], carer_ref: str | None, today: date) -> bool:
-    if not carer_ref:
-        return False
-    for placement in record.get("placements", []):
-        start, end = _iso(placement["start"]), _iso(placement.get("end"))
-        if placement.get("carer_ref") == carer_ref and start <= today and (
-                end is None or end >= today):
-            return True
-    return False
 
 
 def can_see(user: SignedIn | None, record: dict[str, Any], today: date) -> bool:

@@ -15,22 +15,22 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import select
 
-from passport import PROJECT_ROOT, create_app
+from passport import create_app
 from passport.accounts import service as accounts
 from passport.accounts.models import User
 from passport.audit.service import record_event
 from passport.caseload.service import (
-    as_exchange_json,
     build_caseload,
     for_authority,
     sort_entries,
 )
-from passport.config import Config
+from passport.config import PROJECT_ROOT, Config
 from passport.db import utcnow
 from passport.documents import service as documents
 from passport.documents.render import qr_data_url, render_html
 from passport.migrations import upgrade_to_head
 from passport.records import service as records
+from passport.records.exchange import as_exchange_json
 from passport.rules import check_record, render_text
 from passport.sharing import service as sharing
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ENGLAND = ZoneInfo("Europe/London")
+# The folder holding `passport/`, `templates/`, `static/` and `fixtures/`.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # A record is a few tens of kilobytes; 18 years of history stays well under 1 MB. Anything
 # over this limit is refused before it is read into memory.

@@ -135,7 +135,7 @@ def bench_documents() -> None:
 
     from weasyprint import HTML
 
-    from passport import PROJECT_ROOT
+    from passport.config import PROJECT_ROOT
     from passport.documents import content, render
     from passport.documents import service as documents
     from passport.records.service import check_record as check
@@ -232,7 +232,7 @@ def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
 
     from sqlalchemy import insert, text
 
-    from passport import PROJECT_ROOT
+    from passport.config import PROJECT_ROOT
     from passport.db import utcnow
     from passport.records.service import check_record as check
     from passport.sharing import service as sharing

@@ -26,6 +26,7 @@ from passport.accounts.models import (
     SignInSession,
     User,
 )
+from passport.audit.service import record_event
 from passport.db import utcnow
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
@@ -450,3 +451,13 @@ def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | 
 
 def end_session(session: Session, token: str) -> None:
     session.execute(delete(SignInSession).where(SignInSession.token_hash == _token_hash(token)))
+
+
+def record_sign_in(session: Session, user: User) -> None:
+    record_event(session, actor=user.email, user_id=user.id, action="sign_in", target="account")
+
+
+def record_join(session: Session, user: User) -> None:
+    """An account made from an invitation (a care leaver's names their record)."""
+    record_event(session, actor=user.email, user_id=user.id, action="join", target="account",
+                 record_ref=user.child_ref)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passport.audit.models import AuditEvent
@@ -29,3 +30,9 @@ def record_event(
         actor, action, target, record_ref, record_version,
         extra={"audit": True},
     )
+
+
+def events_for_record(session: Session, ref: str, limit: int = 200) -> list[AuditEvent]:
+    """What was done with a child's record, newest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.record_ref == ref)
+                                .order_by(AuditEvent.at.desc()).limit(limit)))

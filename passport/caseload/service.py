@@ -18,18 +18,9 @@ from sqlalchemy.orm import Session
 
 from passport.records import models as m
 from passport.records.bulk import current_records, current_versions_query
+from passport.records.exchange import as_exchange_json
+from passport.records.placements import current_placement
 from passport.rules import CheckReport, check_record
-
-
-def as_exchange_json(value: Any) -> Any:
-    """A loaded record (with `date`s) in its JSON form (ISO strings), as the rules read it."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: as_exchange_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_exchange_json(item) for item in value]
-    return value
 
 
 def age_on(born: date, day: date) -> int:
@@ -75,10 +66,8 @@ OVERDUE_CODES = frozenset({
 
 
 def current_placement_area(record: dict[str, Any], day: date) -> str | None:
-    for placement in reversed(record.get("placements", [])):
-        if placement["start"] <= day and (placement.get("end") is None or placement["end"] >= day):
-            return placement["area"]
-    return None
+    placement = current_placement(record, day)
+    return placement["area"] if placement else None
 
 
 def for_authority(authority: str | None) -> Select:

@@ -21,7 +21,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from passport import PROJECT_ROOT
+from passport.config import PROJECT_ROOT
 from passport.documents import words
 from passport.documents.content import Document
 

@@ -10,11 +10,18 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passport.caseload.service import as_exchange_json
 from passport.documents import content, render
 from passport.documents.models import IssuedSummary, RenderedDocument
 from passport.records import models as m
+from passport.records.exchange import as_exchange_json
 from passport.records.service import RecordNotFound, load_current
+
+# The documents a nurse can make for a child, with their titles.
+KINDS = {
+    "passport": "Health passport",
+    "leaver-summary": "Care-leaver health summary",
+    "carer-sheet": "Placement health sheet",
+}
 
 
 @lru_cache(maxsize=1)

@@ -8,10 +8,7 @@ the format's checks find at `assessments[7].findings.summary` lands on the right
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -20,17 +17,21 @@ from wtforms import (
     BooleanField,
     Field,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import Optional
 
 from passport.records.schemas import CONSENT_SHARE_WITH, SOURCES
+from passport.web.fields import (
+    DatePartsField,
+    MultiCheckboxField,
+    WholeNumberField,
+    decimal_or_none,
+    required,
+)
 
 LABELS = {
     "gp": "GP", "camhs": "CAMHS", "carer": "Carer", "social_worker": "Social worker",
@@ -51,76 +52,6 @@ def words(value: str) -> str:
 
 def choices(*values: str) -> list[tuple[str, str]]:
     return [(v, words(v)) for v in values]
-
-
-class DatePartsField(Field):
-    """A date typed as day, month and year, as the NHS.UK date input asks for it."""
-
-    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.parts = ("", "", "")
-
-    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
-        self.process_errors = []
-        self.data = None
-        self.raw_data = []
-        if formdata is None:
-            return
-        day, month, year = (formdata.get(f"{self.name}-{p}", "").strip()
-                            for p in ("day", "month", "year"))
-        self.parts = (day, month, year)
-        if not (day or month or year):
-            return
-        self.raw_data = [f"{year}-{month}-{day}"]
-        if not (day and month and year):
-            self.process_errors.append(f"{self.label.text} must include a day, month and year")
-            return
-        try:
-            if not re.fullmatch(r"[0-9]{4}", year):
-                raise ValueError
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            self.process_errors.append(f"{self.label.text} must be a real date")
-
-    def _value(self) -> str:
-        return self.data.isoformat() if self.data else ""
-
-
-class WholeNumberField(IntegerField):
-    """A whole number, with a message in the NHS way when it is not one."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{self.label.text} must be a whole number, like 12") from None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def decimal_or_none(field: StringField, label: str) -> float | None:
-    raw = (field.data or "").strip()
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        field.errors = [*field.errors, f"{label} must be a number, like 132.5"]
-        return None
-    return float(value)
-
-
-def required(message: str) -> InputRequired:
-    return InputRequired(message)
 
 
 class VersionedForm(FlaskForm):
@@ -271,7 +202,7 @@ class AnswerForm(VersionedForm):
 
 
 class ChaseForm(VersionedForm):
-    pass
+    """Chasing an information request: a button, with the version the page showed."""
 
 
 # --- the simpler sections: one form each, described as data --------------------------------

@@ -33,10 +33,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from passport.caseload.service import as_exchange_json
 from passport.db import Database
 from passport.documents import content, render
 from passport.documents.service import latest_issue
+from passport.records.exchange import as_exchange_json
 from passport.records.service import RecordNotFound, load_current
 from passport.sharing import fhir, shl
 from passport.sharing.models import ShareAccess, ShareFile, ShareLink

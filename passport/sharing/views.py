@@ -24,11 +24,11 @@ from passport.audit.service import record_event
 from passport.config import Config
 from passport.db import utcnow
 from passport.documents.render import qr_data_url
-from passport.records.forms import WholeNumberField
 from passport.records.service import RecordNotFound
 from passport.security import csrf
 from passport.sharing import service
 from passport.web.auth import require_role, visible_record
+from passport.web.fields import ConfirmForm, WholeNumberField
 
 PROTOCOL_HEADERS = {
     "Cache-Control": "no-store",
@@ -55,10 +55,6 @@ class LinkForm(FlaskForm):
     consent = BooleanField("The young person agreed to share this",
                            validators=[InputRequired("Confirm the young person agreed to "
                                                      "share this")])
-
-
-class RevokeForm(FlaskForm):
-    pass
 
 
 def _db():
@@ -146,7 +142,7 @@ def make_blueprint(config: Config) -> Blueprint:
     @bp.post("/children/<ref>/links/<public_id>/revoke")
     @nurse_only
     def revoke(ref: str, public_id: str):
-        if not RevokeForm().validate_on_submit():
+        if not ConfirmForm().validate_on_submit():
             abort(400)
         with _db().transaction() as session:
             child_or_404(session, ref)

@@ -18,7 +18,7 @@ def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., An
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if g.get("user") is None:
-                return redirect(url_for("web.sign_in"))
+                return redirect(url_for("accounts.sign_in"))
             if g.user.role not in roles:
                 abort(404)
             return view(*args, **kwargs)
@@ -32,7 +32,7 @@ def sign_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if g.get("user") is None:
-            return redirect(url_for("web.sign_in"))
+            return redirect(url_for("accounts.sign_in"))
         return view(*args, **kwargs)
 
     return wrapper

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask
 
+from passport.web.fields import DatePartsField
+
 
 def form_errors(form: Any) -> list[tuple[str, str]]:
     """(field id, first message) for each field with an error, in the form's field order."""
@@ -18,7 +20,7 @@ def form_errors(form: Any) -> list[tuple[str, str]]:
 
 def first_input_id(field: Any) -> str:
     """The id an error summary link jumps to: a date's day box, else the field itself."""
-    if type(field).__name__ == "DatePartsField":
+    if isinstance(field, DatePartsField):
         return f"{field.id}-day"
     return field.id
 

@@ -259,7 +259,7 @@ def test_each_section_form_saves_a_new_version(nurse, db, section, data, check):
     with db.transaction() as session:
         new_version, record = load_current(session, ELLIE)
     assert new_version == 2
-    from passport.caseload.service import as_exchange_json
+    from passport.records.exchange import as_exchange_json
 
     assert check(as_exchange_json(record))
 

@@ -1,0 +1,188 @@
+"""The care leaver's own pages: their passport and leaving-care summary, sharing links with a
+passcode (and who opened them), telling the nurse something is wrong, and who looked at their
+record. Family history is shown only with the relative's consent (`documents.content`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from passport.audit.service import events_for_record
+from passport.config import Config
+from passport.db import utcnow
+from passport.documents import service as documents
+from passport.documents.render import qr_data_url, render_html
+from passport.records import service as records
+from passport.records import workflow
+from passport.sharing import service as sharing
+from passport.web import context
+from passport.web.auth import require_role, visible_record
+from passport.web.fields import ConfirmForm, WholeNumberField
+
+leaver_only = require_role("leaver")
+
+LEAVER_DOCUMENTS = {"passport": "Your health passport",
+                    "leaver-summary": "Your health summary for leaving care"}
+
+ACTIVITY_WORDS = {
+    ("view", "record"): "looked at your record",
+    ("edit", None): "changed your record",
+    ("import", None): "added your record",
+    ("export", None): "downloaded a copy of your record",
+    ("download", None): "downloaded a document",
+    ("view", None): "looked at a document",
+    ("share", None): "made a sharing link",
+    ("revoke", None): "cancelled a sharing link",
+    ("issue", None): "gave you your leaving-care health summary",
+    ("correction", None): "asked for a correction",
+}
+
+
+class LeaverLinkForm(FlaskForm):
+    label = StringField("Who is it for?", validators=[Optional(), Length(max=80, message=(
+        "Who is it for must be 80 characters or fewer"))])
+    days = WholeNumberField("How many days should it work for?", default=sharing.DEFAULT_DAYS,
+                            validators=[InputRequired("Enter how many days the link should work"),
+                                        NumberRange(1, sharing.MAX_DAYS,
+                                                    "Enter a number of days from 1 to 365")])
+    passcode = PasswordField("Passcode", validators=[
+        InputRequired("Choose a passcode of at least 6 characters"),
+        Length(min=sharing.MIN_PASSCODE, max=200,
+               message="Choose a passcode of at least 6 characters")])
+
+
+class CorrectionForm(FlaskForm):
+    message = TextAreaField("What is wrong?", validators=[
+        InputRequired("Tell us what is wrong"),
+        Length(max=4000, message="Keep it to 4000 characters or fewer")])
+
+
+def activity_words(action: str, target: str) -> str:
+    return ACTIVITY_WORDS.get((action, target)) or ACTIVITY_WORDS.get(
+        (action, None), "did something with your record")
+
+
+def own_record(session: Any) -> tuple[int, dict[str, Any]]:
+    return visible_record(session, g.user.child_ref or "", context.today())
+
+
+def _kind(kind: str) -> str:
+    if kind not in LEAVER_DOCUMENTS:
+        abort(404)
+    return kind
+
+
+@leaver_only
+def home():
+    with context.db().transaction() as session:
+        version, record = own_record(session)
+        links = sharing.links_for(session, record["child"]["ref"])
+        context.audit(session, "view", "home", record["child"]["ref"], version)
+    return render_template("homes/leaver_home.html", record=record, links=links,
+                           now=utcnow(), documents=LEAVER_DOCUMENTS)
+
+
+@leaver_only
+def document(kind: str):
+    _kind(kind)
+    with context.db().transaction() as session:
+        version, _ = own_record(session)
+        _, doc = documents.build_document(session, g.user.child_ref, kind, context.today())
+        context.audit(session, "view", f"{kind} HTML", g.user.child_ref, version)
+    return render_html(doc)
+
+
+@leaver_only
+def document_pdf(kind: str):
+    _kind(kind)
+    with context.db().transaction() as session:
+        own_record(session)
+        pdf = documents.pdf_for(session, g.user.child_ref, kind, context.today())
+        context.audit(session, "download", f"{kind} PDF", g.user.child_ref, pdf.version)
+    return Response(pdf.data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{kind}.pdf"'})
+
+
+@leaver_only
+def new_link():
+    form = LeaverLinkForm()
+    kind = request.values.get("document", "leaver-summary")
+    if kind not in LEAVER_DOCUMENTS:
+        kind = "leaver-summary"
+    if form.validate_on_submit():
+        with context.db().transaction() as session:
+            own_record(session)
+            made = sharing.make_link(
+                session, ref=g.user.child_ref, document=kind, label=form.label.data or "",
+                days=form.days.data, passcode=form.passcode.data, base_url=request.url_root,
+                actor=g.user.email, now=utcnow(), today=context.today())
+            context.audit(session, "share", f"{kind} link", g.user.child_ref,
+                          made.link.record_version)
+        return render_template("homes/leaver_link_made.html", made=made,
+                               qr=qr_data_url(made.url))
+    status = 400 if request.method == "POST" else 200
+    return render_template("homes/leaver_new_link.html", form=form, kind=kind,
+                           documents=LEAVER_DOCUMENTS), status
+
+
+@leaver_only
+def revoke(public_id: str):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with context.db().transaction() as session:
+        own_record(session)
+        try:
+            link = sharing.revoke(session, public_id, utcnow(), ref=g.user.child_ref)
+        except records.RecordNotFound:
+            abort(404)
+        context.audit(session, "revoke", f"{link.document} link", g.user.child_ref)
+    flash(f"Your link \u201c{link.label}\u201d is cancelled. It will not open any more.")
+    return redirect(url_for("leaver.home", _anchor="links"))
+
+
+@leaver_only
+def correction():
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        with context.db().transaction() as session:
+            version, _ = own_record(session)
+            workflow.ask_for_correction(session, ref=g.user.child_ref, version=version,
+                                        user_id=g.user.user_id, email=g.user.email,
+                                        message=form.message.data)
+            context.audit(session, "correction", "record", g.user.child_ref, version)
+        flash("Thank you. Your nurse will look at this and get back to you.")
+        return redirect(url_for("leaver.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("homes/leaver_correction.html", form=form), status
+
+
+@leaver_only
+def activity():
+    with context.db().transaction() as session:
+        own_record(session)
+        events = events_for_record(session, g.user.child_ref)
+    rows = [(e.at, "You" if e.user_id == g.user.user_id else e.actor,
+             activity_words(e.action, e.target)) for e in events]
+    return render_template("homes/leaver_activity.html", rows=rows)
+
+
+ROUTES = (
+    ("", home, ["GET"]),
+    ("/documents/<kind>", document, ["GET"]),
+    ("/documents/<kind>.pdf", document_pdf, ["GET"]),
+    ("/links/new", new_link, ["GET", "POST"]),
+    ("/links/<public_id>/revoke", revoke, ["POST"]),
+    ("/tell-us", correction, ["GET", "POST"]),
+    ("/activity", activity, ["GET"]),
+)
+
+
+def make_blueprint(config: Config) -> Blueprint:
+    bp = Blueprint("leaver", __name__, url_prefix="/me")
+    for rule, view, methods in ROUTES:
+        bp.add_url_rule(rule, view_func=view, methods=methods)
+    return bp

@@ -1,0 +1,49 @@
+"""The template filters and globals every page may use, registered once in `create_app`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask
+
+from passport.records.exchange import as_exchange_json
+from passport.records.forms import words as form_words
+
+FLAG_LABELS = {
+    "IHA_MISSING": "No initial assessment", "IHA_LATE": "Initial assessment late",
+    "RHA_OVERDUE": "Review overdue", "CONSENT_NOT_RECORDED": "Consent not recorded",
+    "PRACTITIONER_INCOMPLETE": "Practitioner details missing",
+    "VAGUE_FINDINGS": "Vague findings", "NO_GP_CAMHS_INPUT": "No GP or CAMHS input",
+    "INFO_REQUEST_OUTSTANDING": "Information request outstanding",
+    "IMMUNISATIONS_INCOMPLETE": "Immunisations incomplete",
+    "IMMUNISATION_HISTORY_UNKNOWN": "Immunisation history unknown",
+    "UASC_SCREENING_INCOMPLETE": "Screening on arrival incomplete",
+    "SDQ_MISSING": "SDQ missing", "SDQ_BORDERLINE": "SDQ borderline", "SDQ_CONCERN": "SDQ concern",
+    "HEALTH_PLAN_ACTION_OVERDUE": "Health plan action overdue",
+    "DENTAL_CHECK_OVERDUE": "Dental check overdue", "GP_NOT_REGISTERED": "No GP",
+    "LEAVER_SUMMARY_DUE": "Care-leaver summary due",
+}
+
+
+def long_date(value: date | str | None) -> str:
+    """A date as the NHS writes it: 10 May 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def flag_label(code: str) -> str:
+    return FLAG_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+def words(value: str | None) -> str:
+    return form_words(value) if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(flag_label, "flag_label")
+    app.add_template_filter(words, "words")
+    app.add_template_global(as_exchange_json, "as_exchange_json")
