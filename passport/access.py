@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from passport.accounts.service import SignedIn
 from passport.records import models as m
@@ -42,7 +42,7 @@ def can_see(user: SignedIn | None, record: dict[str, Any], today: date) -> bool:
     return False
 
 
-def visible_versions(user: SignedIn, today: date) -> Select:
+def visible_versions(user: SignedIn, today: date) -> Select[m.RecordVersion]:
     """Current versions of the records this user may see, as a query (no query per child)."""
     query = current_versions_query()
     if user.role == "admin":
@@ -62,7 +62,7 @@ def visible_versions(user: SignedIn, today: date) -> Select:
                        m.Placement.carer_ref == carer_ref, m.Placement.start <= today,
                        or_(m.Placement.end.is_(None), m.Placement.end >= today)))
             for ref, authority, carer_ref in sorted(user.grants))))
-    return query.where(and_(False))
+    return query.where(false())
 
 
 def import_refusal(user: SignedIn, incoming: dict[str, Any], stored: dict[str, Any] | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,6 +31,11 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(300))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # A new staff account's second-factor enrolment URI: shown once, stored nowhere.
+        self.otpauth_uri: str | None = None
 
 
 class Invitation(Base):

@@ -86,7 +86,6 @@ def create_user(
         child_ref=child_ref,
         authority=authority,
     )
-    user.otpauth_uri = None
     if role in STAFF:
         if app_secret is None:
             raise AccountError("a staff account needs the installation's secret for its "
@@ -365,14 +364,14 @@ def sign_in_with_code(sessions: Callable[[], Session], engine: Engine, token: st
     account (CODE_ACCOUNT), each in one statement, before the code is checked; a right code
     marks the pending sign-in used in one statement, so it completes one sign-in only."""
     token_hash = _token_hash(token)
-    pending = PendingSignIn.__table__
-    live = (pending.c.token_hash == token_hash, pending.c.used_at.is_(None),
-            pending.c.created_at > utcnow() - PENDING_LIFETIME)
+    pending = PendingSignIn
+    live = (pending.token_hash == token_hash, pending.used_at.is_(None),
+            pending.created_at > utcnow() - PENDING_LIFETIME)
     with engine.begin() as connection:
         row = connection.execute(
-            update(pending).where(*live, pending.c.code_attempts < CODE_TRIES)
-            .values(code_attempts=pending.c.code_attempts + 1)
-            .returning(pending.c.id, pending.c.user_id, pending.c.code_attempts)).first()
+            update(pending).where(*live, pending.code_attempts < CODE_TRIES)
+            .values(code_attempts=pending.code_attempts + 1)
+            .returning(pending.id, pending.user_id, pending.code_attempts)).first()
     if row is None:
         return CodeOutcome(ended=True)
     if not throttle.reserve(engine, throttle.CODE_ACCOUNT, str(row.user_id)):
@@ -382,8 +381,8 @@ def sign_in_with_code(sessions: Callable[[], Session], engine: Engine, token: st
     with sessions() as session, session.begin():
         if check_second_factor(session, row.user_id, code, app_secret):
             completed = session.execute(
-                update(pending).where(pending.c.id == row.id, pending.c.used_at.is_(None))
-                .values(used_at=utcnow()).returning(pending.c.id)).first() is not None
+                update(pending).where(pending.id == row.id, pending.used_at.is_(None))
+                .values(used_at=utcnow()).returning(pending.id)).first() is not None
             user = session.get(User, row.user_id) if completed else None
             if not completed:
                 return CodeOutcome(ended=True)

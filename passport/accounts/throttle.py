@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, case, literal, update
+from sqlalchemy import Engine, case, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from passport.accounts.models import ThrottleBucket
@@ -60,29 +60,29 @@ def reserve(engine: Engine, limit: Limit, *parts: str, now: datetime | None = No
     now = now or utcnow()
     key = bucket_key(limit, *parts)
     expired = now - limit.window
-    table = ThrottleBucket.__table__
+    bucket = ThrottleBucket
     with engine.begin() as connection:
         statement = _upsert(connection.dialect.name).values(key=key, window_start=now, count=1)
-        stale = table.c.window_start <= expired
+        stale = bucket.window_start <= expired
         statement = statement.on_conflict_do_update(
-            index_elements=[table.c.key],
+            index_elements=[bucket.key],
             set_={
-                "count": case((stale, 1), else_=table.c.count + 1),
-                "window_start": case((stale, literal(now, table.c.window_start.type)),
-                                     else_=table.c.window_start),
+                "count": case((stale, 1), else_=bucket.count + 1),
+                "window_start": case((stale, literal(now, bucket.window_start.type)),
+                                     else_=bucket.window_start),
             },
-            where=stale | (table.c.count < limit.cap),
-        ).returning(table.c.count)
+            where=stale | (bucket.count < limit.cap),
+        ).returning(bucket.count)
         return connection.execute(statement).first() is not None
 
 
 def release(engine: Engine, limit: Limit, *parts: str) -> None:
     """Give a slot back (the secret was right, or it was never checked)."""
-    table = ThrottleBucket.__table__
     with engine.begin() as connection:
-        connection.execute(update(table)
-                           .where(table.c.key == bucket_key(limit, *parts), table.c.count > 0)
-                           .values(count=table.c.count - 1))
+        connection.execute(update(ThrottleBucket)
+                           .where(ThrottleBucket.key == bucket_key(limit, *parts),
+                                  ThrottleBucket.count > 0)
+                           .values(count=ThrottleBucket.count - 1))
 
 
 def taken(engine: Engine, limit: Limit, *parts: str, now: datetime | None = None) -> int:
@@ -90,8 +90,8 @@ def taken(engine: Engine, limit: Limit, *parts: str, now: datetime | None = None
     now = now or utcnow()
     with engine.connect() as connection:
         row = connection.execute(
-            ThrottleBucket.__table__.select().where(
-                ThrottleBucket.__table__.c.key == bucket_key(limit, *parts))).first()
+            select(ThrottleBucket.window_start, ThrottleBucket.count)
+            .where(ThrottleBucket.key == bucket_key(limit, *parts))).first()
     if row is None or row.window_start <= now - limit.window:
         return 0
-    return row.count
+    return int(row[1])

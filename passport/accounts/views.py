@@ -200,7 +200,8 @@ def security():
     """Care leavers and carers may add a security code to their sign-in (staff have one)."""
     secret_key = context.config().secret_key
     with context.db().transaction() as dbs:
-        enabled = accounts.needs_second_factor(dbs.get(accounts.User, g.user.user_id))
+        user = dbs.get(accounts.User, g.user.user_id)
+        enabled = user is not None and accounts.needs_second_factor(user)
     form = CodeForm()
     if enabled:
         return render_template("pages/security.html", enabled=True, form=form)

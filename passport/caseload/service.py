@@ -70,7 +70,7 @@ def current_placement_area(record: dict[str, Any], day: date) -> str | None:
     return placement["area"] if placement else None
 
 
-def for_authority(authority: str | None) -> Select:
+def for_authority(authority: str | None) -> Select[m.RecordVersion]:
     """Current versions of the records a nurse of this authority keeps (all when None)."""
     query = current_versions_query()
     if authority is not None:
@@ -115,7 +115,9 @@ def build_caseload(
                                               leaver_summaries.get(ref))
         with _REPORTS_LOCK:
             for version_id, ref, _ in wanted:
-                _REPORTS[key(version_id, ref)] = found[version_id]
+                entry = found[version_id]
+                if entry is not None:
+                    _REPORTS[key(version_id, ref)] = entry
                 _REPORTS.move_to_end(key(version_id, ref))
             while len(_REPORTS) > _MAX_REPORTS:
                 _REPORTS.popitem(last=False)

@@ -118,8 +118,9 @@ def new_link():
             own_record(session)
             made = sharing.make_link(
                 session, ref=g.user.child_ref, document=kind, label=form.label.data or "",
-                days=form.days.data, passcode=form.passcode.data, base_url=request.url_root,
-                actor=g.user.email, now=utcnow(), today=context.today())
+                days=form.days.data or sharing.DEFAULT_DAYS, passcode=form.passcode.data,
+                base_url=request.url_root, actor=g.user.email, now=utcnow(),
+                today=context.today())
             context.audit(session, "share", f"{kind} link", g.user.child_ref,
                           made.link.record_version)
         return render_template("homes/leaver_link_made.html", made=made,

@@ -19,8 +19,8 @@ from passport.records import models as m
 from passport.records.mapping import record_from_version
 
 # Relationship on RecordVersion -> (row class, how its rows are ordered).
-_ONE = {"child": m.Child, "birth_history": m.BirthHistory}
-_MANY = {
+_ONE: dict[str, Any] = {"child": m.Child, "birth_history": m.BirthHistory}
+_MANY: dict[str, Any] = {
     "placements": m.Placement,
     "practices": m.ContactPractice,
     "people": m.ContactPerson,
@@ -37,7 +37,7 @@ _MANY = {
 }
 
 
-def current_versions_query() -> Select:
+def current_versions_query() -> Select[m.RecordVersion]:
     return (
         select(m.RecordVersion)
         .join(m.Record, m.Record.id == m.RecordVersion.record_id)
@@ -45,7 +45,8 @@ def current_versions_query() -> Select:
     )
 
 
-def load_versions(session: Session, versions_query: Select) -> list[m.RecordVersion]:
+def load_versions(session: Session, versions_query: Select[m.RecordVersion]
+                  ) -> list[m.RecordVersion]:
     """Run a query of RecordVersion rows and fill in every table of each, one query per table."""
     versions = list(session.scalars(versions_query))
     ids = versions_query.with_only_columns(m.RecordVersion.id).subquery()
@@ -87,7 +88,8 @@ def load_versions(session: Session, versions_query: Select) -> list[m.RecordVers
     return versions
 
 
-def current_records(session: Session, versions_query: Select | None = None
+def current_records(session: Session,
+                    versions_query: Select[m.RecordVersion] | None = None
                     ) -> Iterable[tuple[m.RecordVersion, dict[str, Any]]]:
     """(version row, loaded record dict) for each current record the query selects."""
     query = versions_query if versions_query is not None else current_versions_query()

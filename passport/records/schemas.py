@@ -43,7 +43,7 @@ def _allowed(choices: tuple[str, ...]) -> str:
     return "must be one of: " + ", ".join(choices)
 
 
-class _Strict(fields.Field):
+class _Strict(fields.Field[Any]):
     """A field that takes only its own JSON type: no quiet conversion of "12" to 12."""
 
     default_error_messages = {"required": REQUIRED, "null": NOT_NULL}
@@ -101,7 +101,7 @@ class NhsNumber(Pattern):
         value = super()._deserialize(value, attr, data, **kwargs)
         if not nhs_number.is_valid(value):
             raise ValidationError("is not a valid NHS number (the check digit does not match)")
-        return value
+        return str(value)
 
 
 class Choice(_Strict):
@@ -122,7 +122,7 @@ class Const(Choice):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if value != self.choices[0]:
             raise ValidationError(f'must be "{self.choices[0]}"')
-        return value
+        return str(value)
 
 
 class CalendarDate(_Strict):
@@ -184,7 +184,8 @@ class Number(_Strict):
             raise ValidationError(
                 f"must be {low} {_num(self.minimum)} and at most {_num(self.maximum)}"
             )
-        return value
+        number: float | int = value
+        return number
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return value
@@ -198,7 +199,7 @@ class Obj(fields.Nested):
     default_error_messages = {"required": REQUIRED, "null": NOT_NULL, "type": "must be an object"}
 
 
-class Array(fields.List):
+class Array(fields.List[Any]):
     default_error_messages = {"required": REQUIRED, "null": NOT_NULL, "invalid": "must be a list"}
 
 
@@ -548,7 +549,7 @@ class RecordSchema(FormatSchema):
     def load_record(self, data: Any) -> dict[str, Any]:
         """Load and check a whole document; the result carries its `x_` fields again."""
         self._extensions = {}
-        loaded = self.load(data)
+        loaded: dict[str, Any] = self.load(data)
         loaded.update(self._extensions)
         return loaded
 
@@ -561,7 +562,7 @@ class RecordSchema(FormatSchema):
             raise ValidationError(errors)
 
     def dump_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        dumped = self.dump(record)
+        dumped: dict[str, Any] = self.dump(record)
         dumped.update({k: v for k, v in record.items() if k.startswith("x_")})
         return dumped
 
@@ -620,7 +621,7 @@ def _dated(data: dict[str, Any]) -> Iterator[tuple[Path, date, str]]:
         for j, chased in enumerate(request.get("chased_on") or []):
             if isinstance(chased, date):
                 yield ("information_requests", i, "chased_on", j), chased, "event"
-    single_dates = {
+    single_dates: dict[str, tuple[str, ...]] = {
         "immunisations": ("date",),
         "allergies": ("recorded_on",),
         "conditions": ("onset", "resolved_on"),
@@ -629,9 +630,9 @@ def _dated(data: dict[str, Any]) -> Iterator[tuple[Path, date, str]]:
         "screening": ("date",),
         "family_history": ("recorded_on",),
     }
-    for section, names in single_dates.items():
+    for section, date_names in single_dates.items():
         for i, item in items(section):
-            for p, v in dates_in((section, i), item, *names):
+            for p, v in dates_in((section, i), item, *date_names):
                 yield p, v, "event"
     for section in ("dental_checks", "optical_checks"):
         for i, value in enumerate(data.get(section) or []):
@@ -649,7 +650,8 @@ def _order(
 
 def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Path, str]]:
     """The format's rules that JSON Schema cannot express, as (path, message) pairs."""
-    child = data.get("child") if isinstance(data.get("child"), dict) else {}
+    given = data.get("child")
+    child: dict[str, Any] = given if isinstance(given, dict) else {}
     born = child.get("date_of_birth")
     born = born if isinstance(born, date) else None
 

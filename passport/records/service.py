@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -230,7 +230,7 @@ def save_edit(
     return import_record(session, record, actor=actor, replace=True, how="edit")
 
 
-def _version_query(ref: str, version: int | None):
+def _version_query(ref: str, version: int | None) -> Select[m.RecordVersion]:
     query = (
         select(m.RecordVersion)
         .join(m.Record)

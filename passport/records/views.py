@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
 from flask import redirect as redirect_to
+from flask.typing import ResponseReturnValue
 
 from passport import access
 from passport.caseload.service import entry_for
@@ -37,12 +38,12 @@ from passport.web.fields import ConfirmForm
 nurse_only = require_role("nurse", "admin")
 
 
-def _to_child(ref: str, anchor: str | None = None):
+def _to_child(ref: str, anchor: str | None = None) -> ResponseReturnValue:
     return redirect_to(url_for("records.child", ref=ref, _anchor=anchor))
 
 
 @nurse_only
-def child(ref: str):
+def child(ref: str) -> ResponseReturnValue:
     today = context.today()
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
@@ -62,7 +63,7 @@ def child(ref: str):
 
 
 @nurse_only
-def new_assessment(ref: str):
+def new_assessment(ref: str) -> ResponseReturnValue:
     form = f.AssessmentForm()
     if request.method == "GET":
         form.version.data = str(current_version(ref))
@@ -91,7 +92,7 @@ def new_assessment(ref: str):
 
 
 @nurse_only
-def new_information_request(ref: str):
+def new_information_request(ref: str) -> ResponseReturnValue:
     form = f.InformationRequestForm()
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
@@ -117,7 +118,7 @@ def new_information_request(ref: str):
 
 
 @nurse_only
-def chase_information_request(ref: str, index: int):
+def chase_information_request(ref: str, index: int) -> ResponseReturnValue:
     form = f.ChaseForm()
     if not form.validate_on_submit():
         abort(400)
@@ -141,7 +142,7 @@ def chase_information_request(ref: str, index: int):
 
 
 @nurse_only
-def answer_information_request(ref: str, index: int):
+def answer_information_request(ref: str, index: int) -> ResponseReturnValue:
     form = f.AnswerForm()
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
@@ -152,7 +153,9 @@ def answer_information_request(ref: str, index: int):
         form.version.data = str(version)
     conflict, loose = False, []
     if form.validate_on_submit():
-        received, summary = form.received_on.data.isoformat(), form.summary.data.strip()
+        received_on = form.received_on.data
+        assert received_on is not None  # the field is required
+        received, summary = received_on.isoformat(), form.summary.data.strip()
 
         def answer(document: dict[str, Any]) -> None:
             target = document["information_requests"][index]
@@ -169,7 +172,7 @@ def answer_information_request(ref: str, index: int):
 
 
 @nurse_only
-def add_item(ref: str, section: str):
+def add_item(ref: str, section: str) -> ResponseReturnValue:
     spec = f.SECTIONS.get(section)
     if spec is None:
         abort(404)
@@ -196,7 +199,7 @@ def add_item(ref: str, section: str):
 
 
 @nurse_only
-def export(ref: str):
+def export(ref: str) -> ResponseReturnValue:
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
         context.audit(session, "export", "record JSON", ref, version)
@@ -227,7 +230,7 @@ def _import_upload(form: f.ImportForm) -> service.Imported:
 
 
 @nurse_only
-def import_record_page():
+def import_record_page() -> ResponseReturnValue:
     form = f.ImportForm()
     errors: list[service.FieldError] = []
     if form.validate_on_submit():
@@ -243,7 +246,7 @@ def import_record_page():
 
 
 @nurse_only
-def correction_done(ref: str, request_id: int):
+def correction_done(ref: str, request_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with context.db().transaction() as session:

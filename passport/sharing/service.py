@@ -241,6 +241,7 @@ def _manifest(database: Database, connection: Connection, token: str, *, recipie
         return NOT_FOUND
     if outcome == "no_recipient":
         return Answer(400, {"error": "recipient: say who you are"}, {})
+    assert link is not None  # `_decide` refuses a request for no link
     if outcome == "too_many":
         _log(connection, link.id, now, recipient_text, "too_many")
         return Answer(429, {"error": "too many requests"}, {"Retry-After": "60"})

@@ -344,7 +344,7 @@ def decode_link(text: str) -> LinkPayload:
         url=data["url"],
         key=data["key"],
         exp=_read_exp(data.get("exp")),
-        flag=data.get("flag") if data.get("flag") is not None else "",
+        flag=str(data.get("flag") or ""),
         label=data.get("label"),
         v=data.get("v", SUPPORTED_VERSION),
     )

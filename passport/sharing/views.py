@@ -122,7 +122,8 @@ def make_blueprint(config: Config) -> Blueprint:
                 with _db().transaction() as session:
                     made = service.make_link(
                         session, ref=ref, document=form.document.data, label=form.label.data,
-                        days=form.days.data, passcode=form.passcode.data or None,
+                        days=form.days.data or service.DEFAULT_DAYS,
+                        passcode=form.passcode.data or None,
                         base_url=request.url_root, actor=g.user.email, now=utcnow(),
                         today=config.today())
                     record_event(session, actor=g.user.email, user_id=g.user.user_id,
