@@ -1,7 +1,8 @@
 """SMART Health Links: the encrypted files a link shares, and the link itself.
 
-Pure functions, no Flask and no database. The protocol is described in
-shared/design/sharing.md: every shared file is a JWE in compact serialization with
+Pure functions, no Flask and no database. The server only encrypts: files are decrypted in
+the reader's browser (static/js/viewer.js), and the tests read them with jwcrypto. The protocol
+is described in shared/design/sharing.md: every shared file is a JWE in compact serialization with
 `alg: dir`, `enc: A256GCM` (and optionally `zip: DEF`, raw DEFLATE), and the link is
 `shlink:/` + base64url(minified JSON payload) placed after `#` on the viewer page.
 """
@@ -17,17 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_BYTES = 32
 IV_BYTES = 12
 TAG_BYTES = 16
-
-#: Refuse a compressed file that inflates past this: a zip bomb, not a health record.
-MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
-#: Refuse a JWE text longer than this before doing any work on it.
-MAX_JWE_CHARS = 80 * 1024 * 1024
 
 #: The SHL specification's limits for the link payload.
 MAX_URL_CHARS = 128
@@ -43,10 +38,6 @@ _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 # Epoch values above this are taken to be milliseconds (a quirk of some published examples):
 # 10**11 seconds is the year 5138, 10**11 milliseconds is March 1973.
 _MILLISECONDS_THRESHOLD = 10**11
-
-
-class DecryptionError(ValueError):
-    """A JWE could not be decrypted: malformed, tampered with, the wrong key, or a zip bomb."""
 
 
 class LinkError(ValueError):
@@ -135,82 +126,6 @@ def encrypt_file(plaintext: bytes, key: bytes, content_type: str, *, compress: b
     return ".".join(
         (protected, "", b64url_encode(iv), b64url_encode(ciphertext), b64url_encode(tag))
     )
-
-
-def decrypt_file(jwe: str, key: bytes) -> tuple[dict[str, Any], bytes]:
-    """Decrypt a JWE compact string made with `alg: dir`, `enc: A256GCM`.
-
-    Returns the protected header and the plaintext (inflated when the header says
-    `zip: DEF`). `cty` is not required. Raises `DecryptionError` for anything malformed,
-    tampered with, encrypted under another key, or inflating past `MAX_DECOMPRESSED_BYTES`.
-    """
-    _check_key(key)
-    if isinstance(jwe, bytes | bytearray):
-        try:
-            jwe = bytes(jwe).decode("ascii")
-        except UnicodeDecodeError as error:
-            raise DecryptionError("a JWE is ASCII text") from error
-    if not isinstance(jwe, str):
-        raise DecryptionError("a JWE is a string")
-    if len(jwe) > MAX_JWE_CHARS:
-        raise DecryptionError("the JWE is too large")
-    parts = jwe.strip().split(".")
-    if len(parts) != 5:
-        raise DecryptionError(
-            f"a JWE compact string has 5 parts, this has {len(parts)}"
-            + (" (3 parts: a signed JWS, not an encrypted JWE)" if len(parts) == 3 else "")
-        )
-    protected, encrypted_key, iv_text, ciphertext_text, tag_text = parts
-    try:
-        header = json.loads(_b64url_decode_canonical(protected).decode("utf-8"))
-        encrypted_key_bytes = _b64url_decode_canonical(encrypted_key)
-        iv = _b64url_decode_canonical(iv_text)
-        ciphertext = _b64url_decode_canonical(ciphertext_text)
-        tag = _b64url_decode_canonical(tag_text)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise DecryptionError(f"malformed JWE: {error}") from error
-    if not isinstance(header, dict):
-        raise DecryptionError("the JWE header is not a JSON object")
-    if header.get("alg") != "dir":
-        raise DecryptionError(f"unsupported alg {header.get('alg')!r}: only 'dir'")
-    if header.get("enc") != "A256GCM":
-        raise DecryptionError(f"unsupported enc {header.get('enc')!r}: only 'A256GCM'")
-    if "crit" in header:
-        raise DecryptionError("the JWE header has critical extensions this reader does not know")
-    compression = header.get("zip")
-    if compression not in (None, "DEF"):
-        raise DecryptionError(f"unsupported zip {compression!r}: only 'DEF'")
-    if encrypted_key_bytes:
-        raise DecryptionError("with alg 'dir' the encrypted key must be empty")
-    if len(iv) != IV_BYTES:
-        raise DecryptionError(f"the IV must be {IV_BYTES} bytes")
-    if len(tag) != TAG_BYTES:
-        raise DecryptionError(f"the authentication tag must be {TAG_BYTES} bytes")
-    try:
-        plaintext = AESGCM(bytes(key)).decrypt(iv, ciphertext + tag, protected.encode("ascii"))
-    except InvalidTag as error:
-        raise DecryptionError(
-            "the JWE failed authentication: tampered with or another key"
-        ) from error
-    if compression == "DEF":
-        plaintext = _inflate(plaintext)
-    return header, plaintext
-
-
-def _inflate(data: bytes) -> bytes:
-    inflater = zlib.decompressobj(wbits=-zlib.MAX_WBITS)
-    try:
-        inflated = inflater.decompress(data, MAX_DECOMPRESSED_BYTES + 1)
-    except zlib.error as error:
-        raise DecryptionError(f"the compressed content is not raw DEFLATE: {error}") from error
-    if len(inflated) > MAX_DECOMPRESSED_BYTES or inflater.unconsumed_tail:
-        raise DecryptionError(f"the content inflates past {MAX_DECOMPRESSED_BYTES} bytes: refused")
-    if not inflater.eof:
-        raise DecryptionError("the compressed content is truncated")
-    return inflated
-
-
-# --- the link -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
-from passport.sharing.fhir import (
-    NHS_NUMBER_SYSTEM,
-    ips_bundle,
-    relevant_to_carer,
-)
-from passport.sharing.shl import decrypt_file, encrypt_file, new_key
+from passport.records.audience import CARER, STAFF
+from passport.sharing.fhir import ips_bundle
+from passport.sharing.fhir.resources import NHS_NUMBER_SYSTEM
+from passport.sharing.shl import encrypt_file, new_key
 from tests.conftest import EXAMPLES, FIXTURES, ROOT, SPEC
+from tests.helpers import jwe_decrypt
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -173,7 +172,7 @@ def test_yusuf_arabic_script_name_is_kept_as_given():
     # Survives encryption and JSON both ways.
     key = new_key()
     plaintext = json.dumps(bundle, ensure_ascii=False).encode("utf-8")
-    _, decrypted = decrypt_file(encrypt_file(plaintext, key, "application/fhir+json"), key)
+    _, decrypted = jwe_decrypt(encrypt_file(plaintext, key, "application/fhir+json"), key)
     assert json.loads(decrypted) == bundle
 
 
@@ -213,20 +212,22 @@ def test_jordan_unconsented_family_history_stays_out():
     assert "Peanut allergy" in section(bundle, "10157-6")["text"]["div"]
 
 
-def test_the_family_history_filter_is_the_callers():
+def test_the_family_history_shown_is_the_audiences():
     record = load(JORDAN)
-    everything = build(record, family_history_filter=lambda entry: True)
+    everything = build(record, audience=STAFF)
     conditions = [
         h["condition"][0]["code"]["text"] for h in resources(everything, "FamilyMemberHistory")
     ]
     assert conditions == ["Peanut allergy", "Type 2 diabetes"]
-    for_carer = build(record, family_history_filter=relevant_to_carer)
+    for_carer = build(record, audience=CARER)
     assert len(resources(for_carer, "FamilyMemberHistory")) == 1
 
 
 def test_family_history_kept_out_looks_the_same_as_none_recorded():
     record = load(JORDAN)
-    nothing_allowed = section(build(record, family_history_filter=lambda e: False), "10157-6")
+    for entry in record["family_history"]:
+        entry["consent_to_share_with_young_person"] = False
+    nothing_allowed = section(build(record), "10157-6")
     del record["family_history"]
     nothing_recorded = section(build(record), "10157-6")
     assert nothing_allowed == nothing_recorded

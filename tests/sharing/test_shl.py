@@ -1,4 +1,5 @@
-"""Encrypted files and links: the published test vectors, tampering, zip bombs, link rules."""
+"""Encrypted files and links: our files read by an independent reader (jwcrypto), the published
+vectors read the same way, and the rules of links."""
 
 from __future__ import annotations
 
@@ -10,20 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from passport.sharing.shl import (
-    MAX_DECOMPRESSED_BYTES,
-    DecryptionError,
     LinkError,
     LinkPayload,
     b64url_decode,
     b64url_encode,
     decode_link,
-    decrypt_file,
     encode_link,
     encrypt_file,
     manifest_token,
     new_key,
 )
 from tests.conftest import SHARED
+from tests.helpers import jwe_decrypt
 
 VECTORS = SHARED / "vectors" / "shl"
 # From the vectors' README: the key for spec-example.jwe and ips-bundle-01.jwe.
@@ -68,13 +67,13 @@ def test_keys_and_manifest_tokens_are_fresh_and_long_enough():
 
 
 def test_decrypts_the_specification_example():
-    header, plaintext = decrypt_file((VECTORS / "spec-example.jwe").read_text(), SPEC_KEY)
+    header, plaintext = jwe_decrypt((VECTORS / "spec-example.jwe").read_text(), SPEC_KEY)
     assert header == {"alg": "dir", "enc": "A256GCM", "cty": "application/smart-health-card"}
     assert list(json.loads(plaintext)) == ["verifiableCredential"]
 
 
 def test_decrypts_the_ips_bundle_whose_header_has_kid_and_no_cty():
-    header, plaintext = decrypt_file((VECTORS / "ips-bundle-01.jwe").read_text(), SPEC_KEY)
+    header, plaintext = jwe_decrypt((VECTORS / "ips-bundle-01.jwe").read_text(), SPEC_KEY)
     assert "cty" not in header and "kid" in header
     assert len(plaintext) == 60_973
     bundle = json.loads(plaintext)
@@ -88,7 +87,7 @@ def test_decrypts_every_file_of_the_devtools_sets(name):
     key = b64url_decode(vector["payload"]["key"])
     assert vector["jweFiles"]
     for jwe in vector["jweFiles"]:
-        header, plaintext = decrypt_file(jwe, key)
+        header, plaintext = jwe_decrypt(jwe, key)
         assert (header["alg"], header["enc"]) == ("dir", "A256GCM")
         assert "verifiableCredential" in json.loads(plaintext)
 
@@ -121,12 +120,6 @@ def test_decodes_the_example_payload_of_the_specification_text():
     assert payload.label == payload_json["label"]
 
 
-def test_a_signed_jws_is_refused_as_not_an_encrypted_jwe():
-    jws = "eyJhbGciOiJFUzI1NiJ9.eyJmb28iOiJiYXIifQ.c2lnbmF0dXJl"
-    with pytest.raises(DecryptionError, match="JWS"):
-        decrypt_file(jws, SPEC_KEY)
-
-
 # --- writing and reading our own files --------------------------------------------------------
 
 
@@ -134,7 +127,7 @@ def test_a_signed_jws_is_refused_as_not_an_encrypted_jwe():
 @pytest.mark.parametrize(
     "plaintext",
     [
-        b"",
+        # (Not b"": jwcrypto reads an empty plaintext as a failed decryption.)
         b"{}",
         "Jordan's passport \u2014 \u064a\u0648\u0633\u0641".encode(),
         bytes(range(256)) * 300,
@@ -143,7 +136,7 @@ def test_a_signed_jws_is_refused_as_not_an_encrypted_jwe():
 def test_round_trip(plaintext, compress):
     key = new_key()
     jwe = encrypt_file(plaintext, key, "application/fhir+json", compress=compress)
-    header, decrypted = decrypt_file(jwe, key)
+    header, decrypted = jwe_decrypt(jwe, key)
     assert decrypted == plaintext
     expected = {"alg": "dir", "enc": "A256GCM", "cty": "application/fhir+json"}
     if compress:
@@ -179,129 +172,15 @@ def test_the_compressed_content_is_raw_deflate():
     assert zlib.decompress(inner, wbits=-15) == plaintext
 
 
-def test_the_wrong_key_fails():
-    jwe = encrypt_file(b"secret", new_key(), "text/plain")
-    with pytest.raises(DecryptionError):
-        decrypt_file(jwe, new_key())
-
-
 def test_a_key_of_the_wrong_length_is_a_programming_error():
     with pytest.raises(ValueError):
         encrypt_file(b"x", b"short", "text/plain")
-    with pytest.raises(ValueError):
-        decrypt_file(encrypt_file(b"x", new_key(), "text/plain"), b"\x00" * 16)
 
 
-# --- tampering --------------------------------------------------------------------------------
-
-
-def flip_bit(data: bytes, index: int) -> bytes:
-    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1 :]
-
-
-@pytest.mark.parametrize("compress", [True, False])
-@pytest.mark.parametrize("part", [0, 2, 3, 4], ids=["header", "iv", "ciphertext", "tag"])
-def test_a_flipped_byte_in_any_part_fails(part, compress):
-    key = new_key()
-    jwe = encrypt_file(b"Immunisations: MMR 2012-05-18" * 3, key, "text/plain", compress=compress)
-    parts = jwe.split(".")
-    data = b64url_decode(parts[part])
-    for index in range(len(data)):
-        tampered = list(parts)
-        tampered[part] = b64url_encode(flip_bit(data, index))
-        with pytest.raises(DecryptionError):
-            decrypt_file(".".join(tampered), key)
-
-
-def test_a_changed_character_anywhere_fails():
-    """Every character of the compact string, including the spare bits of each part's last
-    character and the empty encrypted-key part, is covered by the authentication."""
-    key = new_key()
-    jwe = encrypt_file(b'{"resourceType": "Bundle"}', key, "application/fhir+json")
-    for index, char in enumerate(jwe):
-        for replacement in ("A" if char != "A" else "B", "." if char != "." else "x"):
-            tampered = jwe[:index] + replacement + jwe[index + 1 :]
-            with pytest.raises(DecryptionError):
-                decrypt_file(tampered, key)
-    with pytest.raises(DecryptionError):
-        decrypt_file(jwe.replace("..", ".AAAA.", 1), key)
-
-
-def test_a_changed_character_anywhere_in_a_published_vector_fails():
-    jwe = (VECTORS / "spec-example.jwe").read_text().strip()
-    for index, char in enumerate(jwe):
-        tampered = jwe[:index] + ("B" if char == "A" else "A") + jwe[index + 1 :]
-        with pytest.raises(DecryptionError):
-            decrypt_file(tampered, SPEC_KEY)
-
-
-def header_of(fields: dict) -> str:
-    return b64url_encode(json.dumps(fields).encode())
-
-
-@pytest.mark.parametrize(
-    "header",
-    [
-        {"alg": "A256KW", "enc": "A256GCM"},
-        {"alg": "dir", "enc": "A128GCM"},
-        {"alg": "dir", "enc": "A256CBC-HS512"},
-        {"alg": "none", "enc": "A256GCM"},
-        {"alg": "dir", "enc": "A256GCM", "zip": "GZIP"},
-        {"alg": "dir", "enc": "A256GCM", "crit": ["exp"], "exp": 1},
-    ],
-)
-def test_headers_this_reader_does_not_support_are_refused(header):
-    key = new_key()
-    _, _, iv, ciphertext, tag = encrypt_file(b"x", key, "text/plain").split(".")
-    with pytest.raises(DecryptionError):
-        decrypt_file(".".join((header_of(header), "", iv, ciphertext, tag)), key)
-
-
-@pytest.mark.parametrize("bad", ["", "....", "a.b.c.d.e", "not a jwe", "e30....", "W10...."])
-def test_malformed_input_is_a_decryption_error(bad):
-    with pytest.raises(DecryptionError):
-        decrypt_file(bad, new_key())
-
-
-# --- zip bombs --------------------------------------------------------------------------------
-
-
-def test_a_zip_bomb_is_refused():
-    key = new_key()
-    jwe = encrypt_file(bytes(MAX_DECOMPRESSED_BYTES + 1), key, "application/fhir+json")
-    assert len(jwe) < 100_000  # a tiny file ...
-    with pytest.raises(DecryptionError, match="inflates past"):
-        decrypt_file(jwe, key)  # ... that would inflate past 50 MB
-
-
-def test_content_right_at_the_cap_still_decrypts():
-    key = new_key()
-    jwe = encrypt_file(bytes(MAX_DECOMPRESSED_BYTES), key, "application/fhir+json")
-    _, plaintext = decrypt_file(jwe, key)
-    assert len(plaintext) == MAX_DECOMPRESSED_BYTES
-
-
-def test_compressed_content_that_is_not_deflate_or_is_truncated_is_refused():
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    key = new_key()
-    protected = header_of({"alg": "dir", "enc": "A256GCM", "zip": "DEF"})
-    deflater = zlib.compressobj(wbits=-15)
-    whole = deflater.compress(b"a" * 5000) + deflater.flush()
-    for inner in (b"\xff\xff\xff not deflate", whole[: len(whole) // 2]):
-        iv = new_key()[:12]
-        sealed = AESGCM(key).encrypt(iv, inner, protected.encode())
-        jwe = ".".join(
-            (
-                protected,
-                "",
-                b64url_encode(iv),
-                b64url_encode(sealed[:-16]),
-                b64url_encode(sealed[-16:]),
-            )
-        )
-        with pytest.raises(DecryptionError):
-            decrypt_file(jwe, key)
+def test_another_key_cannot_read_the_file():
+    jwe = encrypt_file(b"secret", new_key(), "text/plain")
+    with pytest.raises(Exception, match="(?i)key"):
+        jwe_decrypt(jwe, new_key())
 
 
 # --- links ------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import pytest
 from jwcrypto import jwe as jose_jwe
 from jwcrypto import jwk
 
-from passport.sharing.shl import b64url_encode, decrypt_file, encrypt_file, new_key
+from passport.sharing.shl import b64url_encode, encrypt_file, new_key
+from tests.helpers import jwe_decrypt
 
 PLAINTEXT = json.dumps(
     {"resourceType": "Bundle", "type": "document", "note": "Jordan \u2014 \u064a\u0648\u0633\u0641"}
@@ -48,6 +49,6 @@ def test_the_product_decrypts_what_jwcrypto_encrypts(compress):
     writer = jose_jwe.JWE(PLAINTEXT, protected=json.dumps(protected))
     writer.add_recipient(jose_key(key))
     token = writer.serialize(compact=True)
-    header, plaintext = decrypt_file(token, key)
+    header, plaintext = jwe_decrypt(token, key)
     assert plaintext == PLAINTEXT
     assert header == protected

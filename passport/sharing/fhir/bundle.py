@@ -1,0 +1,280 @@
+"""One child's record as a FHIR R4 document Bundle shaped as an International Patient Summary.
+
+The input is a record in the exchange format lac-health-record/1 (a dict exactly as
+`json.load` gives it: dates are ISO strings). The output is plain JSON-ready data, no FHIR
+library needed: a Bundle of type `document` whose first entry is the Composition, then the
+Patient, the author Organization and the resources each section points at.
+
+What reaches the document (it goes to people outside the team: a GP, a university, a carer):
+- allergies, medicines, problems (conditions, including ruled-out ones as `refuted`),
+  immunisations;
+- health assessments: type, date, who did it, the summary and the young person's own words;
+  not the detailed findings, SDQ scores or consent notes;
+- family health history only what the audience may see (`records.audience`: by default the
+  young person, so entries whose relative consented). An entry kept out leaves no trace, not
+  even an "information withheld" marker;
+- the PDF of the same document, when given, as a DocumentReference.
+
+All free text is plain text: in narratives it is escaped, never interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from passport.records.audience import YOUNG_PERSON, family_history_for
+from passport.sharing.fhir import resources as r
+from passport.sharing.fhir.narrative import div, paragraph, table, when
+
+Row = Sequence[str | None]
+
+
+class Entries:
+    """The Bundle's entries after the Composition, each with a fresh urn:uuid."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self._once: dict[tuple[Any, ...], str] = {}
+
+    def add(self, resource: dict[str, Any]) -> str:
+        url = new_url()
+        self.entries.append({"fullUrl": url, "resource": {"id": id_of(url), **resource}})
+        return url
+
+    def add_once(self, key: tuple[Any, ...], make: Callable[[], dict[str, Any]]) -> str:
+        """The entry for `key`, added the first time it is asked for."""
+        if key not in self._once:
+            self._once[key] = self.add(make())
+        return self._once[key]
+
+
+def new_url() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def id_of(url: str) -> str:
+    return url.removeprefix("urn:uuid:")
+
+
+def ips_bundle(
+    record: Mapping[str, Any],
+    *,
+    document_title: str,
+    pdf: bytes | None,
+    audience: str = YOUNG_PERSON,
+    now: datetime,
+) -> dict[str, Any]:
+    """Build the FHIR R4 document Bundle (an International Patient Summary) for one record.
+
+    `now` must be timezone-aware: it becomes the Bundle's timestamp and the Composition's date.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    if not isinstance(document_title, str) or not document_title.strip():
+        raise ValueError("document_title must be a non-empty string")
+    timestamp = now.isoformat(timespec="seconds")
+    entries = Entries()
+
+    patient = entries.add(r.patient(record["child"]))
+    author = entries.add(r.organization(record))
+    sections = [build_section(spec, record, patient, entries) for spec in SECTIONS]
+    sections.append(_family_history_section(record, patient, entries, audience))
+    if pdf is not None:
+        sections.append(
+            _printable_copy_section(pdf, document_title, timestamp, patient, author, entries)
+        )
+
+    composition_url = new_url()
+    composition = {
+        "resourceType": "Composition",
+        "id": id_of(composition_url),
+        "status": "final",
+        "type": r.PATIENT_SUMMARY_TYPE,
+        "subject": {"reference": patient},
+        "date": timestamp,
+        "author": [{"reference": author}],
+        "title": document_title.strip(),
+        "confidentiality": "R",
+        "custodian": {"reference": author},
+        "section": sections,
+    }
+    bundle_url = new_url()
+    return {
+        "resourceType": "Bundle",
+        "id": id_of(bundle_url),
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": bundle_url},
+        "type": "document",
+        "timestamp": timestamp,
+        "entry": [{"fullUrl": composition_url, "resource": composition}, *entries.entries],
+    }
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def section(
+    title: str,
+    code: dict[str, Any],
+    references: list[str],
+    narrative: str,
+    *,
+    empty_reason: str | None = None,
+) -> dict[str, Any]:
+    """A Composition section: its entries, or the reason it has none (IPS `emptyReason`)."""
+    built: dict[str, Any] = {"title": title, "code": code, "text": div(narrative)}
+    if references:
+        built["entry"] = [{"reference": reference} for reference in references]
+    else:
+        reason = empty_reason or "unavailable"
+        display = {"nilknown": "Nil Known", "unavailable": "Unavailable"}[reason]
+        built["emptyReason"] = r.coded(r.EMPTY_REASON_SYSTEM, reason, display)
+    return built
+
+
+def empty_reason(record: Mapping[str, Any], field: str) -> str:
+    """`nilknown` when the record holds the list and it is empty, `unavailable` when the
+    record says nothing about it."""
+    return "nilknown" if isinstance(record.get(field), list) else "unavailable"
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One list of the record as a section: a resource and a table row for each item."""
+
+    field: str
+    title: str
+    code: dict[str, Any]
+    headings: tuple[str, ...]
+    resource: Callable[[Mapping[str, Any], str, Entries], dict[str, Any]]
+    row: Callable[[Mapping[str, Any]], Row]
+    none_known: str
+    nothing_said: str
+    # Paragraphs before the table, and the empty reason when the list is empty (None: the
+    # usual nilknown/unavailable from the record).
+    preamble: Callable[[Mapping[str, Any]], list[str]] = lambda record: []
+    when_empty: Callable[[Mapping[str, Any]], str | None] = lambda record: None
+
+
+def build_section(spec: SectionSpec, record: Mapping[str, Any], patient: str,
+                  entries: Entries) -> dict[str, Any]:
+    references, rows = [], []
+    for item in record.get(spec.field) or []:
+        references.append(entries.add(spec.resource(item, patient, entries)))
+        rows.append(spec.row(item))
+    reason = spec.when_empty(record) or empty_reason(record, spec.field)
+    parts = spec.preamble(record)
+    if rows:
+        parts.append(table(spec.headings, rows))
+    else:
+        parts.append(paragraph(spec.none_known if reason == "nilknown" else spec.nothing_said))
+    return section(spec.title, spec.code, references, "".join(parts),
+                   empty_reason=None if rows else reason)
+
+
+def _severity(value: Any) -> str | None:
+    return value if value and value != "unknown" else None
+
+
+def _immunisation_preamble(record: Mapping[str, Any]) -> list[str]:
+    history = record.get("immunisation_history_status")
+    if history == "unknown":
+        return [paragraph("No record was found of immunisations before coming into care. "
+                          "A dose without a record counts as not given.")]
+    if history == "partial":
+        return [paragraph("The immunisation record is incomplete.")]
+    return []
+
+
+def _immunisations_empty(record: Mapping[str, Any]) -> str | None:
+    if record.get("immunisation_history_status") == "unknown" or not isinstance(
+            record.get("immunisations"), list):
+        return "unavailable"
+    return "nilknown"
+
+
+def _assessment(assessment: Mapping[str, Any], patient: str, entries: Entries
+                ) -> dict[str, Any]:
+    """A ClinicalImpression, with one Practitioner per person however many they did."""
+    practitioner = assessment["practitioner"]
+    who = ("Practitioner", *(practitioner.get(k)
+                             for k in ("name", "role", "grade", "registration")))
+    assessor = entries.add_once(who, lambda: r.practitioner(practitioner))
+    return r.clinical_impression(assessment, patient, assessor)
+
+
+SECTIONS = (
+    SectionSpec(
+        "allergies", "Allergies and intolerances",
+        r.coded(r.LOINC, "48765-2", "Allergies and adverse reactions Document"),
+        ("Substance", "Reaction", "Severity", "Recorded"),
+        lambda a, patient, _: r.allergy_intolerance(a, patient),
+        lambda a: (a["substance"], a.get("reaction"), _severity(a.get("severity")),
+                   when(a.get("recorded_on"))),
+        "No known allergies.", "No information about allergies."),
+    SectionSpec(
+        "medications", "Medicines",
+        r.coded(r.LOINC, "10160-0", "History of Medication use Narrative"),
+        ("Medicine", "Dose", "Reason", "Started", "Stopped"),
+        lambda m, patient, _: r.medication_statement(m, patient),
+        lambda m: (m["name"], m.get("dose"), m.get("reason"), when(m.get("started")),
+                   when(m.get("stopped"))),
+        "No medicines recorded.", "No information about medicines."),
+    SectionSpec(
+        "conditions", "Health problems",
+        r.coded(r.LOINC, "11450-4", "Problem list - Reported"),
+        ("Problem", "Status", "Since", "Until", "Notes"),
+        lambda c, patient, _: r.condition(c, patient),
+        lambda c: (c["name"], r.CONDITION_STATUS_WORDS.get(c["status"], c["status"]),
+                   when(c.get("onset")), when(c.get("resolved_on")), c.get("notes")),
+        "No health problems recorded.", "No information about health problems."),
+    SectionSpec(
+        "immunisations", "Immunisations",
+        r.coded(r.LOINC, "11369-6", "History of Immunization Narrative"),
+        ("Vaccine", "Dose", "Date", "Source"),
+        lambda i, patient, _: r.immunization(i, patient),
+        lambda i: (i["vaccine"], str(i["dose"]) if i.get("dose") is not None else None,
+                   when(i["date"]), r.SOURCE_WORDS.get(i.get("source") or "", i.get("source"))),
+        "No immunisations recorded.", "No immunisations recorded.",
+        preamble=_immunisation_preamble, when_empty=_immunisations_empty),
+    SectionSpec(
+        "assessments", "Health assessments", r.concept("Health assessments"),
+        ("Date", "Assessment", "By", "Summary", "In the young person's words"),
+        _assessment,
+        lambda a: (when(a["date"]), r.ASSESSMENT_WORDS.get(a["type"], a["type"]),
+                   r.practitioner_words(a["practitioner"]),
+                   (a.get("findings") or {}).get("summary"), a.get("young_person_views")),
+        "No health assessments yet.", "No information about health assessments."),
+)
+
+
+def _family_history_section(record: Mapping[str, Any], patient: str, entries: Entries,
+                            audience: str) -> dict[str, Any]:
+    shown = family_history_for(record, audience)
+    references = [entries.add(r.family_member_history(entry, patient)) for entry in shown]
+    rows = [(r.RELATIVE_CODES.get(e["relative"], ("", "", e["relative"]))[2], e["condition"],
+             e.get("notes")) for e in shown]
+    if rows:
+        narrative, reason = table(("Relative", "Condition", "Notes"), rows), None
+    elif isinstance(record.get("family_history"), list) and not record["family_history"]:
+        narrative, reason = paragraph("No family health history known."), "nilknown"
+    else:
+        # Nothing recorded, or nothing this reader may see: the two must look the same.
+        narrative, reason = paragraph("No family health history to show."), "unavailable"
+    return section("Family health history",
+                   r.coded(r.LOINC, "10157-6", "History of family member diseases Narrative"),
+                   references, narrative, empty_reason=reason)
+
+
+def _printable_copy_section(pdf: bytes, document_title: str, timestamp: str, patient: str,
+                            author: str, entries: Entries) -> dict[str, Any]:
+    if not isinstance(pdf, bytes | bytearray):
+        raise TypeError("pdf must be bytes")
+    reference = entries.add(
+        r.document_reference(bytes(pdf), document_title, timestamp, patient, author))
+    return section("Printable copy", r.concept("Printable copy (PDF)"), [reference],
+                   paragraph(f"A PDF copy of this document is attached: "
+                             f"{document_title.strip()}."))
