@@ -58,7 +58,7 @@ def family_history_for_carer(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for e in record.get("family_history", []) if e.get("relevant_to_carer") is True]
 
 
-def _contacts(record: dict[str, Any]) -> list[dict[str, str]]:
+def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
     contacts = record.get("contacts", {})
     rows = []
     for key, label, missing in (
@@ -249,7 +249,8 @@ def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
 
 def _current_placement(record: dict[str, Any], as_of: date) -> dict[str, Any] | None:
     for p in reversed(record.get("placements", [])):
-        if d(p["start"]) <= as_of and (not p.get("end") or d(p["end"]) >= as_of):
+        if date.fromisoformat(p["start"]) <= as_of and (
+                not p.get("end") or date.fromisoformat(p["end"]) >= as_of):
             return p
     return None
 

@@ -124,7 +124,14 @@ from datetime import date, datetime
 from typing import Any
 
 from . import screening
-from .dates import add_months, age_date, long_date, parse_date, school_year_end
+from .dates import (
+    add_months,
+    age_date,
+    long_date,
+    parse_date,
+    required_date,
+    school_year_end,
+)
 from .immunisations import ImmunisationStatus, assess_immunisations
 from .report import CheckReport, Flag, plan_lines
 from .working_days import add_working_days, working_days_between
@@ -330,7 +337,7 @@ def _quality_flags(record: Mapping[str, Any], assessments: Sequence[_Assessment]
     received = {
         (request.get("for_assessment"), request["to"])
         for request in record.get("information_requests") or ()
-        if request.get("received_on") and parse_date(request["received_on"]) <= as_of
+        if request.get("received_on") and required_date(request["received_on"]) <= as_of
     }
     camhs_from = _camhs_involved_from(record)
     latest = assessments[-1] if assessments else None
@@ -391,7 +398,7 @@ def _quality_flags(record: Mapping[str, Any], assessments: Sequence[_Assessment]
 def _information_request_flags(record: Mapping[str, Any], as_of: date) -> list[Flag]:
     flags = []
     for request in record.get("information_requests") or ():
-        sent_on = parse_date(request["sent_on"])
+        sent_on = required_date(request["sent_on"])
         received_on = parse_date(request.get("received_on"))
         if sent_on > as_of or (received_on is not None and received_on <= as_of):
             continue
@@ -546,11 +553,11 @@ def _sight_test_flags(record: Mapping[str, Any], child: _Child, as_of: date) -> 
     from_age = school_year_end(child.date_of_birth, 0)  # end of Reception: screened by then
     if as_of <= from_age:
         return []
-    tests = [d for d in map(parse_date, record.get("optical_checks") or ()) if d <= as_of]
-    tests += [parse_date(entry["date"]) for entry in record.get("screening") or ()
+    tests = [d for d in map(required_date, record.get("optical_checks") or ()) if d <= as_of]
+    tests += [required_date(entry["date"]) for entry in record.get("screening") or ()
               if entry["test"] == "vision" and entry.get("date")
               and entry["result"] not in ("pending", "declined")
-              and parse_date(entry["date"]) <= as_of]
+              and required_date(entry["date"]) <= as_of]
     last = max(tests, default=None)
     if last is not None and last >= add_months(as_of, -SIGHT_TEST_MONTHS):
         return []
@@ -587,7 +594,7 @@ def _dental_flags(record: Mapping[str, Any], child: _Child, as_of: date) -> list
     first_birthday = age_date(child.date_of_birth, years=1)
     if as_of < first_birthday:
         return []
-    checks = [d for d in map(parse_date, record.get("dental_checks") or ()) if d <= as_of]
+    checks = [d for d in map(required_date, record.get("dental_checks") or ()) if d <= as_of]
     last = max(checks, default=None)
     if last is not None and last >= add_months(as_of, -12):
         return []

@@ -32,6 +32,14 @@ def parse_date(value: str | date | None) -> date | None:
     return date.fromisoformat(value)
 
 
+def required_date(value: str | date) -> date:
+    """``parse_date`` for a field the format requires: never None."""
+    day = parse_date(value)
+    if day is None:
+        raise ValueError("a required date is missing")
+    return day
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` plus a number of months, clamped to the end of a shorter month."""
     year, month_index = divmod(day.month - 1 + months, 12)

@@ -397,7 +397,8 @@ class ImmunisationStatus:
     def courses(self) -> list[Course]:
         """Missing and soon-due doses grouped by vaccine, first due first."""
         grouped: dict[str, list[MissingDose | DueDose]] = {}
-        for item in [*self.missing, *self.due_soon]:
+        every: list[MissingDose | DueDose] = [*self.missing, *self.due_soon]
+        for item in every:
             grouped.setdefault(item.vaccine, []).append(item)
         courses = []
         for vaccine, items in grouped.items():
@@ -567,14 +568,16 @@ def assess_immunisations(record: Mapping[str, Any], as_of: date,
             vaccine = adult_vaccine or family.vaccine_now(row.vaccine, date_of_birth, as_of)
             order = family_order[family_name] * 100 + row.dose
             catch_up = catch_up_from is not None
-            plan = {"catch_up": catch_up, "booster": row.is_booster,
-                    "after_previous": interval if index and interval.is_course_interval
-                    and (previous is not None or last_due_before is not None) else None}
+            after_previous = (interval if index and interval.is_course_interval
+                              and (previous is not None or last_due_before is not None)
+                              else None)
             due_now = catch_up and row.age is not None and due <= as_of
             if as_of > window_end or due_now:
-                missing.append((due, order, MissingDose(vaccine, row.dose, due, **plan)))
+                missing.append((due, order, MissingDose(
+                    vaccine, row.dose, due, catch_up, after_previous, row.is_booster)))
             elif due <= soon_limit:
-                due_soon.append((due, order, DueDose(vaccine, row.dose, due, **plan)))
+                due_soon.append((due, order, DueDose(
+                    vaccine, row.dose, due, catch_up, after_previous, row.is_booster)))
 
     missing.sort(key=lambda item: item[:2])
     due_soon.sort(key=lambda item: item[:2])

@@ -70,7 +70,8 @@ def load_countries() -> Mapping[str, Any]:
     """The packaged country table, read once per process."""
     text = resources.files(__package__).joinpath("arrival_screening.json").read_text(
         encoding="utf-8")
-    return json.loads(text)
+    data: Mapping[str, Any] = json.loads(text)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +98,13 @@ class Arrival:
 
 
 def _country_facts(country: str) -> Mapping[str, Any] | None:
-    table = load_countries()["countries"]
+    table: Mapping[str, Mapping[str, Any]] = load_countries()["countries"]
     key = country.strip()
     if key.upper() in table:
         return table[key.upper()]
     wanted = key.casefold()
-    return next((row for row in table.values() if row["name"].casefold() == wanted), None)
+    return next((row for row in table.values() if str(row["name"]).casefold() == wanted),
+                None)
 
 
 def arrival(record: Mapping[str, Any]) -> Arrival | None:
@@ -151,7 +153,8 @@ def _test_of(entry: Mapping[str, Any]) -> list[str]:
 def outstanding_tests(record: Mapping[str, Any], tests: Sequence[str], as_of: date
                       ) -> tuple[list[str], list[str]]:
     """(tests without a result, those of them awaiting one), both in ``tests`` order."""
-    done, pending = set(), set()
+    done: set[str] = set()
+    pending: set[str] = set()
     for entry in record.get("screening") or ():
         tested_on = parse_date(entry.get("date"))
         if tested_on is not None and tested_on > as_of:
