@@ -142,7 +142,8 @@ def bench_documents() -> None:
 
     records = {
         "typical (Jordan, 7 assessments)": json.loads(
-            (PROJECT_ROOT.parent / "shared" / "spec" / "examples" / "jordan-typical.json")
+            (PROJECT_ROOT / "docs" / "format" / "lac-health-record-1" / "examples"
+             / "jordan-typical.json")
             .read_text()),
         "longest fixture (Daniel, 18 years)": json.loads(
             (PROJECT_ROOT / "fixtures" / "fx-daniel.json").read_text()),
@@ -251,8 +252,8 @@ def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
                 connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
                 connection.exec_driver_sql("CREATE SCHEMA public")
         upgrade_to_head(db.engine)
-        record = json.loads((PROJECT_ROOT.parent / "shared" / "spec" / "examples" /
-                             "jordan-typical.json").read_text())
+        record = json.loads((PROJECT_ROOT / "docs" / "format" / "lac-health-record-1" / "examples"
+                             / "jordan-typical.json").read_text())
         with db.transaction() as session:
             import_record(session, check(record, lambda: TODAY), actor="bench")
             made = sharing.make_link(session, ref="EX-JORDAN", document="passport",

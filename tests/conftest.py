@@ -22,8 +22,10 @@ from passport.db import Database
 from passport.migrations import all_models, upgrade_to_head
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SPEC = SHARED / "spec"
+# The format lac-health-record/1 and the SHL test vectors, vendored from the team's shared
+# folder (tests/test_vendored.py checks the copies when that folder is beside the clone).
+SPEC = ROOT / "docs" / "format" / "lac-health-record-1"
+VECTORS = ROOT / "tests" / "vectors"
 EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
 TEST_SECRET = "test-secret-key-not-for-production"  # noqa: S105 - the tests' app secret

@@ -1,14 +1,15 @@
-"""Fixtures for the rules tests: the shared example records (``../shared/spec/examples``)."""
+"""Fixtures for the rules tests: the format's example records (vendored in docs/format)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+from tests.conftest import SPEC
+
+EXAMPLES = SPEC / "examples"
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from passport.sharing.shl import (
     manifest_token,
     new_key,
 )
-from tests.conftest import SHARED
+from tests.conftest import VECTORS as ALL_VECTORS
 from tests.helpers import jwe_decrypt
 
-VECTORS = SHARED / "vectors" / "shl"
+VECTORS = ALL_VECTORS / "shl"
 # From the vectors' README: the key for spec-example.jwe and ips-bundle-01.jwe.
 SPEC_KEY = b64url_decode("rxTgYlOaKJPFtcEd0qcceN8wEU4p94SqAwIWQe6uX7Q")
 DEVTOOLS_SETS = ("devtools-set1.json", "devtools-set2.json")
