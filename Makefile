@@ -64,6 +64,10 @@ run: install ## Install, load the demo data on SQLite and serve on http://127.0.
 test: install $(CHROMIUM) ## Install everything (and Chromium) and run every test (SQLite; set DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest
 
+.PHONY: test-fast
+test-fast: install ## Every test but the browser ones, for the inner loop
+	$(BIN)/python -m pytest -m "not browser"
+
 .PHONY: lint
 lint: install ## ruff over the code
 	$(BIN)/ruff check passport tests

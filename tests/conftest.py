@@ -29,6 +29,8 @@ VECTORS = ROOT / "tests" / "vectors"
 EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
 TEST_SECRET = "test-secret-key-not-for-production"  # noqa: S105 - the tests' app secret
+# The app's "today" in every test: fixed, so a test means the same on any day it runs.
+TODAY = date(2026, 11, 29)
 
 
 def database_url(tmp_dir: Path) -> str:
@@ -61,6 +63,7 @@ def config(database: Database, tmp_path: Path) -> Config:
     return Config(
         database_url=str(database.engine.url.render_as_string(hide_password=False)),
         secret_key=TEST_SECRET,
+        fixed_today=TODAY,
         testing=True,
     )
 
@@ -131,7 +134,6 @@ def inspector(database: Database):
     return inspect(database.engine)
 
 
-TODAY = date.today()
 
 
 def next_code(database: Database, email: str) -> str:

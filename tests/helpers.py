@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
 from typing import Any
 
+from bs4 import BeautifulSoup
 from jwcrypto import jwe as jwcrypto_jwe
 from jwcrypto import jwk
+from sqlalchemy import event
 
+from passport.accounts.service import create_user
 from passport.sharing.shl import b64url_encode
+from tests.conftest import TEST_SECRET, next_code
+from tests.web.pages import parse
 
 
 def jwe_decrypt(token: str, key: bytes) -> tuple[dict[str, Any], bytes]:
@@ -18,3 +25,82 @@ def jwe_decrypt(token: str, key: bytes) -> tuple[dict[str, Any], bytes]:
     message.deserialize(token.strip(), key=jwk.JWK(kty="oct", k=b64url_encode(key)))
     header = json.loads(message.objects["protected"])
     return header, message.payload
+
+
+# --- accounts and forms -----------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def make_nurse(db, email="nurse@example.org", authority="Example City Council"):
+    with db.transaction() as session:
+        create_user(session, email=email, password=PASSWORD, role="nurse", authority=authority,
+                    app_secret=TEST_SECRET)
+
+
+def csrf_token(client, path="/sign-in") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def sign_in(client, email="nurse@example.org", password=PASSWORD, code=True):
+    """Password, then (for accounts with a second factor) the current security code."""
+    response = client.post("/sign-in", data={"email": email, "password": password,
+                                             "csrf_token": csrf_token(client)})
+    if code and response.status_code == 302 and response.headers["Location"].endswith(
+            "/sign-in/code"):
+        database = client.application.extensions["db"]
+        response = client.post("/sign-in/code", data={
+            "code": next_code(database, email), "csrf_token": csrf_token(client, "/sign-in/code")})
+    return response
+
+
+def form_page(client, path):
+    """The form's CSRF token and version, as the browser would post them back."""
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', page)
+    version = version or re.search(r'id="version" name="version" type="hidden" value="([^"]*)"',
+                                   page)
+    return token, version.group(1) if version else None
+
+
+def get_page(client, url: str, status: int = 200) -> BeautifulSoup:
+    """GET a page as a person would, assert its status, and check its hygiene on the way
+    (`tests.web.pages.parse`: one h1, a title, unique ids, nonces, and an error summary whose
+    every link points at a field on the page)."""
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return parse(response)
+
+
+# --- the database -------------------------------------------------------------------------------
+
+@contextmanager
+def counting_queries(engine):
+    """The SQL statements run on `engine` inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+# The only fields export may add: the two booleans with defaults.
+DEFAULTED = {"date_of_birth_is_estimate": False, "unaccompanied_asylum_seeking": False}
+
+
+def same_data_as_given(given: dict, exported: dict) -> None:
+    """export(import(x)) == x as data, allowing only the two defaulted booleans to appear."""
+    child = dict(exported["child"])
+    for key, default in DEFAULTED.items():
+        if key not in given["child"]:
+            assert child.pop(key) == default
+    assert {**exported, "child": child} == given

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import FIXTURES, ROOT
-from tests.records.test_bulk import counting_queries
+from tests.helpers import counting_queries
 
 ELLIE = ROOT / "fixtures" / "fx-ellie.json"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, make_user, sign_in
 from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test account's password
 

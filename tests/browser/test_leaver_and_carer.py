@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
@@ -20,6 +21,8 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.conftest import FIXTURES, ROOT
+
+pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test account's password
 LEAVER_PASSWORD = "three random words"  # noqa: S105 - a test account's password

@@ -4,6 +4,7 @@ is checked with axe (WCAG 2.2 A/AA)."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
@@ -13,6 +14,8 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test account's password
 

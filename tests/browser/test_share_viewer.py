@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from passport.db import utcnow
 from passport.sharing import service
 from tests.browser.conftest import assert_no_axe_violations, assert_no_console_errors
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 

@@ -3,6 +3,7 @@ and a carer lands on the page that says their pages are not ready yet."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
@@ -11,6 +12,8 @@ from tests.browser.conftest import (
     make_user,
     sign_in,
 )
+
+pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test account's password
 

@@ -12,9 +12,8 @@ from pypdf import PdfReader
 from passport.documents import render
 from passport.documents import service as documents
 from tests.conftest import ROOT
+from tests.helpers import form_page, get_page, make_nurse, sign_in
 from tests.web.pages import parse, text
-from tests.web.test_nurse_workspace import form_page
-from tests.web.test_sign_in import make_nurse, sign_in
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 
@@ -72,14 +71,14 @@ def test_issuing_clears_the_flag_and_a_later_change_marks_it_out_of_date(cli, db
                          data={"csrf_token": token, "version": version})
     assert issued.status_code == 302
     assert "LEAVER_SUMMARY_DUE" not in cli("check", "FX-DANIEL").stdout
-    status = parse(client.get("/children/FX-DANIEL")).select_one("#leaver-summary-status")
+    status = get_page(client, "/children/FX-DANIEL").select_one("#leaver-summary-status")
     assert "issued on" in text(status) and "nurse@example.org" in text(status)
     assert "out of date" not in text(status)
 
     token, version = form_page(client, "/children/FX-DANIEL/add/allergies")
     client.post("/children/FX-DANIEL/add/allergies",
                 data={"csrf_token": token, "version": version, "substance": "Latex"})
-    status = parse(client.get("/children/FX-DANIEL")).select_one("#leaver-summary-status")
+    status = get_page(client, "/children/FX-DANIEL").select_one("#leaver-summary-status")
     assert "out of date" in text(status)
     assert "made from version 1" in text(status) and "now version 2" in text(status)
 

@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from datetime import date
-
-from sqlalchemy import event
 
 from passport.records.bulk import current_records
 from passport.records.service import check_record, import_record, load_record
-from tests.conftest import SPEC
-
-
-@contextmanager
-def counting_queries(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import SPEC, TODAY
+from tests.helpers import counting_queries
 
 
 def add_children(db, n: int, start: int = 0) -> None:
@@ -33,7 +16,7 @@ def add_children(db, n: int, start: int = 0) -> None:
         for i in range(start, start + n):
             record = json.loads(json.dumps(base))
             record["child"]["ref"] = f"BULK-{i}"
-            import_record(session, check_record(record, date.today),
+            import_record(session, check_record(record, lambda: TODAY),
                           actor="test")
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 
 from passport.records.service import check_record, export_record, import_record
+from tests.conftest import TODAY
+from tests.helpers import same_data_as_given
 from tests.records.strategies import SCHEMA, records
-from tests.records.test_round_trip import same_data_as_given
 
-TODAY = date.today()
 VALIDATOR = jsonschema.Draft202012Validator(
     SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
 )

@@ -9,18 +9,7 @@ import pytest
 
 from passport.records.service import check_record, import_record
 from tests.conftest import EXAMPLES, FIXTURES, load_json
-
-# The only fields export may add: the two booleans with defaults.
-DEFAULTED = {"date_of_birth_is_estimate": False, "unaccompanied_asylum_seeking": False}
-
-
-def same_data_as_given(given: dict, exported: dict) -> None:
-    """export(import(x)) == x as data, allowing only the two defaulted booleans to appear."""
-    child = dict(exported["child"])
-    for key, default in DEFAULTED.items():
-        if key not in given["child"]:
-            assert child.pop(key) == default
-    assert {**exported, "child": child} == given
+from tests.helpers import same_data_as_given
 
 
 def test_there_are_examples_and_enough_fixtures():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -13,12 +13,10 @@ from pypdf import PdfReader
 from passport.accounts.models import User
 from passport.accounts.service import create_invitation, create_user, grant_carer
 from passport.records.service import check_record, import_record
-from tests.conftest import FIXTURES, TEST_SECRET, next_code
+from tests.conftest import FIXTURES, TEST_SECRET, TODAY, next_code
+from tests.helpers import PASSWORD, csrf_token, form_page, get_page, sign_in
 from tests.web.pages import parse, text
-from tests.web.test_nurse_workspace import form_page
-from tests.web.test_sign_in import PASSWORD, csrf_token, sign_in
 
-TODAY = date.today()
 CHILD = "MX-ONE"
 SECRET_FACT = "Unique marker condition 7Q"
 
@@ -167,10 +165,10 @@ def test_the_right_people_do_get_in(world):
     nurse = client_for(world, "nurse")
     assert nurse.get(f"/children/{CHILD}").status_code == 200
     carer = client_for(world, "carer_now")
-    assert "Marnie" in text(parse(carer.get("/placements")))
+    assert "Marnie" in text(get_page(carer, "/placements"))
     assert carer.get(f"/placements/{CHILD}/sheet.pdf").status_code == 200
     leaver = client_for(world, "leaver")
-    assert "Hello Marnie" in text(parse(leaver.get("/me")))
+    assert "Hello Marnie" in text(get_page(leaver, "/me"))
     assert leaver.get("/me/documents/leaver-summary.pdf").status_code == 200
 
 
@@ -180,7 +178,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_a_carer_sees_only_what_a_carer_needs_on_screen_and_in_the_pdf(world):
     carer = client_for(world, "carer_now")
-    screens = [text(parse(carer.get(f"/placements/{CHILD}"))),
+    screens = [text(get_page(carer, f"/placements/{CHILD}")),
                carer.get(f"/placements/{CHILD}/sheet").get_data(as_text=True),
                pdf_text(carer.get(f"/placements/{CHILD}/sheet.pdf").data)]
     for shown in screens:
@@ -265,7 +263,7 @@ def test_an_invitation_works_once_and_expires(world, db):
     assert again.status_code == 404  # single use
     assert sign_in(client, email="new@example.org", password="a long new password"
                    ).headers["Location"].endswith("/")
-    assert "Hello Marnie" in text(parse(client.get("/me")))
+    assert "Hello Marnie" in text(get_page(client, "/me"))
     stale = world.test_client()
     expired = stale.post("/invitation", data={
         "csrf_token": csrf_token(stale, "/invitation"), "token": old,
@@ -286,7 +284,7 @@ def test_a_nurse_invites_from_the_child_page(world):
 def test_the_leaver_sees_who_looked_at_their_record(world):
     client_for(world, "nurse").get(f"/children/{CHILD}")
     leaver = client_for(world, "leaver")
-    rows = [text(r) for r in parse(leaver.get("/me/activity")).select("#activity tbody tr")]
+    rows = [text(r) for r in get_page(leaver, "/me/activity").select("#activity tbody tr")]
     assert any("nurse@example.org" in r and "looked at your record" in r for r in rows)
 
 
@@ -296,7 +294,7 @@ def test_a_carer_marks_an_action_done_and_the_nurse_sees_who(world, db):
     done = carer.post(f"/placements/{CHILD}/actions/IHA-1/0/done", data={"csrf_token": token})
     assert done.status_code == 302
     nurse = client_for(world, "nurse")
-    page = text(parse(nurse.get(f"/children/{CHILD}")))
+    page = text(get_page(nurse, f"/children/{CHILD}"))
     assert "Book optician (Carer): done" in page
     assert "marked done by carer_now@example.org" in page
     outsider = client_for(world, "carer_ended_yesterday")

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from passport.accounts.service import create_user
 from passport.records.service import load_current
 from tests.conftest import ROOT, TEST_SECRET
+from tests.helpers import PASSWORD, csrf_token, get_page, sign_in
 from tests.web.pages import error_summary, parse, text
-from tests.web.test_sign_in import PASSWORD, csrf_token, sign_in
 
 CITY = "Example City Council"
 SHIRE = "Northshire County Council"
@@ -167,7 +167,7 @@ def test_a_nurse_cannot_reach_another_councils_child_through_its_carer_ref(counc
         response = posing.get(path)
         assert response.status_code == 404, path
         assert b"Ellie" not in response.data
-    listed = text(parse(posing.get("/placements")))
+    listed = text(get_page(posing, "/placements"))
     assert "Rowan" in listed and "Ellie" not in listed and "Noah" not in listed
 
     # And the other way round: City's real carer is not shown Northshire's child.
@@ -183,7 +183,7 @@ def test_a_carer_for_two_councils_holds_a_grant_from_each(councils, db):
     city = nurse(councils, "city")
     carer = accept(councils, invite_carer(city, "FX-ELLIE", "both@example.org"),
                    "both@example.org")
-    assert "Ellie" in text(parse(carer.get("/placements")))
+    assert "Ellie" in text(get_page(carer, "/placements"))
     # One grant is one child: Noah, also placed with FC-0201, needs his own invitation.
     assert carer.get("/placements/FX-NOAH").status_code == 404
 
@@ -196,7 +196,7 @@ def test_a_carer_for_two_councils_holds_a_grant_from_each(councils, db):
     accepted = carer.post("/invitation", data={
         "csrf_token": csrf_token(carer, "/invitation"), "token": token, "accept": "1"})
     assert accepted.status_code == 302
-    listed = text(parse(carer.get("/placements")))
+    listed = text(get_page(carer, "/placements"))
     assert "Ellie" in listed and "Rowan" in listed
     assert carer.get("/placements/SH-ROWAN/sheet.pdf").status_code == 200
 
@@ -252,6 +252,6 @@ def test_the_demo_carer_sees_the_two_children_placed_with_them(app, cli):
     carer = app.test_client()
     assert sign_in(carer, email="carer@example.org",
                    password="demo-carer-password").status_code == 302
-    listed = text(parse(carer.get("/placements")))
+    listed = text(get_page(carer, "/placements"))
     assert "Ellie" in listed and "Noah" in listed
     assert re.search(r"Daniel|Amara|Chloe", listed) is None

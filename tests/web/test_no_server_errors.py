@@ -21,8 +21,8 @@ from passport.records.service import (
 from passport.sharing import service as sharing
 from passport.sharing.models import ShareAccess
 from tests.conftest import ROOT, TEST_SECRET
+from tests.helpers import PASSWORD, make_nurse, sign_in
 from tests.served import all_at_once, form_token, request, serve
-from tests.web.test_sign_in import PASSWORD, make_nurse, sign_in
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 NOAH = ROOT / "fixtures" / "fx-noah.json"

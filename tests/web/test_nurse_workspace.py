@@ -12,9 +12,8 @@ import pytest
 from passport.audit.models import AuditEvent
 from passport.records.service import check_record, import_record, load_current
 from tests.conftest import FIXTURES, ROOT, SPEC
-from tests.records.test_bulk import counting_queries
+from tests.helpers import counting_queries, form_page, get_page, make_nurse, sign_in
 from tests.web.pages import error_summary, parse, text
-from tests.web.test_sign_in import make_nurse, sign_in
 
 ELLIE = "FX-ELLIE"
 
@@ -25,16 +24,6 @@ def nurse(client, db, cli):
     make_nurse(db)
     assert sign_in(client).status_code == 302
     return client
-
-
-def form_page(client, path):
-    """The form's CSRF token and version, as the browser would post them back."""
-    page = client.get(path).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    version = re.search(r'name="version" type="hidden" value="([^"]*)"', page)
-    version = version or re.search(r'id="version" name="version" type="hidden" value="([^"]*)"',
-                                   page)
-    return token, version.group(1) if version else None
 
 
 def date_parts(name: str, iso: str) -> dict[str, str]:
@@ -71,7 +60,7 @@ def flags_for(db, ref: str, as_of="2026-11-25") -> set[str]:
 
 
 def test_caseload_lists_the_nurses_own_authority_most_urgent_first(nurse):
-    soup = parse(nurse.get("/caseload"))
+    soup = get_page(nurse, "/caseload")
     rows = soup.select("#caseload tbody tr")
     names = [row.select_one("a").get_text(strip=True) for row in rows]
     assert len(names) == 9  # 11 fixtures, 2 of them Northshire's
@@ -82,7 +71,7 @@ def test_caseload_lists_the_nurses_own_authority_most_urgent_first(nurse):
 
 def test_caseload_filters(nurse):
     def names(filter_name):
-        soup = parse(nurse.get(f"/caseload?filter={filter_name}"))
+        soup = get_page(nurse, f"/caseload?filter={filter_name}")
         return {a.get_text(strip=True) for a in soup.select("#caseload tbody tr a")}
 
     assert "Ellie Fraser" in names("overdue") and "Noah Fraser" not in names("overdue")
@@ -99,10 +88,10 @@ def test_caseload_paginates(client, db):
             import_record(session, check_record(small_record(i), lambda: __import__(
                 "datetime").date(2026, 11, 25)), actor="test")
     sign_in(client)
-    first = parse(client.get("/caseload"))
+    first = get_page(client, "/caseload")
     assert len(first.select("#caseload tbody tr")) == 25
     assert "page 1 of 2" in text(first)
-    second = parse(client.get("/caseload?page=2"))
+    second = get_page(client, "/caseload?page=2")
     assert len(second.select("#caseload tbody tr")) == 5
 
 
@@ -137,7 +126,7 @@ def test_caseload_page_queries_do_not_grow_with_1000_children(client, db):
 
 
 def test_child_page_shows_the_record_flags_and_history(nurse):
-    soup = parse(nurse.get(f"/children/{ELLIE}"))
+    soup = get_page(nurse, f"/children/{ELLIE}")
     page = text(soup)
     assert "Ellie Fraser" in soup.h1.get_text()
     assert "Review overdue." in page and "22 September 2026" in page
@@ -168,7 +157,7 @@ def test_recording_an_rha_with_gp_input_clears_the_overdue_flag(nurse, db):
     assert saved["young_person_views"] == "I want to do swimming again."
     assert saved["findings"]["height_cm"] == 136.5
     assert saved["health_plan"][0]["owner"] == "carer"
-    page = text(parse(nurse.get(f"/children/{ELLIE}")))
+    page = text(get_page(nurse, f"/children/{ELLIE}"))
     assert "Assessment saved" in page and "2 (current)" in page
 
 

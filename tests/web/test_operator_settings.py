@@ -14,7 +14,7 @@ from passport import create_app
 from passport.accounts.models import User
 from passport.config import Config, ConfigError
 from tests.conftest import empty_tables
-from tests.web.test_sign_in import PASSWORD, csrf_token, make_nurse, sign_in
+from tests.helpers import PASSWORD, csrf_token, make_nurse, sign_in
 
 
 def test_a_different_secret_is_a_clear_message_and_one_log_line(config, database, caplog):

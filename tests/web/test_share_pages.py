@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from tests.conftest import ROOT
+from tests.helpers import form_page, get_page, make_nurse, sign_in
 from tests.web.pages import error_summary, parse, text
-from tests.web.test_nurse_workspace import form_page
-from tests.web.test_sign_in import make_nurse, sign_in
 
 
 def signed_in_nurse(cli, db, client):
@@ -35,7 +34,7 @@ def test_make_see_the_access_log_and_cancel_a_link(cli, db, client):
     assert client.post(path, json={"recipient": "Westmoor College",
                                    "passcode": "open-sesame"}).status_code == 200
 
-    page = parse(client.get("/children/FX-DANIEL"))
+    page = get_page(client, "/children/FX-DANIEL")
     card = page.find("h3", string="College nurse").find_parent(class_="nhsuk-card")
     assert "Westmoor College" in text(card) and "Opened it" in text(card)
     assert link not in str(page)  # the link is never shown again
@@ -47,7 +46,7 @@ def test_make_see_the_access_log_and_cancel_a_link(cli, db, client):
     assert cancelled.status_code == 302
     assert client.post(path, json={"recipient": "Westmoor College",
                                    "passcode": "open-sesame"}).status_code == 404
-    assert "Cancelled on" in text(parse(client.get("/children/FX-DANIEL")))
+    assert "Cancelled on" in text(get_page(client, "/children/FX-DANIEL"))
 
 
 def test_the_link_form_names_what_is_wrong(cli, db, client):

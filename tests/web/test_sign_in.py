@@ -10,35 +10,8 @@ from sqlalchemy import update
 from passport.accounts.models import SignInSession, User
 from passport.accounts.service import create_user
 from passport.db import utcnow
-from tests.conftest import TEST_SECRET, next_code
+from tests.helpers import PASSWORD, csrf_token, make_nurse, sign_in
 from tests.web.pages import error_summary, parse, text
-
-PASSWORD = "correct horse battery"
-
-
-def make_nurse(db, email="nurse@example.org", authority="Example City Council"):
-    with db.transaction() as session:
-        create_user(session, email=email, password=PASSWORD, role="nurse", authority=authority,
-                    app_secret=TEST_SECRET)
-
-
-def csrf_token(client, path="/sign-in") -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, page
-    return match.group(1)
-
-
-def sign_in(client, email="nurse@example.org", password=PASSWORD, code=True):
-    """Password, then (for accounts with a second factor) the current security code."""
-    response = client.post("/sign-in", data={"email": email, "password": password,
-                                             "csrf_token": csrf_token(client)})
-    if code and response.status_code == 302 and response.headers["Location"].endswith(
-            "/sign-in/code"):
-        database = client.application.extensions["db"]
-        response = client.post("/sign-in/code", data={
-            "code": next_code(database, email), "csrf_token": csrf_token(client, "/sign-in/code")})
-    return response
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
