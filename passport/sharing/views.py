@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -16,18 +17,20 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from passport.audit.service import record_event
 from passport.config import Config
 from passport.db import utcnow
 from passport.documents.render import qr_data_url
+from passport.records.editing import child_or_404
 from passport.records.service import RecordNotFound
 from passport.security import csrf
 from passport.sharing import service
-from passport.web.auth import require_role, visible_record
+from passport.web import context
+from passport.web.auth import require_role
 from passport.web.fields import ConfirmForm, WholeNumberField
 
 PROTOCOL_HEADERS = {
@@ -39,6 +42,9 @@ PROTOCOL_HEADERS = {
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
 }
+
+
+nurse_only = require_role("nurse", "admin")
 
 
 class LinkForm(FlaskForm):
@@ -57,103 +63,108 @@ class LinkForm(FlaskForm):
                                                      "share this")])
 
 
-def _db():
-    return current_app.extensions["db"]
-
-
-def _protocol(body, status: int, extra: dict[str, str] | None = None) -> Response:
+def _protocol(body: Any, status: int, extra: dict[str, str] | None = None) -> Response:
     response = jsonify(body)
     response.status_code = status
     response.headers.update({**PROTOCOL_HEADERS, **(extra or {})})
     return response
 
 
+def _signer() -> service.LocationSigner:
+    return service.LocationSigner(context.config().secret_key)
+
+
+@csrf.exempt
+def manifest(token: str) -> ResponseReturnValue:
+    if request.method == "OPTIONS":
+        return _protocol({}, 204)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _protocol({"error": "send a JSON object with recipient and passcode"}, 400)
+    answer = service.manifest(
+        context.db(), token, recipient=body.get("recipient"), passcode=body.get("passcode"),
+        embedded_length_max=body.get("embeddedLengthMax"), now=utcnow(),
+        file_base_url=url_for("sharing.file_at", location="", _external=True),
+        location_signer=_signer())
+    return _protocol(answer.body, answer.status, answer.headers)
+
+
+def file_at(location: str) -> ResponseReturnValue:
+    if request.method == "OPTIONS":
+        return _protocol({}, 204)
+    with context.db().transaction() as session:
+        jwe = service.file_at(session, location, utcnow(), _signer()) if location else None
+    if jwe is None:
+        return _protocol({"error": "not found"}, 404)
+    response = Response(jwe, mimetype="application/jose")
+    response.headers.update(PROTOCOL_HEADERS)
+    return response
+
+
+def viewer() -> ResponseReturnValue:
+    response = Response(render_template("sharing/viewer.html"))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _make(ref: str, form: LinkForm) -> service.MadeLink | None:
+    """The link the nurse asked for, or None with the reason put on the form's field."""
+    try:
+        with context.db().transaction() as session:
+            made = service.make_link(
+                session, ref=ref, document=form.document.data, label=form.label.data,
+                days=form.days.data or service.DEFAULT_DAYS,
+                passcode=form.passcode.data or None, base_url=request.url_root,
+                actor=g.user.email, now=utcnow(), today=context.today())
+            context.audit(session, "share", f"{made.link.document} link", ref,
+                          made.link.record_version)
+    except service.ShareError as error:
+        field = {"expires": "days"}.get(error.field, error.field)
+        form[field].errors = [*form[field].errors, error.message[0].upper() + error.message[1:]]
+        return None
+    return made
+
+
+@nurse_only
+def new_link(ref: str) -> ResponseReturnValue:
+    form = LinkForm()
+    with context.db().transaction() as session:
+        _, record = child_or_404(session, ref)
+    made = _make(ref, form) if form.validate_on_submit() else None
+    if made is not None:
+        return render_template("sharing/link_made.html", record=record, made=made,
+                               qr=qr_data_url(made.url))
+    status = 400 if request.method == "POST" else 200
+    return render_template("sharing/new_link.html", form=form, record=record), status
+
+
+@nurse_only
+def revoke(ref: str, public_id: str) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with context.db().transaction() as session:
+        child_or_404(session, ref)
+        try:
+            link = service.revoke(session, public_id, utcnow(), ref=ref)
+        except RecordNotFound:
+            abort(404)
+        context.audit(session, "revoke", f"{link.document} link", ref)
+    flash(f"Link \u201c{link.label}\u201d cancelled. It no longer works.")
+    return redirect(url_for("records.child", ref=ref, _anchor="links"))
+
+
+ROUTES: tuple[tuple[str, Any, list[str], dict[str, Any]], ...] = (
+    ("/api/shl/<token>", manifest, ["POST", "OPTIONS"], {}),
+    ("/api/shl/file/<location>", file_at, ["GET", "OPTIONS"], {}),
+    ("/api/shl/file/", file_at, ["GET"], {"defaults": {"location": ""}}),
+    ("/view", viewer, ["GET"], {}),
+    ("/children/<ref>/links/new", new_link, ["GET", "POST"], {}),
+    ("/children/<ref>/links/<public_id>/revoke", revoke, ["POST"], {}),
+)
+
+
 def make_blueprint(config: Config) -> Blueprint:
     bp = Blueprint("sharing", __name__)
-    signer = service.LocationSigner(config.secret_key)
-    nurse_only = require_role("nurse", "admin")
-
-    @bp.route("/api/shl/<token>", methods=["POST", "OPTIONS"])
-    @csrf.exempt
-    def manifest(token: str):
-        if request.method == "OPTIONS":
-            return _protocol({}, 204)
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _protocol({"error": "send a JSON object with recipient and passcode"}, 400)
-        answer = service.manifest(
-            _db(), token, recipient=body.get("recipient"), passcode=body.get("passcode"),
-            embedded_length_max=body.get("embeddedLengthMax"), now=utcnow(),
-            file_base_url=url_for("sharing.file_at", location="", _external=True),
-            location_signer=signer)
-        return _protocol(answer.body, answer.status, answer.headers)
-
-    @bp.route("/api/shl/file/<location>", methods=["GET", "OPTIONS"])
-    @bp.route("/api/shl/file/", defaults={"location": ""}, methods=["GET"])
-    def file_at(location: str):
-        if request.method == "OPTIONS":
-            return _protocol({}, 204)
-        with _db().transaction() as session:
-            jwe = service.file_at(session, location, utcnow(), signer) if location else None
-        if jwe is None:
-            return _protocol({"error": "not found"}, 404)
-        response = Response(jwe, mimetype="application/jose")
-        response.headers.update(PROTOCOL_HEADERS)
-        return response
-
-    @bp.get("/view")
-    def viewer():
-        response = Response(render_template("sharing/viewer.html"))
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
-
-    def child_or_404(session, ref: str) -> tuple[int, dict]:
-        return visible_record(session, ref, config.today())
-
-    @bp.route("/children/<ref>/links/new", methods=["GET", "POST"])
-    @nurse_only
-    def new_link(ref: str):
-        form = LinkForm()
-        with _db().transaction() as session:
-            _, record = child_or_404(session, ref)
-        made = None
-        if form.validate_on_submit():
-            try:
-                with _db().transaction() as session:
-                    made = service.make_link(
-                        session, ref=ref, document=form.document.data, label=form.label.data,
-                        days=form.days.data or service.DEFAULT_DAYS,
-                        passcode=form.passcode.data or None,
-                        base_url=request.url_root, actor=g.user.email, now=utcnow(),
-                        today=config.today())
-                    record_event(session, actor=g.user.email, user_id=g.user.user_id,
-                                 action="share", target=f"{made.link.document} link",
-                                 record_ref=ref, record_version=made.link.record_version)
-            except service.ShareError as error:
-                field = {"expires": "days"}.get(error.field, error.field)
-                form[field].errors = [*form[field].errors, error.message[0].upper()
-                                      + error.message[1:]]
-                made = None
-        if made is not None:
-            return render_template("sharing/link_made.html", record=record, made=made,
-                                   qr=qr_data_url(made.url))
-        status = 400 if request.method == "POST" else 200
-        return render_template("sharing/new_link.html", form=form, record=record), status
-
-    @bp.post("/children/<ref>/links/<public_id>/revoke")
-    @nurse_only
-    def revoke(ref: str, public_id: str):
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        with _db().transaction() as session:
-            child_or_404(session, ref)
-            try:
-                link = service.revoke(session, public_id, utcnow(), ref=ref)
-            except RecordNotFound:
-                abort(404)
-            record_event(session, actor=g.user.email, user_id=g.user.user_id, action="revoke",
-                         target=f"{link.document} link", record_ref=ref)
-        flash(f"Link \u201c{link.label}\u201d cancelled. It no longer works.")
-        return redirect(url_for("records.child", ref=ref, _anchor="links"))
-
+    for rule, view, methods, options in ROUTES:
+        bp.add_url_rule(rule, view_func=view, methods=methods, **options)
     return bp
