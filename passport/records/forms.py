@@ -24,7 +24,20 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from passport.records.schemas import CONSENT_SHARE_WITH, SOURCES
+from passport.records.schemas import (
+    CONSENT_SHARE_WITH,
+    SOURCES,
+    AllergySchema,
+    AssessmentSchema,
+    ConditionSchema,
+    FamilyHistoryEntrySchema,
+    ImmunisationSchema,
+    InformationRequestSchema,
+    PlanActionSchema,
+    ScreeningSchema,
+    SdqSchema,
+    choices_of,
+)
 from passport.web.fields import (
     DatePartsField,
     MultiCheckboxField,
@@ -73,8 +86,7 @@ def _text(field: Field) -> str | None:
 # --- assessments ------------------------------------------------------------------------------
 
 PLAN_ROWS = 3
-OWNERS = ("carer", "young_person", "social_worker", "lac_nurse", "gp", "camhs", "dentist",
-          "school_nurse", "other")
+OWNERS = choices_of(PlanActionSchema, "owner")
 
 
 class AssessmentForm(VersionedForm):
@@ -84,7 +96,7 @@ class AssessmentForm(VersionedForm):
     date = DatePartsField("Date of the assessment",
                           validators=[required("Enter the date of the assessment")])
     setting = SelectField("Where it took place", choices=[("", "Not recorded")] + choices(
-        "clinic", "home", "placement", "school", "other"), validators=[Optional()])
+        *choices_of(AssessmentSchema, "setting")), validators=[Optional()])
 
     practitioner_name = StringField("Name", validators=[
         required("Enter the name of the person who did the assessment")])
@@ -121,7 +133,7 @@ class AssessmentForm(VersionedForm):
     sdq_total = WholeNumberField("SDQ total difficulties score (0 to 40)",
                                  validators=[Optional()])
     sdq_completed_by = SelectField("SDQ completed by", choices=[("", "Not recorded")] + choices(
-        "carer", "young_person", "teacher"), validators=[Optional()])
+        *choices_of(SdqSchema, "completed_by")), validators=[Optional()])
 
     def plan_rows(self) -> list[tuple[Field, Field, Field]]:
         return [(self[f"health_plan_{i}_action"], self[f"health_plan_{i}_owner"],
@@ -179,8 +191,8 @@ for _i in range(PLAN_ROWS):
 
 class InformationRequestForm(VersionedForm):
     to = RadioField("Who was asked", choices=choices(
-        "gp", "camhs", "school_nurse", "health_visitor", "previous_authority", "hospital",
-        "other"), validators=[required("Select who was asked for information")])
+        *choices_of(InformationRequestSchema, "to")),
+        validators=[required("Select who was asked for information")])
     for_assessment = SelectField("For which assessment", choices=[], validators=[Optional()])
     sent_on = DatePartsField("Date sent", validators=[required("Enter the date it was sent")])
     summary = TextAreaField("What was asked", validators=[Optional()])
@@ -235,8 +247,7 @@ SECTIONS: dict[str, SectionSpec] = {
         FieldSpec("dose", "integer", "Dose number", hint="Leave blank if not known"),
         FieldSpec("date", "date", "Date given", "Enter the date it was given"),
         FieldSpec("source", "radios", "Where this is recorded", "Select where this is recorded",
-                  ("gp_record", "red_book", "school_programme", "country_of_origin_record",
-                   "self_report", "other")),
+                  choices_of(ImmunisationSchema, "source")),
         FieldSpec("notes", "textarea", "Notes"),
     )),
     "allergies": SectionSpec("allergies", "Add an allergy", "Allergy added", (
@@ -244,13 +255,13 @@ SECTIONS: dict[str, SectionSpec] = {
                   "Enter what they are allergic to"),
         FieldSpec("reaction", "textarea", "What happens"),
         FieldSpec("severity", "radios", "How severe", None,
-                  ("mild", "moderate", "severe", "unknown")),
+                  choices_of(AllergySchema, "severity")),
         FieldSpec("recorded_on", "date", "Date recorded"),
     )),
     "conditions": SectionSpec("conditions", "Add a condition", "Condition added", (
         FieldSpec("name", "text", "Condition", "Enter the name of the condition"),
         FieldSpec("status", "radios", "Status", "Select the status of the condition",
-                  ("active", "resolved", "suspected", "ruled_out")),
+                  choices_of(ConditionSchema, "status")),
         FieldSpec("onset", "date", "Date it started or was first noted"),
         FieldSpec("resolved_on", "date", "Date it was resolved"),
         FieldSpec("notes", "textarea", "Notes"),
@@ -264,22 +275,20 @@ SECTIONS: dict[str, SectionSpec] = {
     )),
     "screening": SectionSpec("screening", "Add a screening test", "Screening test added", (
         FieldSpec("test", "radios", "Test", "Select the test",
-                  ("tb", "hepatitis_b", "hepatitis_c", "hiv", "syphilis", "parasites",
-                   "hearing", "vision", "other")),
+                  choices_of(ScreeningSchema, "test")),
         FieldSpec("name", "text", "Name of the test", hint="For example, IGRA blood test"),
         FieldSpec("date", "date", "Date of the test"),
         FieldSpec("result", "radios", "Result", "Select the result",
-                  ("negative", "positive", "indeterminate", "declined", "pending")),
+                  choices_of(ScreeningSchema, "result")),
         FieldSpec("follow_up", "textarea", "Follow-up"),
     )),
     "family_history": SectionSpec("family_history", "Add birth-family health history",
                                   "Family health history added", (
         FieldSpec("relative", "radios", "Relative", "Select the relative",
-                  ("birth_mother", "birth_father", "full_sibling", "half_sibling", "grandparent",
-                   "aunt_or_uncle", "other")),
+                  choices_of(FamilyHistoryEntrySchema, "relative")),
         FieldSpec("condition", "text", "Condition", "Enter the condition"),
         FieldSpec("category", "radios", "Kind of condition", "Select the kind of condition",
-                  ("allergy", "physical", "mental_health", "genetic", "substance_use", "other")),
+                  choices_of(FamilyHistoryEntrySchema, "category")),
         FieldSpec("notes", "textarea", "Notes"),
         FieldSpec("source", "text", "Where this came from",
                   hint="For example, birth parent health form"),
