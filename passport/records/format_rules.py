@@ -11,63 +11,70 @@ from typing import Any
 Path = tuple[str | int, ...]
 
 
-def _dated(data: dict[str, Any]) -> Iterator[tuple[Path, date, str]]:
+Dated = tuple[Path, date, str]
+
+# Sections whose items carry event dates at these fields, and nothing more to say about them.
+SINGLE_DATES: dict[str, tuple[str, ...]] = {
+    "immunisations": ("date",),
+    "allergies": ("recorded_on",),
+    "conditions": ("onset", "resolved_on"),
+    "medications": ("started", "stopped"),
+    "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
+    "screening": ("date",),
+    "family_history": ("recorded_on",),
+}
+
+
+def _items(data: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    for index, item in enumerate(data.get(name) or []):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def _dates_in(prefix: Path, obj: dict[str, Any], *names: str, kind: str = "event"
+              ) -> Iterator[Dated]:
+    for name in names:
+        if isinstance(obj.get(name), date):
+            yield prefix + (name,), obj[name], kind
+
+
+def _assessment_dates(prefix: Path, assessment: dict[str, Any]) -> Iterator[Dated]:
+    yield from _dates_in(prefix, assessment, "date")
+    for sub, names in (("consent", ("recorded_on",)), ("sdq", ("date",))):
+        if isinstance(assessment.get(sub), dict):
+            yield from _dates_in(prefix + (sub,), assessment[sub], *names)
+    for j, action in enumerate(assessment.get("health_plan") or []):
+        if isinstance(action, dict):
+            action_path = prefix + ("health_plan", j)
+            yield from _dates_in(action_path, action, "due", kind="plan")
+            yield from _dates_in(action_path, action, "completed_on")
+
+
+def _request_dates(prefix: Path, request: dict[str, Any]) -> Iterator[Dated]:
+    yield from _dates_in(prefix, request, "sent_on", "received_on")
+    for j, chased in enumerate(request.get("chased_on") or []):
+        if isinstance(chased, date):
+            yield prefix + ("chased_on", j), chased, "event"
+
+
+def _dated(data: dict[str, Any]) -> Iterator[Dated]:
     """Every date in a loaded record, with its path and whether it is an event or a plan."""
-
-    def items(name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        for index, item in enumerate(data.get(name) or []):
-            if isinstance(item, dict):
-                yield index, item
-
-    def dates_in(prefix: Path, obj: dict[str, Any], *names: str) -> Iterator[tuple[Path, date]]:
-        for name in names:
-            if isinstance(obj.get(name), date):
-                yield prefix + (name,), obj[name]
-
-    child = data.get("child") or {}
-    for path, value in dates_in(("child",), child, "date_of_birth", "entered_care", "left_care"):
-        yield path, value, "event"
-    for i, placement in items("placements"):
-        yield from ((p, v, "event") for p, v in dates_in(("placements", i), placement, "start"))
+    yield from _dates_in(("child",), data.get("child") or {}, "date_of_birth", "entered_care",
+                         "left_care")
+    for i, placement in _items(data, "placements"):
+        yield from _dates_in(("placements", i), placement, "start")
         # A placement may have a planned end date.
-        yield from ((p, v, "plan") for p, v in dates_in(("placements", i), placement, "end"))
+        yield from _dates_in(("placements", i), placement, "end", kind="plan")
     for kind, contact in (data.get("contacts") or {}).items():
         if isinstance(contact, dict):
-            for p, v in dates_in(("contacts", kind), contact, "registered_on"):
-                yield p, v, "event"
-    for i, assessment in items("assessments"):
-        prefix: Path = ("assessments", i)
-        yield from ((p, v, "event") for p, v in dates_in(prefix, assessment, "date"))
-        for sub in ("consent", "sdq"):
-            if isinstance(assessment.get(sub), dict):
-                names = ("recorded_on",) if sub == "consent" else ("date",)
-                for p, v in dates_in(prefix + (sub,), assessment[sub], *names):
-                    yield p, v, "event"
-        for j, action in enumerate(assessment.get("health_plan") or []):
-            if isinstance(action, dict):
-                action_path = prefix + ("health_plan", j)
-                yield from ((p, v, "plan") for p, v in dates_in(action_path, action, "due"))
-                for p, v in dates_in(action_path, action, "completed_on"):
-                    yield p, v, "event"
-    for i, request in items("information_requests"):
-        for p, v in dates_in(("information_requests", i), request, "sent_on", "received_on"):
-            yield p, v, "event"
-        for j, chased in enumerate(request.get("chased_on") or []):
-            if isinstance(chased, date):
-                yield ("information_requests", i, "chased_on", j), chased, "event"
-    single_dates: dict[str, tuple[str, ...]] = {
-        "immunisations": ("date",),
-        "allergies": ("recorded_on",),
-        "conditions": ("onset", "resolved_on"),
-        "medications": ("started", "stopped"),
-        "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
-        "screening": ("date",),
-        "family_history": ("recorded_on",),
-    }
-    for section, date_names in single_dates.items():
-        for i, item in items(section):
-            for p, v in dates_in((section, i), item, *date_names):
-                yield p, v, "event"
+            yield from _dates_in(("contacts", kind), contact, "registered_on")
+    for i, assessment in _items(data, "assessments"):
+        yield from _assessment_dates(("assessments", i), assessment)
+    for i, request in _items(data, "information_requests"):
+        yield from _request_dates(("information_requests", i), request)
+    for section, date_names in SINGLE_DATES.items():
+        for i, item in _items(data, section):
+            yield from _dates_in((section, i), item, *date_names)
     for section in ("dental_checks", "optical_checks"):
         for i, value in enumerate(data.get(section) or []):
             if isinstance(value, date):
@@ -82,51 +89,54 @@ def _order(
         yield prefix + (later,), f"must be on or after {earlier} ({first.isoformat()}){words}"
 
 
-def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Path, str]]:
-    """The format's rules that JSON Schema cannot express, as (path, message) pairs."""
-    given = data.get("child")
-    child: dict[str, Any] = given if isinstance(given, dict) else {}
-    born = child.get("date_of_birth")
-    born = born if isinstance(born, date) else None
+# (section, earlier field, later field): the later date may not come before the earlier.
+ORDERED: tuple[tuple[str, str, str], ...] = (
+    ("placements", "start", "end"),
+    ("conditions", "onset", "resolved_on"),
+    ("medications", "started", "stopped"),
+    ("mental_health", "referred_on", "discharged_on"),
+    ("information_requests", "sent_on", "received_on"),
+)
 
+
+def _date_breaches(data: dict[str, Any], today: date, born: date | None
+                   ) -> Iterator[tuple[Path, str]]:
     for path, value, kind in _dated(data):
         if kind == "event" and value > today:
             yield path, f"must not be in the future ({value.isoformat()} is after today)"
         elif born and value < born and path != ("child", "date_of_birth"):
             yield path, f"must not be before the date of birth ({born.isoformat()})"
 
+
+def _order_breaches(data: dict[str, Any], child: dict[str, Any]) -> Iterator[tuple[Path, str]]:
     yield from _order(child, ("child",), "date_of_birth", "entered_care", "")
     yield from _order(child, ("child",), "entered_care", "left_care", "")
-    for i, placement in enumerate(data.get("placements") or []):
-        if isinstance(placement, dict):
-            yield from _order(placement, ("placements", i), "start", "end", "")
-    for i, condition in enumerate(data.get("conditions") or []):
-        if isinstance(condition, dict):
-            yield from _order(condition, ("conditions", i), "onset", "resolved_on", "")
-    for i, medication in enumerate(data.get("medications") or []):
-        if isinstance(medication, dict):
-            yield from _order(medication, ("medications", i), "started", "stopped", "")
-    for i, episode in enumerate(data.get("mental_health") or []):
-        if isinstance(episode, dict):
-            yield from _order(episode, ("mental_health", i), "referred_on", "discharged_on", "")
-    for i, request in enumerate(data.get("information_requests") or []):
-        if isinstance(request, dict):
-            yield from _order(request, ("information_requests", i), "sent_on", "received_on", "")
+    for section, earlier, later in ORDERED:
+        for i, item in _items(data, section):
+            yield from _order(item, (section, i), earlier, later, "")
 
+
+def _reference_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
     seen: dict[str, int] = {}
-    for i, assessment in enumerate(data.get("assessments") or []):
-        if not isinstance(assessment, dict) or not isinstance(assessment.get("id"), str):
+    for i, assessment in _items(data, "assessments"):
+        if not isinstance(assessment.get("id"), str):
             continue
         first = seen.setdefault(assessment["id"], i)
         if first != i:
-            yield (
-                ("assessments", i, "id"),
-                f'"{assessment["id"]}" is already the id of assessments[{first}]',
-            )
-    for i, request in enumerate(data.get("information_requests") or []):
-        if isinstance(request, dict) and isinstance(request.get("for_assessment"), str):
-            if request["for_assessment"] not in seen:
-                yield (
-                    ("information_requests", i, "for_assessment"),
-                    f'names no assessment in this record ("{request["for_assessment"]}")',
-                )
+            yield (("assessments", i, "id"),
+                   f'"{assessment["id"]}" is already the id of assessments[{first}]')
+    for i, request in _items(data, "information_requests"):
+        wanted = request.get("for_assessment")
+        if isinstance(wanted, str) and wanted not in seen:
+            yield (("information_requests", i, "for_assessment"),
+                   f'names no assessment in this record ("{wanted}")')
+
+
+def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Path, str]]:
+    """The format's rules that JSON Schema cannot express, as (path, message) pairs."""
+    given = data.get("child")
+    child: dict[str, Any] = given if isinstance(given, dict) else {}
+    born = child.get("date_of_birth")
+    yield from _date_breaches(data, today, born if isinstance(born, date) else None)
+    yield from _order_breaches(data, child)
+    yield from _reference_breaches(data)

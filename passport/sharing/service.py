@@ -12,7 +12,7 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -246,24 +246,48 @@ def _manifest(database: Database, connection: Connection, token: str, *, recipie
         _log(connection, link.id, now, recipient_text, "too_many")
         return Answer(429, {"error": "too many requests"}, {"Retry-After": "60"})
     if outcome == "passcode":
-        with database.engine.begin() as durable:
-            slot = durable.execute(_RESERVE_TRY, {"link_id": link.id, "now": now}).scalar()
-            if slot is None:
-                # No try left (or revoked, or expired, since the read): nothing is checked.
-                _log(durable, link.id, now, recipient_text, "refused")
-        if slot is None:
-            _spend_like_a_passcode_check()
-            return NOT_FOUND
-        if not _passcode_matches(link.passcode_hash, passcode):
-            with database.engine.begin() as durable:
-                _log(durable, link.id, now, recipient_text, "wrong_passcode")
-            return Answer(401, {"remainingAttempts": link.max_attempts - slot}, {})
-        with database.engine.begin() as durable:
-            durable.execute(_GIVE_BACK_TRY, {"link_id": link.id})
+        refusal = _check_passcode(database, link, now, recipient_text, passcode)
+        if refusal is not None:
+            return refusal
     if not logged:
         _log(connection, link.id, now, recipient_text, "opened")
-    limit = embedded_length_max if isinstance(embedded_length_max, int) and not isinstance(
-        embedded_length_max, bool) and embedded_length_max >= 0 else DEFAULT_EMBEDDED_MAX
+    files = _file_entries(connection, rows, _embedded_limit(embedded_length_max), now,
+                          file_base_url, location_signer)
+    return Answer(200, {"files": files}, {})
+
+
+def _check_passcode(database: Database, link: Row[Any], now: datetime, recipient: str,
+                    passcode: Any) -> Answer | None:
+    """Reserve a try, then check the passcode (None when it is right). A right passcode gives
+    its try back; without a try left nothing is checked."""
+    with database.engine.begin() as durable:
+        slot = durable.execute(_RESERVE_TRY, {"link_id": link.id, "now": now}).scalar()
+        if slot is None:
+            # No try left (or revoked, or expired, since the read): nothing is checked.
+            _log(durable, link.id, now, recipient, "refused")
+    if slot is None:
+        _spend_like_a_passcode_check()
+        return NOT_FOUND
+    if not _passcode_matches(link.passcode_hash, passcode):
+        with database.engine.begin() as durable:
+            _log(durable, link.id, now, recipient, "wrong_passcode")
+        return Answer(401, {"remainingAttempts": link.max_attempts - slot}, {})
+    with database.engine.begin() as durable:
+        durable.execute(_GIVE_BACK_TRY, {"link_id": link.id})
+    return None
+
+
+def _embedded_limit(asked: Any) -> int:
+    """The reader's embeddedLengthMax when it is a whole number of 0 or more."""
+    if isinstance(asked, int) and not isinstance(asked, bool) and asked >= 0:
+        return asked
+    return DEFAULT_EMBEDDED_MAX
+
+
+def _file_entries(connection: Connection, rows: Sequence[Row[Any]], limit: int,
+                  now: datetime, file_base_url: str,
+                  location_signer: Callable[[int, int], str]) -> list[dict[str, str]]:
+    """Each file embedded when it is no larger than `limit`, else by a short-lived location."""
     files = []
     expires = int((now + LOCATION_LIFETIME).timestamp())
     for row in rows:
@@ -276,7 +300,7 @@ def _manifest(database: Database, connection: Connection, token: str, *, recipie
             location = location_signer(row.file_id, expires)
             files.append({"contentType": row.content_type,
                           "location": f"{file_base_url.rstrip('/')}/{location}"})
-    return Answer(200, {"files": files}, {})
+    return files
 
 
 def _is_text(value: Any) -> bool:

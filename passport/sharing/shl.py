@@ -145,31 +145,13 @@ class LinkPayload:
     v: int = SUPPORTED_VERSION
 
     def __post_init__(self) -> None:
-        if not isinstance(self.url, str) or not self.url:
-            raise LinkError("url must be a non-empty string")
-        parts = urlsplit(self.url)
-        if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise LinkError("url must be an absolute https URL")
-        if not isinstance(self.key, str) or len(self.key) != 43:
-            raise LinkError("key must be 43 characters of base64url")
-        try:
-            key_bytes = _b64url_decode_canonical(self.key)
-        except ValueError as error:
-            raise LinkError("key must be 43 characters of base64url") from error
-        if len(key_bytes) != KEY_BYTES:  # pragma: no cover - 43 canonical chars are 32 bytes
-            raise LinkError("key must decode to 32 bytes")
+        _check_url(self.url)
+        _check_key_text(self.key)
         if self.exp is not None and (
             isinstance(self.exp, bool) or not isinstance(self.exp, int) or self.exp < 0
         ):
             raise LinkError("exp must be whole epoch seconds")
-        if not isinstance(self.flag, str):
-            raise LinkError("flag must be a string")
-        if any(letter not in FLAG_LETTERS for letter in self.flag):
-            raise LinkError(f"flag {self.flag!r} has letters other than L, P, U")
-        if "".join(sorted(set(self.flag))) != self.flag:
-            raise LinkError(f"flag {self.flag!r}: letters once each, in alphabetical order")
-        if "U" in self.flag and "P" in self.flag:
-            raise LinkError("flag must never combine U (single file) with P (passcode)")
+        _check_flag(self.flag)
         if self.label is not None:
             if not isinstance(self.label, str):
                 raise LinkError("label must be a string")
@@ -205,6 +187,36 @@ class LinkPayload:
             data["label"] = self.label
         data["v"] = self.v
         return data
+
+
+def _check_url(url: Any) -> None:
+    if not isinstance(url, str) or not url:
+        raise LinkError("url must be a non-empty string")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise LinkError("url must be an absolute https URL")
+
+
+def _check_key_text(key: Any) -> None:
+    if not isinstance(key, str) or len(key) != 43:
+        raise LinkError("key must be 43 characters of base64url")
+    try:
+        key_bytes = _b64url_decode_canonical(key)
+    except ValueError as error:
+        raise LinkError("key must be 43 characters of base64url") from error
+    if len(key_bytes) != KEY_BYTES:  # pragma: no cover - 43 canonical chars are 32 bytes
+        raise LinkError("key must decode to 32 bytes")
+
+
+def _check_flag(flag: Any) -> None:
+    if not isinstance(flag, str):
+        raise LinkError("flag must be a string")
+    if any(letter not in FLAG_LETTERS for letter in flag):
+        raise LinkError(f"flag {flag!r} has letters other than L, P, U")
+    if "".join(sorted(set(flag))) != flag:
+        raise LinkError(f"flag {flag!r}: letters once each, in alphabetical order")
+    if "U" in flag and "P" in flag:
+        raise LinkError("flag must never combine U (single file) with P (passcode)")
 
 
 def encode_link(payload: LinkPayload, viewer_url: str) -> str:
