@@ -69,8 +69,11 @@ test-fast: install ## Every test but the browser ones, for the inner loop
 	$(BIN)/python -m pytest -m "not browser"
 
 .PHONY: lint
-lint: install ## ruff over the code
+lint: install ## The checks CI runs besides the tests: ruff (lint and format), mypy, the layers
 	$(BIN)/ruff check passport tests
+	$(BIN)/ruff format --check passport tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 .PHONY: clean
 clean: ## Remove the virtual environment and the local database

@@ -43,23 +43,35 @@ def create_app(config: Config | None = None) -> Flask:
     app.jinja_options = {
         # The NHS.UK components read optional parameters through chains like params.hint.text.
         "undefined": ChainableUndefined,
-        "loader": ChoiceLoader([
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
-            PackageLoader("nhsuk_frontend_jinja"),
-        ]),
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(PROJECT_ROOT / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
         "autoescape": True,
     }
 
     if config.trusted_proxies:
         # The client's address (for sign-in limits) from X-Forwarded-For, believing only as
         # many proxies as the operator said stand in front (docs: README, ADR 0006).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
-                                x_proto=config.trusted_proxies)
+        behind_proxies = ProxyFix(
+            app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies
+        )
+        app.wsgi_app = behind_proxies  # type: ignore[method-assign]
     security.init_app(app)
     components.init_app(app)
     filters.init_app(app)
-    for module in (account_views, views, caseload_views, record_views, document_views,
-                   sharing_views, leaver, carer):
+    for module in (
+        account_views,
+        views,
+        caseload_views,
+        record_views,
+        document_views,
+        sharing_views,
+        leaver,
+        carer,
+    ):
         app.register_blueprint(module.make_blueprint(config))
     register_error_handlers(app)
     return app

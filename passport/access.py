@@ -36,9 +36,12 @@ def can_see(user: SignedIn | None, record: dict[str, Any], today: date) -> bool:
     if user.role == "leaver":
         return bool(user.child_ref) and child["ref"] == user.child_ref
     if user.role == "carer":
-        return any(ref == child["ref"] and authority == child.get("responsible_authority")
-                   and placed_with(record, carer_ref, today)
-                   for ref, authority, carer_ref in user.grants)
+        return any(
+            ref == child["ref"]
+            and authority == child.get("responsible_authority")
+            and placed_with(record, carer_ref, today)
+            for ref, authority, carer_ref in user.grants
+        )
     return False
 
 
@@ -48,25 +51,45 @@ def visible_versions(user: SignedIn, today: date) -> Select[m.RecordVersion]:
     if user.role == "admin":
         return query
     if user.role == "nurse":
-        return query.where(m.RecordVersion.id.in_(
-            select(m.Child.version_id).where(m.Child.responsible_authority == user.authority)))
-    if user.role == "leaver":
-        return query.where(m.RecordVersion.id.in_(
-            select(m.Child.version_id).where(m.Child.ref == user.child_ref)))
-    if user.role == "carer" and user.grants:
-        return query.where(or_(*(
+        return query.where(
             m.RecordVersion.id.in_(
-                select(m.Placement.version_id)
-                .join(m.Child, m.Child.version_id == m.Placement.version_id)
-                .where(m.Child.ref == ref, m.Child.responsible_authority == authority,
-                       m.Placement.carer_ref == carer_ref, m.Placement.start <= today,
-                       or_(m.Placement.end.is_(None), m.Placement.end >= today)))
-            for ref, authority, carer_ref in sorted(user.grants))))
+                select(m.Child.version_id).where(m.Child.responsible_authority == user.authority)
+            )
+        )
+    if user.role == "leaver":
+        return query.where(
+            m.RecordVersion.id.in_(select(m.Child.version_id).where(m.Child.ref == user.child_ref))
+        )
+    if user.role == "carer" and user.grants:
+        return query.where(
+            or_(
+                *(
+                    m.RecordVersion.id.in_(
+                        select(m.Placement.version_id)
+                        .join(m.Child, m.Child.version_id == m.Placement.version_id)
+                        .where(
+                            m.Child.ref == ref,
+                            m.Child.responsible_authority == authority,
+                            m.Placement.carer_ref == carer_ref,
+                            m.Placement.start <= today,
+                            or_(m.Placement.end.is_(None), m.Placement.end >= today),
+                        )
+                    )
+                    for ref, authority, carer_ref in sorted(user.grants)
+                )
+            )
+        )
     return query.where(false())
 
 
-def import_refusal(user: SignedIn, incoming: dict[str, Any], stored: dict[str, Any] | None,
-                   *, replace: bool, today: date) -> FieldError | None:
+def import_refusal(
+    user: SignedIn,
+    incoming: dict[str, Any],
+    stored: dict[str, Any] | None,
+    *,
+    replace: bool,
+    today: date,
+) -> FieldError | None:
     """Why this user may not import `incoming` (None when they may). `stored` is the current
     version of the record with the same ref, if there is one.
 
@@ -78,20 +101,29 @@ def import_refusal(user: SignedIn, incoming: dict[str, Any], stored: dict[str, A
     in use anywhere.
     """
     ref = incoming["child"]["ref"]
-    if user.role == "nurse" and (
-            incoming["child"].get("responsible_authority") != user.authority):
-        return FieldError("child.responsible_authority",
-                          f"must be {user.authority}: you can only import your own "
-                          "authority's records")
+    if user.role == "nurse" and (incoming["child"].get("responsible_authority") != user.authority):
+        return FieldError(
+            "child.responsible_authority",
+            f"must be {user.authority}: you can only import your own authority's records",
+        )
     visible = stored is not None and can_see(user, stored, today)
     if replace and not visible:
-        return FieldError("child.ref", f'there is no record "{ref}" of yours to add a version '
-                                       "to. To add it as a new record, untick \u201cAdd this as "
-                                       "a new version\u201d")
+        return FieldError(
+            "child.ref",
+            f'there is no record "{ref}" of yours to add a version '
+            "to. To add it as a new record, untick \u201cAdd this as "
+            "a new version\u201d",
+        )
     if not replace and visible:
-        return FieldError("child.ref", f'a record "{ref}" already exists; tick \u201cAdd this as a '
-                                       "new version\u201d to add a new version of it")
+        return FieldError(
+            "child.ref",
+            f'a record "{ref}" already exists; tick \u201cAdd this as a '
+            "new version\u201d to add a new version of it",
+        )
     if not replace and stored is not None:
-        return FieldError("child.ref", f'"{ref}" cannot be used for a new record. Check the '
-                                       "ref with whoever sent you the file")
+        return FieldError(
+            "child.ref",
+            f'"{ref}" cannot be used for a new record. Check the '
+            "ref with whoever sent you the file",
+        )
     return None

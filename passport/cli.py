@@ -89,8 +89,9 @@ def import_command(files: tuple[Path, ...], replace: bool) -> None:
     results = [_import_one(path, replace=replace, actor=actor) for path in files]
     if not all(results):
         refused = results.count(False)
-        click.echo(f"{refused} of {len(results)} file(s) refused; nothing of them was saved.",
-                   err=True)
+        click.echo(
+            f"{refused} of {len(results)} file(s) refused; nothing of them was saved.", err=True
+        )
         sys.exit(1)
 
 
@@ -131,8 +132,7 @@ def history_command(ref: str) -> None:
 
 DEMO_ACCOUNTS = (
     # email, password, role, extras
-    ("nurse@example.org", "demo-nurse-password", "nurse",
-     {"authority": "Example City Council"}),
+    ("nurse@example.org", "demo-nurse-password", "nurse", {"authority": "Example City Council"}),
     ("carer@example.org", "demo-carer-password", "carer", {"carer_ref": "FC-0201"}),
     ("leaver@example.org", "demo-leaver-password", "leaver", {"child_ref": "FX-DANIEL"}),
 )
@@ -169,15 +169,23 @@ def demo_command() -> None:
     for email, password, role, extras in DEMO_ACCOUNTS:
         try:
             with _db().transaction() as db:
-                user = accounts.create_user(db, email=email, password=password, role=role,
-                                            app_secret=_config().secret_key, **extras)
+                user = accounts.create_user(
+                    db,
+                    email=email,
+                    password=password,
+                    role=role,
+                    app_secret=_config().secret_key,
+                    **extras,
+                )
                 for child_ref in DEMO_CARER_CHILDREN if role == "carer" else ():
                     _grant(db, user, child_ref, None)
         except accounts.AccountError:
             pass  # already made by an earlier run
         click.echo(f"  Sign in as the demo {role}: {email} / {password}")
-    click.echo("  The nurse also needs a security code: `passport user code nurse@example.org` "
-               "prints the current one (or add the account to an authenticator app).")
+    click.echo(
+        "  The nurse also needs a security code: `passport user code nurse@example.org` "
+        "prints the current one (or add the account to an authenticator app)."
+    )
 
 
 @main.group("user")
@@ -189,8 +197,11 @@ def user_group() -> None:
 @click.option("--role", required=True, type=click.Choice(["nurse", "carer", "leaver", "admin"]))
 @click.option("--email", required=True)
 @click.option("--carer-ref", help="For a carer: the carer_ref in placements.")
-@click.option("--child-ref", help="For a care leaver: the ref of their record. For a carer: a "
-                                  "child placed with them (see `passport user grant`).")
+@click.option(
+    "--child-ref",
+    help="For a care leaver: the ref of their record. For a carer: a "
+    "child placed with them (see `passport user grant`).",
+)
 @click.option("--authority", help="For a nurse: the responsible authority they work for.")
 def user_create(role, email, carer_ref, child_ref, authority) -> None:
     """Create an account. The password is read from standard input."""
@@ -198,9 +209,14 @@ def user_create(role, email, carer_ref, child_ref, authority) -> None:
     try:
         with _db().transaction() as db:
             user = accounts.create_user(
-                db, email=email, password=password, role=role,
-                carer_ref=carer_ref, child_ref=child_ref if role == "leaver" else None,
-                authority=authority, app_secret=_config().secret_key,
+                db,
+                email=email,
+                password=password,
+                role=role,
+                carer_ref=carer_ref,
+                child_ref=child_ref if role == "leaver" else None,
+                authority=authority,
+                app_secret=_config().secret_key,
             )
             if role == "carer" and child_ref:
                 _grant(db, user, child_ref, carer_ref)
@@ -228,16 +244,18 @@ def _grant(db, user, child_ref: str, carer_ref: str | None) -> str:
     carer_ref = carer_ref or user.carer_ref
     if not carer_ref:
         raise accounts.AccountError("--carer-ref: say which carer ref the child is placed with")
-    accounts.grant_carer(db, user, child_ref=child_ref, authority=authority,
-                         carer_ref=carer_ref, by=_actor())
+    accounts.grant_carer(
+        db, user, child_ref=child_ref, authority=authority, carer_ref=carer_ref, by=_actor()
+    )
     return authority
 
 
 @user_group.command("grant")
 @click.argument("email")
 @click.argument("child_ref")
-@click.option("--carer-ref", help="The carer ref the child is placed with (default: the "
-                                  "account's own).")
+@click.option(
+    "--carer-ref", help="The carer ref the child is placed with (default: the account's own)."
+)
 def user_grant(email: str, child_ref: str, carer_ref: str | None) -> None:
     """Let a carer account see a child placed with them (ADR 0007)."""
     try:
@@ -280,14 +298,16 @@ def _as_of(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value} is not a date written YYYY-MM-DD",
-                                 param_hint="--as-of") from None
+        raise click.BadParameter(
+            f"{value} is not a date written YYYY-MM-DD", param_hint="--as-of"
+        ) from None
 
 
 @main.command("check")
 @click.argument("ref")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
-              help="Check as on this day (default today).")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Check as on this day (default today)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
     """What is overdue, missing or too weak to rely on in one child's record."""
@@ -299,8 +319,9 @@ def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
         raise click.ClickException(_not_found(ref, None)) from None
     with _db().transaction() as db:
         issued = documents.latest_issue(db, ref)
-    report = check_record(as_exchange_json(record), day,
-                          leaver_summary_issued_on=issued.issued_on if issued else None)
+    report = check_record(
+        as_exchange_json(record), day, leaver_summary_issued_on=issued.issued_on if issued else None
+    )
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -308,24 +329,44 @@ def check_command(ref: str, as_of: str | None, as_json: bool) -> None:
 
 
 @main.command("caseload")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
-              help="Check as on this day (default today).")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="Check as on this day (default today)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print every child's report as JSON.")
-@click.option("--sort", "sort_by", type=click.Choice(["urgency", "name", "next-rha", "age"]),
-              default="urgency", show_default=True)
+@click.option(
+    "--sort",
+    "sort_by",
+    type=click.Choice(["urgency", "name", "next-rha", "age"]),
+    default="urgency",
+    show_default=True,
+)
 @click.option("--authority", help="Only the records of this responsible authority.")
-def caseload_command(as_of: str | None, as_json: bool, sort_by: str,
-                     authority: str | None) -> None:
+def caseload_command(as_of: str | None, as_json: bool, sort_by: str, authority: str | None) -> None:
     """Every child with their flags, most urgent first."""
     day = _as_of(as_of)
     with _db().transaction() as db:
-        entries = sort_entries(build_caseload(db, day, for_authority(authority),
-                                              documents.leaver_summaries_issued(db)), sort_by)
+        entries = sort_entries(
+            build_caseload(
+                db, day, for_authority(authority), documents.leaver_summaries_issued(db)
+            ),
+            sort_by,
+        )
     if as_json:
-        click.echo(json.dumps([
-            {"name": e.name, "age": e.age, "placement_area": e.placement_area,
-             **e.report.to_json()} for e in entries
-        ], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": e.name,
+                        "age": e.age,
+                        "placement_area": e.placement_area,
+                        **e.report.to_json(),
+                    }
+                    for e in entries
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     click.echo(f"{len(entries)} children, as of {day.isoformat()}")
     for e in entries:
@@ -336,13 +377,24 @@ def caseload_command(as_of: str | None, as_json: bool, sort_by: str,
 
 @main.command("render")
 @click.argument("ref")
-@click.option("--document", "kind", required=True,
-              type=click.Choice(["passport", "leaver-summary", "carer-sheet"]))
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf",
-              show_default=True)
+@click.option(
+    "--document",
+    "kind",
+    required=True,
+    type=click.Choice(["passport", "leaver-summary", "carer-sheet"]),
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True
+)
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Make it as on this day.")
-@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
-              help="The file to write.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The file to write.",
+)
 def render_command(ref: str, kind: str, fmt: str, as_of: str | None, output: Path) -> None:
     """Make a child's health passport, care-leaver summary or carer's sheet."""
     day = _as_of(as_of)
@@ -353,8 +405,9 @@ def render_command(ref: str, kind: str, fmt: str, as_of: str | None, output: Pat
             else:
                 _, document = documents.build_document(db, ref, kind, day)
                 data = render_html(document).encode()
-            record_event(db, actor=_actor(), action="download", target=f"{kind} {fmt}",
-                         record_ref=ref)
+            record_event(
+                db, actor=_actor(), action="download", target=f"{kind} {fmt}", record_ref=ref
+            )
     except records.RecordNotFound:
         raise click.ClickException(_not_found(ref, None)) from None
     _write(output, data, "-o")
@@ -368,12 +421,20 @@ def issue_command(ref: str) -> None:
     try:
         with _db().transaction() as db:
             issued = documents.issue_leaver_summary(db, ref, actor=_actor(), on=_config().today())
-            record_event(db, actor=_actor(), action="issue", target="leaver summary",
-                         record_ref=ref, record_version=issued.record_version)
+            record_event(
+                db,
+                actor=_actor(),
+                action="issue",
+                target="leaver summary",
+                record_ref=ref,
+                record_version=issued.record_version,
+            )
     except records.RecordNotFound:
         raise click.ClickException(_not_found(ref, None)) from None
-    click.echo(f"Issued the care-leaver summary of {ref} (version {issued.record_version}) "
-               f"on {issued.issued_on.isoformat()}")
+    click.echo(
+        f"Issued the care-leaver summary of {ref} (version {issued.record_version}) "
+        f"on {issued.issued_on.isoformat()}"
+    )
 
 
 def _write(path: Path, data: bytes, option: str) -> None:
@@ -388,40 +449,72 @@ def _days(value: str) -> int:
     if text.endswith("d"):
         text = text[:-1]
     if not text.isdigit():
-        raise click.BadParameter(f"{value} is not a number of days like 30d",
-                                 param_hint="--expires-in")
+        raise click.BadParameter(
+            f"{value} is not a number of days like 30d", param_hint="--expires-in"
+        )
     return int(text)
 
 
 @main.command("share")
 @click.argument("ref")
-@click.option("--document", "kind", required=True,
-              type=click.Choice(["passport", "leaver-summary"]))
-@click.option("--expires-in", "expires_in", default="30d", show_default=True,
-              help="How long the link works: 1d to 365d.")
+@click.option(
+    "--document", "kind", required=True, type=click.Choice(["passport", "leaver-summary"])
+)
+@click.option(
+    "--expires-in",
+    "expires_in",
+    default="30d",
+    show_default=True,
+    help="How long the link works: 1d to 365d.",
+)
 @click.option("--passcode-stdin", is_flag=True, help="Read a passcode (6+ characters) from stdin.")
 @click.option("--label", default="", help="A name for the link the opener sees (80 characters).")
-@click.option("--base-url", default="https://localhost:5000", show_default=True,
-              help="Where this installation is served: the link points here.")
-@click.option("--qr", "qr_file", type=click.Path(path_type=Path),
-              help="Also write the link's QR code as a PNG file.")
+@click.option(
+    "--base-url",
+    default="https://localhost:5000",
+    show_default=True,
+    help="Where this installation is served: the link points here.",
+)
+@click.option(
+    "--qr",
+    "qr_file",
+    type=click.Path(path_type=Path),
+    help="Also write the link's QR code as a PNG file.",
+)
 def share_command(ref, kind, expires_in, passcode_stdin, label, base_url, qr_file) -> None:
     """Make an encrypted sharing link for a child's document and print it (once)."""
     passcode = sys.stdin.readline().rstrip("\r\n") if passcode_stdin else None
     try:
         with _db().transaction() as db:
-            made = sharing.make_link(db, ref=ref, document=kind, label=label,
-                                     days=_days(expires_in), passcode=passcode,
-                                     base_url=base_url, actor=_actor(), now=utcnow(),
-                                     today=_config().today())
-            record_event(db, actor=_actor(), action="share", target=f"{kind} link",
-                         record_ref=ref, record_version=made.link.record_version)
+            made = sharing.make_link(
+                db,
+                ref=ref,
+                document=kind,
+                label=label,
+                days=_days(expires_in),
+                passcode=passcode,
+                base_url=base_url,
+                actor=_actor(),
+                now=utcnow(),
+                today=_config().today(),
+            )
+            record_event(
+                db,
+                actor=_actor(),
+                action="share",
+                target=f"{kind} link",
+                record_ref=ref,
+                record_version=made.link.record_version,
+            )
     except records.RecordNotFound:
         raise click.ClickException(_not_found(ref, None)) from None
     except sharing.ShareError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Link {made.link.public_id} works until "
-               f"{made.link.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only now:", err=True)
+    click.echo(
+        f"Link {made.link.public_id} works until "
+        f"{made.link.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only now:",
+        err=True,
+    )
     click.echo(made.url)
     if qr_file:  # after the link is printed, so a bad path cannot lose it
         _write(qr_file, base64.b64decode(qr_data_url(made.url).split(",", 1)[1]), "--qr")
@@ -437,11 +530,15 @@ def links_command(ref: str) -> None:
         if not links:
             click.echo(f"No links for {ref}.")
         for link in links:
-            click.echo(f"{link.public_id}  {link.status(now):<8} {link.document:<15} "
-                       f"until {link.expires_at:%Y-%m-%d}  \"{link.label}\"")
+            click.echo(
+                f"{link.public_id}  {link.status(now):<8} {link.document:<15} "
+                f'until {link.expires_at:%Y-%m-%d}  "{link.label}"'
+            )
             for access in link.accesses:
-                click.echo(f"    {access.at:%Y-%m-%d %H:%M:%S} UTC  {access.outcome:<15} "
-                           f"{access.recipient}")
+                click.echo(
+                    f"    {access.at:%Y-%m-%d %H:%M:%S} UTC  {access.outcome:<15} "
+                    f"{access.recipient}"
+                )
 
 
 @main.command("revoke")
@@ -451,8 +548,13 @@ def revoke_command(link_id: str) -> None:
     try:
         with _db().transaction() as db:
             link = sharing.revoke(db, link_id, utcnow())
-            record_event(db, actor=_actor(), action="revoke", target=f"{link.document} link",
-                         record_ref=link.record_ref)
+            record_event(
+                db,
+                actor=_actor(),
+                action="revoke",
+                target=f"{link.document} link",
+                record_ref=link.record_ref,
+            )
     except records.RecordNotFound:
         raise click.ClickException(f"no link {link_id}") from None
-    click.echo(f"Link {link_id} (\"{link.label}\") is cancelled.")
+    click.echo(f'Link {link_id} ("{link.label}") is cancelled.')

@@ -64,8 +64,12 @@ def make_engine(database_url: str, *, access_log: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=POOL_SIZE,
-                               **({"isolation_level": "AUTOCOMMIT"} if access_log else {}))
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30},
+            pool_size=POOL_SIZE,
+            **({"isolation_level": "AUTOCOMMIT"} if access_log else {}),
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -80,9 +84,13 @@ def make_engine(database_url: str, *, access_log: bool = False) -> Engine:
 
         return engine
     if access_log:
-        return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
-                             isolation_level="AUTOCOMMIT",
-                             connect_args={"options": "-c synchronous_commit=off"})
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POOL_SIZE,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"options": "-c synchronous_commit=off"},
+        )
     return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE)
 
 

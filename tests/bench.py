@@ -38,32 +38,70 @@ def generated_record(i: int, rng: random.Random) -> dict:
     assessments, day = [], entered + timedelta(days=rng.randint(5, 40))
     n = 0
     while day <= TODAY and n < 8:
-        assessments.append({
-            "id": f"A{n}", "type": "IHA" if n == 0 else "RHA", "date": day.isoformat(),
-            "practitioner": {"name": "Sam Patel", "role": "LAC nurse", "grade": "Band 7",
-                             "registration": "NMC 12A3456E"},
-            "consent": {"status": rng.choice(["given", "given", "not_recorded"])},
-            "sources_consulted": rng.sample(["gp", "carer", "young_person", "camhs"], 2),
-            "findings": {"summary": rng.choice(["Growing well.", "No concerns"])},
-            "sdq": {"total": rng.randint(5, 25), "completed_by": "carer", "date": day.isoformat()},
-            "health_plan": [{"action": "Dental check", "owner": "carer", "status": "open",
-                             "due": (day + timedelta(days=90)).isoformat()}],
-        })
+        assessments.append(
+            {
+                "id": f"A{n}",
+                "type": "IHA" if n == 0 else "RHA",
+                "date": day.isoformat(),
+                "practitioner": {
+                    "name": "Sam Patel",
+                    "role": "LAC nurse",
+                    "grade": "Band 7",
+                    "registration": "NMC 12A3456E",
+                },
+                "consent": {"status": rng.choice(["given", "given", "not_recorded"])},
+                "sources_consulted": rng.sample(["gp", "carer", "young_person", "camhs"], 2),
+                "findings": {"summary": rng.choice(["Growing well.", "No concerns"])},
+                "sdq": {
+                    "total": rng.randint(5, 25),
+                    "completed_by": "carer",
+                    "date": day.isoformat(),
+                },
+                "health_plan": [
+                    {
+                        "action": "Dental check",
+                        "owner": "carer",
+                        "status": "open",
+                        "due": (day + timedelta(days=90)).isoformat(),
+                    }
+                ],
+            }
+        )
         n += 1
         day += timedelta(days=rng.choice([180, 365, 400]))
     return {
         "format": "lac-health-record/1",
-        "child": {"ref": f"GEN-{i:05d}", "given_name": "Child", "family_name": f"Number {i}",
-                  "date_of_birth": born.isoformat(), "entered_care": entered.isoformat(),
-                  "responsible_authority": "Example City Council",
-                  "unaccompanied_asylum_seeking": rng.random() < 0.05},
-        "placements": [{"start": entered.isoformat(), "type": "foster_care",
-                        "area": rng.choice(["in_area", "out_of_area"]), "carer_ref": "FC-1"}],
+        "child": {
+            "ref": f"GEN-{i:05d}",
+            "given_name": "Child",
+            "family_name": f"Number {i}",
+            "date_of_birth": born.isoformat(),
+            "entered_care": entered.isoformat(),
+            "responsible_authority": "Example City Council",
+            "unaccompanied_asylum_seeking": rng.random() < 0.05,
+        },
+        "placements": [
+            {
+                "start": entered.isoformat(),
+                "type": "foster_care",
+                "area": rng.choice(["in_area", "out_of_area"]),
+                "carer_ref": "FC-1",
+            }
+        ],
         "contacts": {"gp": {"name": "Riverside Surgery"}} if rng.random() < 0.9 else {},
         "assessments": assessments,
-        "immunisations": [{"vaccine": "MMR", "date": (born + timedelta(days=400)).isoformat(),
-                           "source": "gp_record"}] if (TODAY - born).days > 400 else [],
-        "dental_checks": [(TODAY - timedelta(days=rng.randint(0, min(500, (TODAY - born).days)))).isoformat()],
+        "immunisations": [
+            {
+                "vaccine": "MMR",
+                "date": (born + timedelta(days=400)).isoformat(),
+                "source": "gp_record",
+            }
+        ]
+        if (TODAY - born).days > 400
+        else [],
+        "dental_checks": [
+            (TODAY - timedelta(days=rng.randint(0, min(500, (TODAY - born).days)))).isoformat()
+        ],
     }
 
 
@@ -72,14 +110,18 @@ def populate(app, count: int) -> None:
     db = app.extensions["db"]
     with db.transaction() as session:
         for i in range(count):
-            import_record(session, check_record(generated_record(i, rng), lambda: TODAY),
-                          actor="bench")
+            import_record(
+                session, check_record(generated_record(i, rng), lambda: TODAY), actor="bench"
+            )
 
 
 def count_queries(engine):
     statements: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *a: statements.append(statement))
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *a: statements.append(statement),
+    )
     return statements
 
 
@@ -89,8 +131,11 @@ def bench_caseload(sizes: list[int]) -> None:
     print(f"{'children':>9} {'first s':>9} {'again s':>9} {'ms/child':>9} {'SQL queries':>12}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            config = Config(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
-                            secret_key="bench", fixed_today=TODAY)
+            config = Config(
+                database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
+                secret_key="bench",
+                fixed_today=TODAY,
+            )
             app = create_app(config)
             upgrade_to_head(app.extensions["db"].engine)
             populate(app, size)
@@ -100,21 +145,28 @@ def bench_caseload(sizes: list[int]) -> None:
             caseload_service._REPORTS.clear()
             statements = count_queries(app.extensions["db"].engine)
             start = time.perf_counter()
-            result = runner.invoke(main, ["caseload", "--as-of", TODAY.isoformat()],
-                                   obj=ScriptInfo(create_app=lambda app=app: app))
+            result = runner.invoke(
+                main,
+                ["caseload", "--as-of", TODAY.isoformat()],
+                obj=ScriptInfo(create_app=lambda app=app: app),
+            )
             cold = time.perf_counter() - start
             assert result.exit_code == 0, result.output
             cold_queries = len(statements)
             best = float("inf")
             for _ in range(3):
                 start = time.perf_counter()
-                result = runner.invoke(main, ["caseload", "--as-of", TODAY.isoformat()],
-                                       obj=ScriptInfo(create_app=lambda app=app: app))
+                result = runner.invoke(
+                    main,
+                    ["caseload", "--as-of", TODAY.isoformat()],
+                    obj=ScriptInfo(create_app=lambda app=app: app),
+                )
                 best = min(best, time.perf_counter() - start)
                 assert result.exit_code == 0, result.output
                 assert result.output.startswith(f"{size} children")
-            print(f"{size:>9} {cold:>9.2f} {best:>9.2f} {cold / size * 1000:>9.3f} "
-                  f"{cold_queries:>12}")
+            print(
+                f"{size:>9} {cold:>9.2f} {best:>9.2f} {cold / size * 1000:>9.3f} {cold_queries:>12}"
+            )
             app.extensions["db"].dispose()
 
 
@@ -142,17 +194,25 @@ def bench_documents() -> None:
 
     records = {
         "typical (Jordan, 7 assessments)": json.loads(
-            (PROJECT_ROOT / "docs" / "format" / "lac-health-record-1" / "examples"
-             / "jordan-typical.json")
-            .read_text()),
+            (
+                PROJECT_ROOT
+                / "docs"
+                / "format"
+                / "lac-health-record-1"
+                / "examples"
+                / "jordan-typical.json"
+            ).read_text()
+        ),
         "longest fixture (Daniel, 18 years)": json.loads(
-            (PROJECT_ROOT / "fixtures" / "fx-daniel.json").read_text()),
+            (PROJECT_ROOT / "fixtures" / "fx-daniel.json").read_text()
+        ),
     }
     static = (PROJECT_ROOT / "static").as_uri() + "/"
     print()
     print("passport PDF (best of 5 runs, seconds)")
     print(f"{'record':<36} {'product':>8} {'bare WeasyPrint':>16} {'overhead':>9} {'pages':>6}")
     for label, record in records.items():
+
         def product(record=record):
             return render.render_pdf(content.build("passport", record, TODAY))
 
@@ -165,13 +225,17 @@ def bench_documents() -> None:
         import io
 
         from pypdf import PdfReader
+
         pages = len(PdfReader(io.BytesIO(product())).pages)
-        print(f"{label:<36} {product_s:>8.3f} {bare_s:>16.3f} "
-              f"{(product_s / bare_s - 1) * 100:>8.1f}% {pages:>6}")
+        print(
+            f"{label:<36} {product_s:>8.3f} {bare_s:>16.3f} "
+            f"{(product_s / bare_s - 1) * 100:>8.1f}% {pages:>6}"
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
-        config = Config(database_url=f"sqlite:///{Path(tmp) / 'docs.db'}", secret_key="bench",
-                        fixed_today=TODAY)
+        config = Config(
+            database_url=f"sqlite:///{Path(tmp) / 'docs.db'}", secret_key="bench", fixed_today=TODAY
+        )
         app = create_app(config)
         db = app.extensions["db"]
         upgrade_to_head(db.engine)
@@ -179,26 +243,32 @@ def bench_documents() -> None:
         with db.transaction() as session:
             import_record(session, check(daniel, lambda: TODAY), actor="bench")
         with db.transaction() as session:
-            first = _best(lambda: documents.pdf_for(session, daniel["child"]["ref"], "passport",
-                                                    TODAY), repeat=1)
+            first = _best(
+                lambda: documents.pdf_for(session, daniel["child"]["ref"], "passport", TODAY),
+                repeat=1,
+            )
         # Memory on another day's render (a cache miss), traced separately: tracing slows it.
         tracemalloc.start()
         with db.transaction() as session:
-            documents.pdf_for(session, daniel["child"]["ref"], "passport",
-                              TODAY - timedelta(days=1))
+            documents.pdf_for(
+                session, daniel["child"]["ref"], "passport", TODAY - timedelta(days=1)
+            )
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
         def cached():
             with db.transaction() as session:
-                assert documents.pdf_for(session, daniel["child"]["ref"], "passport",
-                                         TODAY).from_cache
+                assert documents.pdf_for(
+                    session, daniel["child"]["ref"], "passport", TODAY
+                ).from_cache
 
         cached_s = _best(cached)
         print(f"{'first download (render + store)':<36} {first:>8.3f}")
         print(f"{'cached download':<36} {cached_s:>8.4f}   ({first / cached_s:,.0f} times faster)")
-        print(f"peak Python memory while rendering the longest: {peak / 1e6:.1f} MB; "
-              f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
+        print(
+            f"peak Python memory while rendering the longest: {peak / 1e6:.1f} MB; "
+            f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB"
+        )
         db.dispose()
 
 
@@ -209,16 +279,19 @@ def _wrk(url: str, script: str | None, seconds: int, connections: int) -> dict[s
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", script]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True,
-                         timeout=seconds + 60).stdout
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
-    return {"rps": rps, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": sum(map(int, errors.groups())) if errors else 0,
-            "p99": p99.group(1) if p99 else "?"}
+    return {
+        "rps": rps,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+        "p99": p99.group(1) if p99 else "?",
+    }
 
 
 def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
@@ -252,30 +325,61 @@ def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
                 connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
                 connection.exec_driver_sql("CREATE SCHEMA public")
         upgrade_to_head(db.engine)
-        record = json.loads((PROJECT_ROOT / "docs" / "format" / "lac-health-record-1" / "examples"
-                             / "jordan-typical.json").read_text())
+        record = json.loads(
+            (
+                PROJECT_ROOT
+                / "docs"
+                / "format"
+                / "lac-health-record-1"
+                / "examples"
+                / "jordan-typical.json"
+            ).read_text()
+        )
         with db.transaction() as session:
             import_record(session, check(record, lambda: TODAY), actor="bench")
-            made = sharing.make_link(session, ref="EX-JORDAN", document="passport",
-                                     label="bench", days=30, passcode=None,
-                                     base_url="http://127.0.0.1", actor="bench", now=utcnow(),
-                                     today=TODAY)
+            made = sharing.make_link(
+                session,
+                ref="EX-JORDAN",
+                document="passport",
+                label="bench",
+                days=30,
+                passcode=None,
+                base_url="http://127.0.0.1",
+                actor="bench",
+                now=utcnow(),
+                today=TODAY,
+            )
             # Many links with the same ciphertext, so that the per-link polling limit (30 a
             # minute) is not what is measured: enough that no link is asked for 30 times in
             # the minute the rounds take.
             tokens = [secrets.token_urlsafe(32) for _ in range(MANIFEST_LINKS)]
-            session.execute(insert(ShareLink), [
-                {"public_id": new_public_id(),
-                 "token_hash": hashlib.sha256(token.encode()).hexdigest(),
-                 "record_ref": "EX-JORDAN", "record_version": 1, "document": "passport",
-                 "label": "bench", "created_by": "bench", "created_at": made.link.created_at,
-                 "expires_at": made.link.expires_at, "max_attempts": 5, "failed_attempts": 0}
-                for token in tokens])
-            session.execute(text(
-                "INSERT INTO share_files (link_id, position, content_type, jwe, size)"
-                " SELECT l.id, f.position, f.content_type, f.jwe, f.size"
-                " FROM share_links l, share_files f WHERE f.link_id = :made AND l.id <> :made"),
-                {"made": made.link.id})
+            session.execute(
+                insert(ShareLink),
+                [
+                    {
+                        "public_id": new_public_id(),
+                        "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                        "record_ref": "EX-JORDAN",
+                        "record_version": 1,
+                        "document": "passport",
+                        "label": "bench",
+                        "created_by": "bench",
+                        "created_at": made.link.created_at,
+                        "expires_at": made.link.expires_at,
+                        "max_attempts": 5,
+                        "failed_attempts": 0,
+                    }
+                    for token in tokens
+                ],
+            )
+            session.execute(
+                text(
+                    "INSERT INTO share_files (link_id, position, content_type, jwe, size)"
+                    " SELECT l.id, f.position, f.content_type, f.jwe, f.size"
+                    " FROM share_links l, share_files f WHERE f.link_id = :made AND l.id <> :made"
+                ),
+                {"made": made.link.id},
+            )
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")  # plan with the links' real numbers
         db.dispose()
@@ -287,16 +391,30 @@ def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
             "  i = i + 1\n"
             "  return wrk.format('POST', paths[(i % #paths) + 1],\n"
             "    {['Content-Type'] = 'application/json'}, '{\"recipient\": \"bench\"}')\n"
-            "end\n")
+            "end\n"
+        )
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        env = {**os.environ, "DATABASE_URL": url, "PASSPORT_SECRET_KEY": "bench",
-               "PASSPORT_INSTANCE_PATH": tmp}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "PASSPORT_SECRET_KEY": "bench",
+            "PASSPORT_INSTANCE_PATH": tmp,
+        }
         server = subprocess.Popen(
-            [sys.executable.replace("python", "gunicorn"), *GUNICORN_ARGS,
-             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:application"],
-            cwd=PROJECT_ROOT, env=env)
+            [
+                sys.executable.replace("python", "gunicorn"),
+                *GUNICORN_ARGS,
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "wsgi:application",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
         try:
             for _ in range(100):
                 try:
@@ -309,27 +427,41 @@ def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
                 _wrk(warm_up or base, None if warm_up else str(script), 1, connections)
             # Pairs of rounds, the trivial route then the manifest, each pair's ratio taken
             # side by side: this machine is shared, and a neighbour's load moves both.
-            rounds = [(_wrk(base + "/healthz", None, seconds, connections),
-                       _wrk(base, str(script), seconds, connections)) for _ in range(ROUNDS)]
+            rounds = [
+                (
+                    _wrk(base + "/healthz", None, seconds, connections),
+                    _wrk(base, str(script), seconds, connections),
+                )
+                for _ in range(ROUNDS)
+            ]
         finally:
             server.terminate()
             server.wait(timeout=30)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     ratios = sorted(m["rps"] / t["rps"] * 100 for t, m in rounds)
     print()
-    print(f"sharing links under gunicorn ({' '.join(GUNICORN_ARGS)}; {connections} clients, "
-          f"{seconds} s a round, wrk, {backend})")
-    print(f"{'round':<6} {'trivial req/s':>14} {'manifest req/s':>15} {'ratio':>7} "
-          f"{'manifest p99':>13} {'not 200':>8}")
+    print(
+        f"sharing links under gunicorn ({' '.join(GUNICORN_ARGS)}; {connections} clients, "
+        f"{seconds} s a round, wrk, {backend})"
+    )
+    print(
+        f"{'round':<6} {'trivial req/s':>14} {'manifest req/s':>15} {'ratio':>7} "
+        f"{'manifest p99':>13} {'not 200':>8}"
+    )
     for number, (trivial, manifest) in enumerate(rounds, 1):
-        print(f"{number:<6} {trivial['rps']:>14.0f} {manifest['rps']:>15.0f} "
-              f"{manifest['rps'] / trivial['rps'] * 100:>6.0f}% {manifest['p99']:>13} "
-              f"{manifest['non2xx'] + manifest['socket_errors']:>8}")
-    errors = sum(m["non2xx"] + m["socket_errors"] + t["non2xx"] + t["socket_errors"]
-                 for t, m in rounds)
+        print(
+            f"{number:<6} {trivial['rps']:>14.0f} {manifest['rps']:>15.0f} "
+            f"{manifest['rps'] / trivial['rps'] * 100:>6.0f}% {manifest['p99']:>13} "
+            f"{manifest['non2xx'] + manifest['socket_errors']:>8}"
+        )
+    errors = sum(
+        m["non2xx"] + m["socket_errors"] + t["non2xx"] + t["socket_errors"] for t, m in rounds
+    )
     print(f"answers that were not 200 or failed, over all rounds: {errors}")
-    print(f"manifest reaches {ratios[len(ratios) // 2]:.0f}% of the trivial route "
-          f"(median of {ROUNDS} rounds; {ratios[0]:.0f}% to {ratios[-1]:.0f}%)")
+    print(
+        f"manifest reaches {ratios[len(ratios) // 2]:.0f}% of the trivial route "
+        f"(median of {ROUNDS} rounds; {ratios[0]:.0f}% to {ratios[-1]:.0f}%)"
+    )
 
 
 def main_bench(argv: list[str]) -> None:

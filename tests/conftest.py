@@ -102,7 +102,10 @@ class Cli:
     def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
         runner = CliRunner()
         return runner.invoke(
-            main, list(args), input=input, obj=ScriptInfo(create_app=lambda: self.app),
+            main,
+            list(args),
+            input=input,
+            obj=ScriptInfo(create_app=lambda: self.app),
             catch_exceptions=False,
         )
 
@@ -132,8 +135,6 @@ def assert_database_empty(database: Database) -> None:
 
 def inspector(database: Database):
     return inspect(database.engine)
-
-
 
 
 def next_code(database: Database, email: str) -> str:

@@ -34,8 +34,14 @@ PASSWORD = "correct horse battery"
 
 def make_nurse(db, email="nurse@example.org", authority="Example City Council"):
     with db.transaction() as session:
-        create_user(session, email=email, password=PASSWORD, role="nurse", authority=authority,
-                    app_secret=TEST_SECRET)
+        create_user(
+            session,
+            email=email,
+            password=PASSWORD,
+            role="nurse",
+            authority=authority,
+            app_secret=TEST_SECRET,
+        )
 
 
 def csrf_token(client, path="/sign-in") -> str:
@@ -47,13 +53,22 @@ def csrf_token(client, path="/sign-in") -> str:
 
 def sign_in(client, email="nurse@example.org", password=PASSWORD, code=True):
     """Password, then (for accounts with a second factor) the current security code."""
-    response = client.post("/sign-in", data={"email": email, "password": password,
-                                             "csrf_token": csrf_token(client)})
-    if code and response.status_code == 302 and response.headers["Location"].endswith(
-            "/sign-in/code"):
+    response = client.post(
+        "/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
+    if (
+        code
+        and response.status_code == 302
+        and response.headers["Location"].endswith("/sign-in/code")
+    ):
         database = client.application.extensions["db"]
-        response = client.post("/sign-in/code", data={
-            "code": next_code(database, email), "csrf_token": csrf_token(client, "/sign-in/code")})
+        response = client.post(
+            "/sign-in/code",
+            data={
+                "code": next_code(database, email),
+                "csrf_token": csrf_token(client, "/sign-in/code"),
+            },
+        )
     return response
 
 
@@ -62,8 +77,9 @@ def form_page(client, path):
     page = client.get(path).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     version = re.search(r'name="version" type="hidden" value="([^"]*)"', page)
-    version = version or re.search(r'id="version" name="version" type="hidden" value="([^"]*)"',
-                                   page)
+    version = version or re.search(
+        r'id="version" name="version" type="hidden" value="([^"]*)"', page
+    )
     return token, version.group(1) if version else None
 
 
@@ -77,6 +93,7 @@ def get_page(client, url: str, status: int = 200) -> BeautifulSoup:
 
 
 # --- the database -------------------------------------------------------------------------------
+
 
 @contextmanager
 def counting_queries(engine):

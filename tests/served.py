@@ -51,10 +51,17 @@ class Reply:
         return self.body.decode("utf-8", "replace")
 
 
-def request(port: int, method: str, path: str, *, form: dict[str, str] | None = None,
-            body: bytes | None = None, content_type: str | None = None,
-            cookies: dict[str, str] | None = None,
-            headers: dict[str, str] | None = None) -> Reply:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    form: dict[str, str] | None = None,
+    body: bytes | None = None,
+    content_type: str | None = None,
+    cookies: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
     """One request on a connection of its own."""
     connection = http.client.HTTPConnection(LOCAL_HOST, port, timeout=TIMEOUT_SECONDS)
     sent = dict(headers or {})
@@ -79,8 +86,9 @@ def request(port: int, method: str, path: str, *, form: dict[str, str] | None = 
         connection.close()
 
 
-def form_token(port: int, path: str, cookies: dict[str, str] | None = None
-               ) -> tuple[str, dict[str, str]]:
+def form_token(
+    port: int, path: str, cookies: dict[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
     """A page's CSRF token and the cookies that go with it."""
     reply = request(port, "GET", path, cookies=cookies)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', reply.text)

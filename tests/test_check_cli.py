@@ -50,19 +50,23 @@ def test_caseload_lists_every_child_most_urgent_first(cli):
     assert result.exit_code == 0, result.output
     entries = json.loads(result.stdout)
     assert len(entries) == len(FIXTURES)
-    severities = [min((("urgent", "warning", "info").index(f["severity"]) for f in e["flags"]),
-                      default=3) for e in entries]
+    severities = [
+        min((("urgent", "warning", "info").index(f["severity"]) for f in e["flags"]), default=3)
+        for e in entries
+    ]
     assert severities == sorted(severities)
     assert severities[0] == 0 and severities[-1] == 3
-    by_name = json.loads(cli("caseload", "--as-of", "2026-11-25", "--json",
-                             "--sort", "name").stdout)
+    by_name = json.loads(
+        cli("caseload", "--as-of", "2026-11-25", "--json", "--sort", "name").stdout
+    )
     assert [e["name"] for e in by_name] == sorted((e["name"] for e in by_name), key=str.casefold)
 
 
 def test_caseload_for_one_authority(cli):
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
-    entries = json.loads(cli("caseload", "--json", "--authority",
-                             "Northshire County Council").stdout)
+    entries = json.loads(
+        cli("caseload", "--json", "--authority", "Northshire County Council").stdout
+    )
     assert sorted(e["ref"] for e in entries) == ["FX-LIAM", "FX-MASON"]
 
 

@@ -32,8 +32,11 @@ def test_demo_loads_every_fixture_and_the_accounts_once(cli, db):
 
 def test_demo_accounts_point_at_demo_records():
     refs = {json.loads(p.read_text())["child"]["ref"] for p in FIXTURES}
-    carers = {pl.get("carer_ref") for p in FIXTURES
-              for pl in json.loads(p.read_text()).get("placements", [])}
+    carers = {
+        pl.get("carer_ref")
+        for p in FIXTURES
+        for pl in json.loads(p.read_text()).get("placements", [])
+    }
     for _, _, role, extras in DEMO_ACCOUNTS:
         if role == "leaver":
             assert extras["child_ref"] in refs
@@ -42,8 +45,17 @@ def test_demo_accounts_point_at_demo_records():
 
 
 def test_user_create_reads_the_password_from_stdin(cli, db):
-    result = cli("user", "create", "--role", "carer", "--email", "Carer@Example.org",
-                 "--carer-ref", "FC-1", input="a long enough password\n")
+    result = cli(
+        "user",
+        "create",
+        "--role",
+        "carer",
+        "--email",
+        "Carer@Example.org",
+        "--carer-ref",
+        "FC-1",
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created carer account carer@example.org" in result.stdout
     with db.transaction() as session:
@@ -56,20 +68,61 @@ def test_user_create_names_what_is_wrong(cli, db):
     short = cli("user", "create", "--role", "nurse", "--email", "n@example.org", input="short\n")
     assert short.exit_code == 1
     assert "password: must be at least 10 characters" in short.output
-    email = cli("user", "create", "--role", "nurse", "--email", "not-an-email",
-                input="a long enough password\n")
+    email = cli(
+        "user",
+        "create",
+        "--role",
+        "nurse",
+        "--email",
+        "not-an-email",
+        input="a long enough password\n",
+    )
     assert "--email: enter an email address" in email.output
-    leaver = cli("user", "create", "--role", "leaver", "--email", "l@example.org",
-                 input="a long enough password\n")
+    leaver = cli(
+        "user",
+        "create",
+        "--role",
+        "leaver",
+        "--email",
+        "l@example.org",
+        input="a long enough password\n",
+    )
     assert "--child-ref: a care leaver account needs" in leaver.output
-    nurse = cli("user", "create", "--role", "nurse", "--email", "n@example.org",
-                input="a long enough password\n")
+    nurse = cli(
+        "user",
+        "create",
+        "--role",
+        "nurse",
+        "--email",
+        "n@example.org",
+        input="a long enough password\n",
+    )
     assert "--authority: a nurse account needs" in nurse.output
-    assert cli("user", "create", "--role", "nurse", "--email", "n@example.org",
-               "--authority", "Example City Council",
-               input="a long enough password\n").exit_code == 0
-    twice = cli("user", "create", "--role", "nurse", "--email", "n@example.org",
-                "--authority", "Example City Council", input="a long enough password\n")
+    assert (
+        cli(
+            "user",
+            "create",
+            "--role",
+            "nurse",
+            "--email",
+            "n@example.org",
+            "--authority",
+            "Example City Council",
+            input="a long enough password\n",
+        ).exit_code
+        == 0
+    )
+    twice = cli(
+        "user",
+        "create",
+        "--role",
+        "nurse",
+        "--email",
+        "n@example.org",
+        "--authority",
+        "Example City Council",
+        input="a long enough password\n",
+    )
     assert "already exists" in twice.output
     with db.transaction() as session:
         assert session.query(User).count() == 1
@@ -78,9 +131,18 @@ def test_user_create_names_what_is_wrong(cli, db):
 def test_the_installed_passport_command_runs(config, tmp_path: Path):
     """The console script from pyproject.toml, as a nurse would type it."""
     exe = Path(sys.executable).with_name("passport")
-    env = {**os.environ, "DATABASE_URL": config.database_url,
-           "PASSPORT_INSTANCE_PATH": str(tmp_path)}
-    done = subprocess.run([str(exe), "export", "NOBODY-AT-ALL"], capture_output=True,
-                          text=True, env=env, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": config.database_url,
+        "PASSPORT_INSTANCE_PATH": str(tmp_path),
+    }
+    done = subprocess.run(
+        [str(exe), "export", "NOBODY-AT-ALL"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
     assert "no record with ref NOBODY-AT-ALL" in done.stderr

@@ -47,8 +47,16 @@ def test_upgrade_from_empty_to_head_and_models_match(empty_engine):
         differences = compare_metadata(context, all_models())
     assert differences == []
     tables = set(inspect(empty_engine).get_table_names())
-    assert {"records", "record_versions", "children", "assessments", "plan_actions",
-            "immunisations", "family_history_entries", "users"} <= tables
+    assert {
+        "records",
+        "record_versions",
+        "children",
+        "assessments",
+        "plan_actions",
+        "immunisations",
+        "family_history_entries",
+        "users",
+    } <= tables
 
 
 def test_upgrade_twice_changes_nothing(empty_engine):
@@ -71,14 +79,21 @@ def test_0006_gives_existing_shared_files_their_size(empty_engine):
     command.upgrade(alembic_config(empty_engine), "0005")
     jwe = "eyJhbGciOiJkaXIifQ..iv.ciphertext.tag" * 3
     with empty_engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO share_links (public_id, token_hash, record_ref, record_version,"
-            " document, label, created_at, created_by, expires_at, max_attempts,"
-            " failed_attempts) VALUES ('p1', 'h1', 'FX-1', 1, 'passport', 'l',"
-            " '2026-11-25 10:00:00', 'n', '2026-12-25 10:00:00', 5, 0)"))
-        connection.execute(text(
-            "INSERT INTO share_files (link_id, position, content_type, jwe)"
-            " SELECT id, 0, 'application/fhir+json', :jwe FROM share_links"), {"jwe": jwe})
+        connection.execute(
+            text(
+                "INSERT INTO share_links (public_id, token_hash, record_ref, record_version,"
+                " document, label, created_at, created_by, expires_at, max_attempts,"
+                " failed_attempts) VALUES ('p1', 'h1', 'FX-1', 1, 'passport', 'l',"
+                " '2026-11-25 10:00:00', 'n', '2026-12-25 10:00:00', 5, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO share_files (link_id, position, content_type, jwe)"
+                " SELECT id, 0, 'application/fhir+json', :jwe FROM share_links"
+            ),
+            {"jwe": jwe},
+        )
     upgrade_to_head(empty_engine)
     with empty_engine.connect() as connection:
         assert connection.execute(text("SELECT size FROM share_files")).scalar_one() == len(jwe)

@@ -45,8 +45,16 @@ POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
 POST /sign-out"""
 
 # Reachable without signing in: sign-in itself, invitations, the share viewer and its protocol.
-PUBLIC = {"/sign-in", "/sign-in/code", "/invitation", "/view", "/healthz",
-          "/api/shl/<token>", "/api/shl/file/", "/api/shl/file/<location>"}
+PUBLIC = {
+    "/sign-in",
+    "/sign-in/code",
+    "/invitation",
+    "/view",
+    "/healthz",
+    "/api/shl/<token>",
+    "/api/shl/file/",
+    "/api/shl/file/<location>",
+}
 
 
 def routes(app) -> list[str]:

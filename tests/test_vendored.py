@@ -15,8 +15,11 @@ COPIES = {SPEC: SHARED / "spec", VECTORS / "shl": SHARED / "vectors" / "shl"}
 
 
 def files_under(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_vendored_copies_match_the_shared_folder_when_it_is_there():
@@ -25,7 +28,8 @@ def test_the_vendored_copies_match_the_shared_folder_when_it_is_there():
         assert files_under(copy), f"{copy} is empty"
         if original.is_dir():
             assert files_under(copy) == files_under(original), (
-                f"{copy} differs from {original}: copy the shared folder's files again")
+                f"{copy} differs from {original}: copy the shared folder's files again"
+            )
             compared += 1
     # Where the shared folder is missing (a lone clone), the copies still have to hold
     # together: the examples are valid against the vendored schema.

@@ -72,8 +72,9 @@ def create_user(
     if role == "carer" and not carer_ref:
         raise AccountError("--carer-ref: a carer account needs the carer's reference")
     if role == "nurse" and not authority:
-        raise AccountError("--authority: a nurse account needs the responsible authority whose "
-                           "records they keep")
+        raise AccountError(
+            "--authority: a nurse account needs the responsible authority whose records they keep"
+        )
     if role == "leaver" and not child_ref:
         raise AccountError("--child-ref: a care leaver account needs their record's ref")
     if session.scalar(select(User).where(User.email == email)) is not None:
@@ -88,8 +89,9 @@ def create_user(
     )
     if role in STAFF:
         if app_secret is None:
-            raise AccountError("a staff account needs the installation's secret for its "
-                               "second factor")
+            raise AccountError(
+                "a staff account needs the installation's secret for its second factor"
+            )
         secret = totp.new_secret()
         user.totp_secret = totp.encrypt(secret, app_secret)
         user.otpauth_uri = totp.enrolment_uri(secret, email)
@@ -114,11 +116,13 @@ def _totp_secret(user: User, app_secret: str) -> str:
     except ValueError:
         raise SecondFactorUnreadable(
             f"the second-factor secret of account {user.id} cannot be read with this "
-            "installation's secret") from None
+            "installation's secret"
+        ) from None
 
 
-def check_second_factor(session: Session, user_id: int, code: str, app_secret: str,
-                        now: float | None = None) -> bool:
+def check_second_factor(
+    session: Session, user_id: int, code: str, app_secret: str, now: float | None = None
+) -> bool:
     """True once for a right code: the code's time step is remembered, so it cannot be
     used again (not even within its 30 seconds). SecondFactorUnreadable when the stored
     secret cannot be read with `app_secret`."""
@@ -132,8 +136,9 @@ def check_second_factor(session: Session, user_id: int, code: str, app_secret: s
     return True
 
 
-def turn_on_second_factor(session: Session, user_id: int, secret: str, code: str,
-                          app_secret: str) -> bool:
+def turn_on_second_factor(
+    session: Session, user_id: int, secret: str, code: str, app_secret: str
+) -> bool:
     """Store a new TOTP secret once the person has shown a code from it."""
     step = totp.matching_step(secret, code)
     user = session.get(User, user_id)
@@ -144,8 +149,7 @@ def turn_on_second_factor(session: Session, user_id: int, secret: str, code: str
     return True
 
 
-def current_code(session: Session, email: str, app_secret: str, now: float | None = None
-                 ) -> str:
+def current_code(session: Session, email: str, app_secret: str, now: float | None = None) -> str:
     """The code an account's authenticator shows now (for demonstrations and tests)."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.totp_secret is None:
@@ -157,9 +161,16 @@ def current_code(session: Session, email: str, app_secret: str, now: float | Non
 INVITATION_LIFETIME = timedelta(days=7)
 
 
-def create_invitation(session: Session, *, role: str, email: str, actor: str,
-                      child_ref: str | None = None, carer_ref: str | None = None,
-                      authority: str | None = None) -> tuple[Invitation, str]:
+def create_invitation(
+    session: Session,
+    *,
+    role: str,
+    email: str,
+    actor: str,
+    child_ref: str | None = None,
+    carer_ref: str | None = None,
+    authority: str | None = None,
+) -> tuple[Invitation, str]:
     """An invitation for a care leaver or a carer; returns it and its one-time token.
 
     A carer's invitation names the child, the carer ref the child is placed with and the
@@ -173,15 +184,24 @@ def create_invitation(session: Session, *, role: str, email: str, actor: str,
     if role not in ("leaver", "carer"):
         raise AccountError("role: only care leavers and carers are invited")
     if role == "carer" and not (child_ref and carer_ref and authority):
-        raise AccountError("role: a carer is invited for one child, by a nurse of the child's "
-                           "responsible authority")
+        raise AccountError(
+            "role: a carer is invited for one child, by a nurse of the child's "
+            "responsible authority"
+        )
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None and not (role == "carer" and existing.role == "carer"):
         raise AccountError(f"email: an account for {email} already exists")
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(token_hash=_token_hash(token), email=email, role=role,
-                            child_ref=child_ref, carer_ref=carer_ref, authority=authority,
-                            created_by=actor, expires_at=utcnow() + INVITATION_LIFETIME)
+    invitation = Invitation(
+        token_hash=_token_hash(token),
+        email=email,
+        role=role,
+        child_ref=child_ref,
+        carer_ref=carer_ref,
+        authority=authority,
+        created_by=actor,
+        expires_at=utcnow() + INVITATION_LIFETIME,
+    )
     session.add(invitation)
     session.flush()
     return invitation, token
@@ -189,8 +209,9 @@ def create_invitation(session: Session, *, role: str, email: str, actor: str,
 
 def open_invitation(session: Session, token: str) -> Invitation | None:
     """The invitation, if the token is right, unused and in date."""
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.token_hash == _token_hash(token)).with_for_update())
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token)).with_for_update()
+    )
     if invitation is None or invitation.used_at is not None or utcnow() >= invitation.expires_at:
         return None
     return invitation
@@ -201,16 +222,26 @@ def invited_account(session: Session, invitation: Invitation) -> User | None:
     return session.scalar(select(User).where(User.email == invitation.email))
 
 
-def grant_carer(session: Session, user: User, *, child_ref: str, authority: str,
-                carer_ref: str, by: str) -> CarerGrant:
+def grant_carer(
+    session: Session, user: User, *, child_ref: str, authority: str, carer_ref: str, by: str
+) -> CarerGrant:
     """Let a carer account see one child (while it is placed with `carer_ref` and the child's
     record names `authority`). Granting the same child again changes nothing."""
-    grant = session.scalar(select(CarerGrant).where(
-        CarerGrant.user_id == user.id, CarerGrant.child_ref == child_ref,
-        CarerGrant.authority == authority))
+    grant = session.scalar(
+        select(CarerGrant).where(
+            CarerGrant.user_id == user.id,
+            CarerGrant.child_ref == child_ref,
+            CarerGrant.authority == authority,
+        )
+    )
     if grant is None:
-        grant = CarerGrant(user_id=user.id, child_ref=child_ref, authority=authority,
-                           carer_ref=carer_ref, granted_by=by)
+        grant = CarerGrant(
+            user_id=user.id,
+            child_ref=child_ref,
+            authority=authority,
+            carer_ref=carer_ref,
+            granted_by=by,
+        )
         session.add(grant)
     else:
         grant.carer_ref = carer_ref
@@ -220,9 +251,14 @@ def grant_carer(session: Session, user: User, *, child_ref: str, authority: str,
 
 def _grant_from(session: Session, invitation: Invitation, user: User) -> None:
     if invitation.role == "carer" and invitation.child_ref and invitation.authority:
-        grant_carer(session, user, child_ref=invitation.child_ref,
-                    authority=invitation.authority, carer_ref=invitation.carer_ref or "",
-                    by=invitation.created_by)
+        grant_carer(
+            session,
+            user,
+            child_ref=invitation.child_ref,
+            authority=invitation.authority,
+            carer_ref=invitation.carer_ref or "",
+            by=invitation.created_by,
+        )
 
 
 def accept_invitation(session: Session, token: str, password: str) -> User:
@@ -231,12 +267,17 @@ def accept_invitation(session: Session, token: str, password: str) -> User:
     if invitation is None:
         raise AccountError("invitation: this invitation has been used or has expired")
     if invited_account(session, invitation) is not None:
-        raise AccountError("invitation: You already have an account. Sign in, then open "
-                           "this invitation link again")
-    user = create_user(session, email=invitation.email, password=password,
-                       role=invitation.role, child_ref=invitation.child_ref
-                       if invitation.role == "leaver" else None,
-                       carer_ref=invitation.carer_ref)
+        raise AccountError(
+            "invitation: You already have an account. Sign in, then open this invitation link again"
+        )
+    user = create_user(
+        session,
+        email=invitation.email,
+        password=password,
+        role=invitation.role,
+        child_ref=invitation.child_ref if invitation.role == "leaver" else None,
+        carer_ref=invitation.carer_ref,
+    )
     _grant_from(session, invitation, user)
     invitation.used_at = utcnow()
     return user
@@ -247,10 +288,15 @@ def accept_invitation_signed_in(session: Session, token: str, user_id: int) -> I
     the account it was sent to."""
     invitation = open_invitation(session, token)
     user = session.get(User, user_id)
-    if invitation is None or user is None or user.email != invitation.email or (
-            invitation.role != "carer" or user.role != "carer"):
-        raise AccountError("invitation: this invitation has been used, has expired, or is for "
-                           "another account")
+    if (
+        invitation is None
+        or user is None
+        or user.email != invitation.email
+        or (invitation.role != "carer" or user.role != "carer")
+    ):
+        raise AccountError(
+            "invitation: this invitation has been used, has expired, or is for another account"
+        )
     _grant_from(session, invitation, user)
     invitation.used_at = utcnow()
     return invitation
@@ -284,13 +330,16 @@ class PasswordOutcome:
     refused: str | None = None
 
 
-TRY_LATER = ("Too many attempts to sign in. Wait 15 minutes, then try again.")
-SLOWED = ("This account has had a lot of wrong passwords. You can try once a minute: wait a "
-          "minute, then try again.")
+TRY_LATER = "Too many attempts to sign in. Wait 15 minutes, then try again."
+SLOWED = (
+    "This account has had a lot of wrong passwords. You can try once a minute: wait a "
+    "minute, then try again."
+)
 
 
-def sign_in_with_password(sessions: Callable[[], Session], engine: Engine, email: str,
-                          password: str, address: str) -> PasswordOutcome:
+def sign_in_with_password(
+    sessions: Callable[[], Session], engine: Engine, email: str, password: str, address: str
+) -> PasswordOutcome:
     """The password step, with its limits (ADR 0006): one slot of each limit is reserved
     before the password is checked, and given back when it is right."""
     email = email.strip().lower()[:254]
@@ -312,7 +361,8 @@ def sign_in_with_password(sessions: Callable[[], Session], engine: Engine, email
         give_back()
         return PasswordOutcome(refused=TRY_LATER)
     if not take(throttle.PASSWORD_ACCOUNT, email) and not take(
-            throttle.PASSWORD_SLOWED, email, address):
+        throttle.PASSWORD_SLOWED, email, address
+    ):
         give_back()
         return PasswordOutcome(refused=SLOWED)
     try:
@@ -358,20 +408,26 @@ class CodeOutcome:
     refused: str | None = None
 
 
-def sign_in_with_code(sessions: Callable[[], Session], engine: Engine, token: str, code: str,
-                      app_secret: str) -> CodeOutcome:
+def sign_in_with_code(
+    sessions: Callable[[], Session], engine: Engine, token: str, code: str, app_secret: str
+) -> CodeOutcome:
     """The code step. A try is reserved on the pending sign-in (at most CODE_TRIES) and on the
     account (CODE_ACCOUNT), each in one statement, before the code is checked; a right code
     marks the pending sign-in used in one statement, so it completes one sign-in only."""
     token_hash = _token_hash(token)
     pending = PendingSignIn
-    live = (pending.token_hash == token_hash, pending.used_at.is_(None),
-            pending.created_at > utcnow() - PENDING_LIFETIME)
+    live = (
+        pending.token_hash == token_hash,
+        pending.used_at.is_(None),
+        pending.created_at > utcnow() - PENDING_LIFETIME,
+    )
     with engine.begin() as connection:
         row = connection.execute(
-            update(pending).where(*live, pending.code_attempts < CODE_TRIES)
+            update(pending)
+            .where(*live, pending.code_attempts < CODE_TRIES)
             .values(code_attempts=pending.code_attempts + 1)
-            .returning(pending.id, pending.user_id, pending.code_attempts)).first()
+            .returning(pending.id, pending.user_id, pending.code_attempts)
+        ).first()
     if row is None:
         return CodeOutcome(ended=True)
     if not throttle.reserve(engine, throttle.CODE_ACCOUNT, str(row.user_id)):
@@ -380,9 +436,15 @@ def sign_in_with_code(sessions: Callable[[], Session], engine: Engine, token: st
     completed = False
     with sessions() as session, session.begin():
         if check_second_factor(session, row.user_id, code, app_secret):
-            completed = session.execute(
-                update(pending).where(pending.id == row.id, pending.used_at.is_(None))
-                .values(used_at=utcnow()).returning(pending.id)).first() is not None
+            completed = (
+                session.execute(
+                    update(pending)
+                    .where(pending.id == row.id, pending.used_at.is_(None))
+                    .values(used_at=utcnow())
+                    .returning(pending.id)
+                ).first()
+                is not None
+            )
             user = session.get(User, row.user_id) if completed else None
             if not completed:
                 return CodeOutcome(ended=True)
@@ -424,15 +486,21 @@ class SignedIn:
 
 
 def grants_of(session: Session, user_id: int) -> frozenset[tuple[str, str, str]]:
-    return frozenset((ref, authority, carer_ref) for ref, authority, carer_ref in session.execute(
-        select(CarerGrant.child_ref, CarerGrant.authority, CarerGrant.carer_ref)
-        .where(CarerGrant.user_id == user_id)))
+    return frozenset(
+        (ref, authority, carer_ref)
+        for ref, authority, carer_ref in session.execute(
+            select(CarerGrant.child_ref, CarerGrant.authority, CarerGrant.carer_ref).where(
+                CarerGrant.user_id == user_id
+            )
+        )
+    )
 
 
 def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | None:
     """The user behind a session token, if it is still live; touches it so it stays live."""
     row = session.scalar(
-        select(SignInSession).where(SignInSession.token_hash == _token_hash(token)))
+        select(SignInSession).where(SignInSession.token_hash == _token_hash(token))
+    )
     if row is None:
         return None
     now = utcnow()
@@ -443,9 +511,15 @@ def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | 
     user = session.get(User, row.user_id)
     if user is None:
         return None
-    return SignedIn(user.id, user.email, user.role, user.authority, user.carer_ref,
-                    user.child_ref,
-                    grants_of(session, user.id) if user.role == "carer" else frozenset())
+    return SignedIn(
+        user.id,
+        user.email,
+        user.role,
+        user.authority,
+        user.carer_ref,
+        user.child_ref,
+        grants_of(session, user.id) if user.role == "carer" else frozenset(),
+    )
 
 
 def end_session(session: Session, token: str) -> None:
@@ -458,5 +532,11 @@ def record_sign_in(session: Session, user: User) -> None:
 
 def record_join(session: Session, user: User) -> None:
     """An account made from an invitation (a care leaver's names their record)."""
-    record_event(session, actor=user.email, user_id=user.id, action="join", target="account",
-                 record_ref=user.child_ref)
+    record_event(
+        session,
+        actor=user.email,
+        user_id=user.id,
+        action="join",
+        target="account",
+        record_ref=user.child_ref,
+    )

@@ -68,8 +68,9 @@ def reserve(engine: Engine, limit: Limit, *parts: str, now: datetime | None = No
             index_elements=[bucket.key],
             set_={
                 "count": case((stale, 1), else_=bucket.count + 1),
-                "window_start": case((stale, literal(now, bucket.window_start.type)),
-                                     else_=bucket.window_start),
+                "window_start": case(
+                    (stale, literal(now, bucket.window_start.type)), else_=bucket.window_start
+                ),
             },
             where=stale | (bucket.count < limit.cap),
         ).returning(bucket.count)
@@ -79,10 +80,11 @@ def reserve(engine: Engine, limit: Limit, *parts: str, now: datetime | None = No
 def release(engine: Engine, limit: Limit, *parts: str) -> None:
     """Give a slot back (the secret was right, or it was never checked)."""
     with engine.begin() as connection:
-        connection.execute(update(ThrottleBucket)
-                           .where(ThrottleBucket.key == bucket_key(limit, *parts),
-                                  ThrottleBucket.count > 0)
-                           .values(count=ThrottleBucket.count - 1))
+        connection.execute(
+            update(ThrottleBucket)
+            .where(ThrottleBucket.key == bucket_key(limit, *parts), ThrottleBucket.count > 0)
+            .values(count=ThrottleBucket.count - 1)
+        )
 
 
 def taken(engine: Engine, limit: Limit, *parts: str, now: datetime | None = None) -> int:
@@ -90,8 +92,10 @@ def taken(engine: Engine, limit: Limit, *parts: str, now: datetime | None = None
     now = now or utcnow()
     with engine.connect() as connection:
         row = connection.execute(
-            select(ThrottleBucket.window_start, ThrottleBucket.count)
-            .where(ThrottleBucket.key == bucket_key(limit, *parts))).first()
+            select(ThrottleBucket.window_start, ThrottleBucket.count).where(
+                ThrottleBucket.key == bucket_key(limit, *parts)
+            )
+        ).first()
     if row is None or row.window_start <= now - limit.window:
         return 0
     return int(row[1])

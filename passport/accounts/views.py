@@ -35,18 +35,34 @@ log = logging.getLogger(__name__)
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Security code", validators=[
-        DataRequired("Enter the 6-digit code from your authenticator app"), Length(max=12)])
+    code = StringField(
+        "Security code",
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=12),
+        ],
+    )
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField("Choose a password", validators=[
-        DataRequired("Choose a password"),
-        Length(min=accounts.MIN_PASSWORD, max=1024,
-               message=f"Your password must be at least {accounts.MIN_PASSWORD} characters")])
-    confirm = PasswordField("Type it again", validators=[
-        DataRequired("Type your password again"),
-        EqualTo("password", message="The two passwords are not the same")])
+    password = PasswordField(
+        "Choose a password",
+        validators=[
+            DataRequired("Choose a password"),
+            Length(
+                min=accounts.MIN_PASSWORD,
+                max=1024,
+                message=f"Your password must be at least {accounts.MIN_PASSWORD} characters",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Type it again",
+        validators=[
+            DataRequired("Type your password again"),
+            EqualTo("password", message="The two passwords are not the same"),
+        ],
+    )
 
 
 class SignInForm(FlaskForm):
@@ -96,7 +112,8 @@ def sign_in():
     if form.validate_on_submit():
         db = context.db()
         outcome = accounts.sign_in_with_password(
-            db.sessions, db.engine, form.email.data, form.password.data, client_address())
+            db.sessions, db.engine, form.email.data, form.password.data, client_address()
+        )
         user, refused = outcome.user, outcome.refused
         if user is not None and accounts.needs_second_factor(user):
             with db.transaction() as dbs:
@@ -110,13 +127,17 @@ def sign_in():
             return _signed_in_as(user, _start_session(user))
         failed = refused is None
     status = 429 if refused else 400 if request.method == "POST" else 200
-    return render_template("pages/sign_in.html", form=form, failed=failed,
-                           throttled=refused), status
+    return render_template(
+        "pages/sign_in.html", form=form, failed=failed, throttled=refused
+    ), status
 
 
 def second_factor_unreadable(error: accounts.SecondFactorUnreadable):
-    log.error("%s: start the app with the PASSPORT_SECRET_KEY (or instance folder) the "
-              "account was created under, or give the account a new second factor", error)
+    log.error(
+        "%s: start the app with the PASSPORT_SECRET_KEY (or instance folder) the "
+        "account was created under, or give the account a new second factor",
+        error,
+    )
     return render_template("errors/sign_in_unavailable.html"), 503
 
 
@@ -133,22 +154,23 @@ def sign_in_code():
     if form.validate_on_submit():
         db = context.db()
         try:
-            outcome = accounts.sign_in_with_code(db.sessions, db.engine, pending,
-                                                 form.code.data, context.config().secret_key)
+            outcome = accounts.sign_in_with_code(
+                db.sessions, db.engine, pending, form.code.data, context.config().secret_key
+            )
         except accounts.SecondFactorUnreadable as error:
             return second_factor_unreadable(error)
         if outcome.user is not None:
             return _signed_in_as(outcome.user, _start_session(outcome.user))
         if outcome.ended:
             session.pop("pending", None)
-            flash("Your sign-in has ended. Enter your email address and password again.",
-                  "warning")
+            flash("Your sign-in has ended. Enter your email address and password again.", "warning")
             return redirect(url_for("accounts.sign_in"))
         refused = outcome.refused
         failed = refused is None
     status = 429 if refused else 400 if request.method == "POST" else 200
-    return render_template("pages/sign_in_code.html", form=form, failed=failed,
-                           throttled=refused), status
+    return render_template(
+        "pages/sign_in_code.html", form=form, failed=failed, throttled=refused
+    ), status
 
 
 def _accept_signed_in(token: str):
@@ -191,8 +213,9 @@ def invitation():
                 flash("Your password is set. Sign in to see your pages.")
                 return redirect(url_for("accounts.sign_in"))
     status = 400 if request.method == "POST" else 200
-    return render_template("pages/invitation.html", form=form,
-                           signed_in_carer=signed_in_carer), status
+    return render_template(
+        "pages/invitation.html", form=form, signed_in_carer=signed_in_carer
+    ), status
 
 
 @sign_in_required
@@ -214,18 +237,22 @@ def security():
     failed = False
     if form.validate_on_submit():
         with context.db().transaction() as dbs:
-            if accounts.turn_on_second_factor(dbs, g.user.user_id, secret, form.code.data,
-                                              secret_key):
+            if accounts.turn_on_second_factor(
+                dbs, g.user.user_id, secret, form.code.data, secret_key
+            ):
                 context.audit(dbs, "edit", "second factor")
                 session.pop("pending_totp", None)
                 flash("Done. From now on, you will enter a security code when you sign in.")
                 return redirect(url_for("web.home"))
         failed = True
-        form.code.errors = [*form.code.errors,
-                            "Enter the 6-digit code your authenticator app shows now"]
+        form.code.errors = [
+            *form.code.errors,
+            "Enter the 6-digit code your authenticator app shows now",
+        ]
     uri = totp.enrolment_uri(secret, g.user.email)
-    return render_template("pages/security.html", enabled=False, form=form, secret=secret,
-                           qr=qr_data_url(uri)), 400 if failed else 200
+    return render_template(
+        "pages/security.html", enabled=False, form=form, secret=secret, qr=qr_data_url(uri)
+    ), 400 if failed else 200
 
 
 def sign_out():
@@ -251,20 +278,32 @@ def invite(ref: str):
     role = form.role.data
     carer_ref = current_carer_ref(record, context.today()) if role == "carer" else None
     if role == "carer" and carer_ref is None:
-        flash("There is no current placement with a carer reference, so there is no carer to "
-              "invite.", "warning")
+        flash(
+            "There is no current placement with a carer reference, so there is no carer to invite.",
+            "warning",
+        )
         return back
     try:
         with context.db().transaction() as dbs:
             made, token = accounts.create_invitation(
-                dbs, role=role, email=form.email.data, actor=g.user.email, child_ref=ref,
-                carer_ref=carer_ref, authority=record["child"].get("responsible_authority"))
+                dbs,
+                role=role,
+                email=form.email.data,
+                actor=g.user.email,
+                child_ref=ref,
+                carer_ref=carer_ref,
+                authority=record["child"].get("responsible_authority"),
+            )
             context.audit(dbs, "invite", f"{role} account", ref)
     except accounts.AccountError as error:
         flash(str(error).split(": ", 1)[-1].capitalize(), "warning")
         return back
-    return render_template("records/invitation_made.html", record=record, invitation=made,
-                           url=url_for("accounts.invitation", _external=True) + "#" + token)
+    return render_template(
+        "records/invitation_made.html",
+        record=record,
+        invitation=made,
+        url=url_for("accounts.invitation", _external=True) + "#" + token,
+    )
 
 
 ROUTES = (

@@ -59,10 +59,16 @@ class CaseloadEntry:
         return any(f.code in OVERDUE_CODES for f in self.report.flags)
 
 
-OVERDUE_CODES = frozenset({
-    "IHA_MISSING", "RHA_OVERDUE", "HEALTH_PLAN_ACTION_OVERDUE", "DENTAL_CHECK_OVERDUE",
-    "INFO_REQUEST_OUTSTANDING", "LEAVER_SUMMARY_DUE",
-})
+OVERDUE_CODES = frozenset(
+    {
+        "IHA_MISSING",
+        "RHA_OVERDUE",
+        "HEALTH_PLAN_ACTION_OVERDUE",
+        "DENTAL_CHECK_OVERDUE",
+        "INFO_REQUEST_OUTSTANDING",
+        "LEAVER_SUMMARY_DUE",
+    }
+)
 
 
 def current_placement_area(record: dict[str, Any], day: date) -> str | None:
@@ -74,8 +80,11 @@ def for_authority(authority: str | None) -> Select[m.RecordVersion]:
     """Current versions of the records a nurse of this authority keeps (all when None)."""
     query = current_versions_query()
     if authority is not None:
-        query = query.where(m.RecordVersion.id.in_(
-            select(m.Child.version_id).where(m.Child.responsible_authority == authority)))
+        query = query.where(
+            m.RecordVersion.id.in_(
+                select(m.Child.version_id).where(m.Child.responsible_authority == authority)
+            )
+        )
     return query
 
 
@@ -93,8 +102,9 @@ def build_caseload(
     """
     leaver_summaries = leaver_summaries or {}
     query = versions_query if versions_query is not None else current_versions_query()
-    wanted = session.execute(query.with_only_columns(
-        m.RecordVersion.id, m.Record.ref, m.RecordVersion.created_at)).all()
+    wanted = session.execute(
+        query.with_only_columns(m.RecordVersion.id, m.Record.ref, m.RecordVersion.created_at)
+    ).all()
     made = {version_id: created for version_id, _, created in wanted}
 
     def key(version_id: int, ref: str) -> tuple[Any, ...]:
@@ -102,17 +112,18 @@ def build_caseload(
         return (version_id, made[version_id], as_of, leaver_summaries.get(ref))
 
     with _REPORTS_LOCK:
-        found = {version_id: _REPORTS.get(key(version_id, ref))
-                 for version_id, ref, _ in wanted}
+        found = {version_id: _REPORTS.get(key(version_id, ref)) for version_id, ref, _ in wanted}
     missing = [version_id for version_id, entry in found.items() if entry is None]
     if missing:
-        load = query if len(missing) > _MAX_ID_LIST else query.where(
-            m.RecordVersion.id.in_(missing))
+        load = (
+            query if len(missing) > _MAX_ID_LIST else query.where(m.RecordVersion.id.in_(missing))
+        )
         for version, record in current_records(session, load):
             if found.get(version.id) is None:
                 ref = record["child"]["ref"]
-                found[version.id] = entry_for(version.version, record, as_of,
-                                              leaver_summaries.get(ref))
+                found[version.id] = entry_for(
+                    version.version, record, as_of, leaver_summaries.get(ref)
+                )
         with _REPORTS_LOCK:
             for version_id, ref, _ in wanted:
                 entry = found[version_id]
@@ -133,11 +144,13 @@ _MAX_REPORTS = 50_000
 _MAX_ID_LIST = 500
 
 
-def entry_for(version: int, record: dict[str, Any], as_of: date,
-              leaver_summary_issued_on: date | None = None) -> CaseloadEntry:
+def entry_for(
+    version: int, record: dict[str, Any], as_of: date, leaver_summary_issued_on: date | None = None
+) -> CaseloadEntry:
     child = record["child"]
-    report = check_record(as_exchange_json(record), as_of,
-                          leaver_summary_issued_on=leaver_summary_issued_on)
+    report = check_record(
+        as_exchange_json(record), as_of, leaver_summary_issued_on=leaver_summary_issued_on
+    )
     return CaseloadEntry(
         ref=child["ref"],
         version=version,

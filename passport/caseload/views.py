@@ -40,17 +40,26 @@ def caseload():
         chosen = "all"
     today = context.today()
     with context.db().transaction() as session:
-        entries = build_caseload(session, today, access.visible_versions(g.user, today),
-                                 documents.leaver_summaries_issued(session))
+        entries = build_caseload(
+            session,
+            today,
+            access.visible_versions(g.user, today),
+            documents.leaver_summaries_issued(session),
+        )
         context.audit(session, "view", "caseload")
     shown = [e for e in entries if FILTERS[chosen][1](e)]
     pages = max(1, ceil(len(shown) / PAGE_SIZE))
     page = page_number(request.args.get("page", "1"), pages)
     return render_template(
         "records/caseload.html",
-        entries=shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
-        total=len(entries), shown=len(shown), page=page, pages=pages,
-        filters=FILTERS, chosen=chosen, today=today,
+        entries=shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(entries),
+        shown=len(shown),
+        page=page,
+        pages=pages,
+        filters=FILTERS,
+        chosen=chosen,
+        today=today,
     )
 
 

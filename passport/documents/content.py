@@ -50,8 +50,11 @@ class Document:
 
 
 def family_history_for_young_person(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for e in record.get("family_history", [])
-            if e.get("consent_to_share_with_young_person") is True]
+    return [
+        e
+        for e in record.get("family_history", [])
+        if e.get("consent_to_share_with_young_person") is True
+    ]
 
 
 def family_history_for_carer(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -62,28 +65,55 @@ def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
     contacts = record.get("contacts", {})
     rows = []
     for key, label, missing in (
-        ("gp", "GP (doctor)", "We don't have a record of your GP. Your nurse or carer can help "
-                              "you register with one."),
-        ("dentist", "Dentist", "We don't have a record of your dentist. Ask your carer or "
-                               "nurse to help you find one."),
-        ("optician", "Optician (eyes)", "We don't have a record of an optician. Any high "
-                                        "street optician can check your eyes for free."),
+        (
+            "gp",
+            "GP (doctor)",
+            "We don't have a record of your GP. Your nurse or carer can help "
+            "you register with one.",
+        ),
+        (
+            "dentist",
+            "Dentist",
+            "We don't have a record of your dentist. Ask your carer or nurse to help you find one.",
+        ),
+        (
+            "optician",
+            "Optician (eyes)",
+            "We don't have a record of an optician. Any high "
+            "street optician can check your eyes for free.",
+        ),
     ):
         item = contacts.get(key)
-        rows.append({"label": label, "name": item["name"] if item else None,
-                     "phone": item.get("phone") if item else None, "missing": missing})
+        rows.append(
+            {
+                "label": label,
+                "name": item["name"] if item else None,
+                "phone": item.get("phone") if item else None,
+                "missing": missing,
+            }
+        )
     return rows
 
 
 def _people(record: dict[str, Any]) -> list[dict[str, str]]:
     contacts = record.get("contacts", {})
     out = []
-    for key, label in (("lac_nurse", "Your LAC nurse"), ("social_worker", "Your social worker"),
-                       ("personal_adviser", "Your personal adviser")):
+    for key, label in (
+        ("lac_nurse", "Your LAC nurse"),
+        ("social_worker", "Your social worker"),
+        ("personal_adviser", "Your personal adviser"),
+    ):
         if key in contacts:
             person = contacts[key]
-            out.append({"label": label, "name": person["name"], "phone": person.get("phone"),
-                        "email": person.get("email"), "team": person.get("team")})
+            out.append(
+                {
+                    "label": label,
+                    "name": person["name"],
+                    "phone": person.get("phone"),
+                    "email": person.get("email"),
+                    "team": person.get("team"),
+                }
+            )
     return out
 
 
@@ -91,17 +121,28 @@ def _checks(record: dict[str, Any], born: date) -> list[dict[str, Any]]:
     checks = []
     for a in reversed(record.get("assessments", [])):
         p = a["practitioner"]
-        checks.append({
-            "title": ("Your first health check (IHA)" if a["type"] == "IHA"
-                      else "Your health check (RHA)"),
-            "date": w.long_date(a["date"]),
-            "when": w.when_you_were(born, a["date"]),
-            "who": f"{p['name']}, {p['role']}",
-            "your_words": a.get("young_person_views"),
-            "agreed": [{"action": x["action"], "who": w.OWNER_WORDS[x["owner"]],
-                        "done": x["status"] == "done"}
-                       for x in a.get("health_plan", []) if x["status"] != "cancelled"],
-        })
+        checks.append(
+            {
+                "title": (
+                    "Your first health check (IHA)"
+                    if a["type"] == "IHA"
+                    else "Your health check (RHA)"
+                ),
+                "date": w.long_date(a["date"]),
+                "when": w.when_you_were(born, a["date"]),
+                "who": f"{p['name']}, {p['role']}",
+                "your_words": a.get("young_person_views"),
+                "agreed": [
+                    {
+                        "action": x["action"],
+                        "who": w.OWNER_WORDS[x["owner"]],
+                        "done": x["status"] == "done",
+                    }
+                    for x in a.get("health_plan", [])
+                    if x["status"] != "cancelled"
+                ],
+            }
+        )
     return checks
 
 
@@ -111,38 +152,65 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
     An uncertain or incomplete history is a catch-up plan from when they came to the UK or
     into care (``passport.rules``): each vaccine once, with how many doses and how far apart.
     Such a history is never called up to date, even when nothing is due."""
-    had = [{"vaccine": i["vaccine"], "protects": w.vaccine_words(i["vaccine"]),
-            "date": w.long_date(i["date"]), "when": w.when_you_were(born, i["date"]),
-            "source": w.SOURCE_WORDS.get(i["source"], "a record")}
-           for i in sorted(record.get("immunisations", []), key=lambda i: i["date"])]
+    had = [
+        {
+            "vaccine": i["vaccine"],
+            "protects": w.vaccine_words(i["vaccine"]),
+            "date": w.long_date(i["date"]),
+            "when": w.when_you_were(born, i["date"]),
+            "source": w.SOURCE_WORDS.get(i["source"], "a record"),
+        }
+        for i in sorted(record.get("immunisations", []), key=lambda i: i["date"])
+    ]
     status = report.immunisations
-    due = [{"vaccine": course.vaccine,
+    due = [
+        {
+            "vaccine": course.vaccine,
             "protects": w.vaccine_words(course.vaccine, booster=course.booster),
-            "when": w.course_words(course)}
-           for course in status.courses()]
+            "when": w.course_words(course),
+        }
+        for course in status.courses()
+    ]
     child = record["child"]
     catch_up = None
     if status.catch_up_from is not None:
-        catch_up = w.catch_up_intro(status.catch_up_from, bool(child.get("arrived_in_uk")),
-                                    bool(due))
-    return {"had": had, "due": due,
-            "unknown": record.get("immunisation_history_status") == "unknown",
-            "catch_up": catch_up,
-            "up_to_date": status.up_to_date}
+        catch_up = w.catch_up_intro(
+            status.catch_up_from, bool(child.get("arrived_in_uk")), bool(due)
+        )
+    return {
+        "had": had,
+        "due": due,
+        "unknown": record.get("immunisation_history_status") == "unknown",
+        "catch_up": catch_up,
+        "up_to_date": status.up_to_date,
+    }
 
 
 def _health(record: dict[str, Any]) -> dict[str, Any]:
     return {
-        "allergies": [{"what": a["substance"], "reaction": a.get("reaction"),
-                       "severity": a.get("severity")} for a in record.get("allergies", [])],
-        "conditions": [{"name": c["name"], "status": c["status"], "notes": c.get("notes")}
-                       for c in record.get("conditions", [])
-                       if c["status"] in ("active", "suspected")],
-        "past_conditions": [{"name": c["name"], "since": w.long_date(c.get("onset")),
-                             "until": w.long_date(c.get("resolved_on"))}
-                            for c in record.get("conditions", []) if c["status"] == "resolved"],
-        "medicines": [{"name": m["name"], "dose": m.get("dose"), "reason": m.get("reason")}
-                      for m in record.get("medications", []) if not m.get("stopped")],
+        "allergies": [
+            {"what": a["substance"], "reaction": a.get("reaction"), "severity": a.get("severity")}
+            for a in record.get("allergies", [])
+        ],
+        "conditions": [
+            {"name": c["name"], "status": c["status"], "notes": c.get("notes")}
+            for c in record.get("conditions", [])
+            if c["status"] in ("active", "suspected")
+        ],
+        "past_conditions": [
+            {
+                "name": c["name"],
+                "since": w.long_date(c.get("onset")),
+                "until": w.long_date(c.get("resolved_on")),
+            }
+            for c in record.get("conditions", [])
+            if c["status"] == "resolved"
+        ],
+        "medicines": [
+            {"name": m["name"], "dose": m.get("dose"), "reason": m.get("reason")}
+            for m in record.get("medications", [])
+            if not m.get("stopped")
+        ],
     }
 
 
@@ -152,8 +220,14 @@ def _family(entries: list[dict[str, Any]], carer: bool = False) -> list[dict[str
         who = w.RELATIVE_WORDS[e["relative"]]
         if carer:
             who = who.replace("your ", "the child's ")
-        out.append({"who": who[0].upper() + who[1:], "condition": e["condition"],
-                    "notes": e.get("notes"), "is_allergy": e["category"] == "allergy"})
+        out.append(
+            {
+                "who": who[0].upper() + who[1:],
+                "condition": e["condition"],
+                "notes": e.get("notes"),
+                "is_allergy": e["category"] == "allergy",
+            }
+        )
     return out
 
 
@@ -161,8 +235,9 @@ def _next_steps(record: dict[str, Any], report, as_of: date) -> list[str]:
     steps = []
     if report.next_rha_due:
         due = report.next_rha_due
-        steps.append(f"Your next health check is due {'since' if due < as_of else 'by'} "
-                     f"{w.long_date(due)}.")
+        steps.append(
+            f"Your next health check is due {'since' if due < as_of else 'by'} {w.long_date(due)}."
+        )
     for a in record.get("assessments", []):
         for x in a.get("health_plan", []):
             if x["status"] == "open":
@@ -171,8 +246,9 @@ def _next_steps(record: dict[str, Any], report, as_of: date) -> list[str]:
     return steps
 
 
-def build(kind: str, record: dict[str, Any], as_of: date,
-          leaver_summary_issued_on: date | None = None) -> Document:
+def build(
+    kind: str, record: dict[str, Any], as_of: date, leaver_summary_issued_on: date | None = None
+) -> Document:
     """The content of one document; `record` is in the exchange format's JSON form."""
     if kind not in DOCUMENTS:
         raise ValueError(f"unknown document {kind!r}")
@@ -199,10 +275,14 @@ def build(kind: str, record: dict[str, Any], as_of: date,
         "checks": _checks(record, born),
         "vaccinations": _vaccinations(record, born, report),
         "health": _health(record),
-        "mental_health": [{"service": m["service"],
-                           "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
-                           "until": w.long_date(m.get("discharged_on"))}
-                          for m in record.get("mental_health", [])],
+        "mental_health": [
+            {
+                "service": m["service"],
+                "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
+                "until": w.long_date(m.get("discharged_on")),
+            }
+            for m in record.get("mental_health", [])
+        ],
         "family": _family(family_history_for_young_person(record)),
         "next": _next_steps(record, report, as_of),
         "glossary": w.GLOSSARY,
@@ -223,16 +303,26 @@ def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
     if birth.get("place_of_birth"):
         birth_lines.append(f"You were born at {birth['place_of_birth']}.")
     if birth.get("gestation_weeks"):
-        birth_lines.append(f"You were born after {birth['gestation_weeks']} weeks of pregnancy "
-                           "(40 weeks is the usual length).")
+        birth_lines.append(
+            f"You were born after {birth['gestation_weeks']} weeks of pregnancy "
+            "(40 weeks is the usual length)."
+        )
     if birth.get("birth_weight_kg"):
         birth_lines.append(f"You weighed {birth['birth_weight_kg']} kg.")
-    services = [{"service": m["service"],
-                 "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
-                 "until": w.long_date(m.get("discharged_on"))}
-                for m in record.get("mental_health", [])]
-    outstanding = [x["action"] for a in record.get("assessments", [])
-                   for x in a.get("health_plan", []) if x["status"] == "open"]
+    services = [
+        {
+            "service": m["service"],
+            "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
+            "until": w.long_date(m.get("discharged_on")),
+        }
+        for m in record.get("mental_health", [])
+    ]
+    outstanding = [
+        x["action"]
+        for a in record.get("assessments", [])
+        for x in a.get("health_plan", [])
+        if x["status"] == "open"
+    ]
     return {
         "birth": birth_lines,
         "services": services,
@@ -250,7 +340,8 @@ def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
 def _current_placement(record: dict[str, Any], as_of: date) -> dict[str, Any] | None:
     for p in reversed(record.get("placements", [])):
         if date.fromisoformat(p["start"]) <= as_of and (
-                not p.get("end") or date.fromisoformat(p["end"]) >= as_of):
+            not p.get("end") or date.fromisoformat(p["end"]) >= as_of
+        ):
             return p
     return None
 
@@ -261,7 +352,8 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
     contacts = record.get("contacts", {})
     carer_actions = [
         {"action": x["action"], "due": w.long_date(x.get("due"))}
-        for a in record.get("assessments", []) for x in a.get("health_plan", [])
+        for a in record.get("assessments", [])
+        for x in a.get("health_plan", [])
         if x["status"] == "open" and x["owner"] == "carer"
     ]
     health = _health(record)
@@ -270,26 +362,34 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
             "name": f"{child['given_name']} {child['family_name']}",
             "preferred_name": child.get("preferred_name"),
             "pronouns": child.get("pronouns"),
-            "born": w.long_date(born), "age": w.age_on(born, as_of),
+            "born": w.long_date(born),
+            "age": w.age_on(born, as_of),
             "language": child.get("first_language"),
             "interpreter": child.get("interpreter_needed", False),
             "nhs_number": _nhs(child.get("nhs_number")),
             "placed_since": w.long_date(placement["start"]) if placement else None,
         },
         "allergies": health["allergies"],
-        "family_allergies": [f for f in _family(family_history_for_carer(record), carer=True)
-                             if f["is_allergy"]],
-        "family_health": [f for f in _family(family_history_for_carer(record), carer=True)
-                          if not f["is_allergy"]],
+        "family_allergies": [
+            f for f in _family(family_history_for_carer(record), carer=True) if f["is_allergy"]
+        ],
+        "family_health": [
+            f for f in _family(family_history_for_carer(record), carer=True) if not f["is_allergy"]
+        ],
         "medicines": health["medicines"],
         "conditions": health["conditions"],
         "carer_actions": carer_actions,
         "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
         "vaccinations_due": [course.vaccine for course in report.immunisations.courses()],
         "contacts": [
-            (label, contacts[key]) for key, label in (
-                ("gp", "GP"), ("dentist", "Dentist"), ("optician", "Optician"),
-                ("lac_nurse", "LAC nurse"), ("social_worker", "Social worker"))
+            (label, contacts[key])
+            for key, label in (
+                ("gp", "GP"),
+                ("dentist", "Dentist"),
+                ("optician", "Optician"),
+                ("lac_nurse", "LAC nurse"),
+                ("social_worker", "Social worker"),
+            )
             if key in contacts
         ],
     }

@@ -17,12 +17,14 @@ class RenderedDocument(Base):
     """
 
     __tablename__ = "rendered_documents"
-    __table_args__ = (UniqueConstraint("version_id", "document", "template_version", "made_on",
-                                       "link_hash"),)
+    __table_args__ = (
+        UniqueConstraint("version_id", "document", "template_version", "made_on", "link_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(
-        ForeignKey("record_versions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("record_versions.id", ondelete="CASCADE"), index=True
+    )
     document: Mapped[str] = mapped_column(String(20))
     template_version: Mapped[str] = mapped_column(String(16))
     made_on: Mapped[dt.date] = mapped_column(Date)

@@ -40,8 +40,9 @@ class StaticOnlyFetcher(URLFetcher):
     """Serves `static/` files and `data:` URLs. A missing own file stops the render."""
 
     def __init__(self, static_root: Path = STATIC) -> None:
-        super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False,
-                         fail_on_errors=False)
+        super().__init__(
+            allowed_protocols={"https", "data"}, allow_redirects=False, fail_on_errors=False
+        )
         self.static_root = static_root.resolve()
         self.refused: list[str] = []
 
@@ -51,7 +52,7 @@ class StaticOnlyFetcher(URLFetcher):
         prefix = BASE_URL + "static/"
         plain = not any(c in url for c in "?#%\\")
         if url.startswith(prefix) and plain:
-            path = (self.static_root / url[len(prefix):]).resolve()
+            path = (self.static_root / url[len(prefix) :]).resolve()
             if path.is_relative_to(self.static_root):
                 if not path.is_file():
                     raise FatalURLFetchingError(f"missing static file for a document: {url}")
@@ -101,13 +102,17 @@ class Rendered:
         return self.html
 
 
-def render_html(document: Document, *, share_link: str | None = None,
-                static_url: str = "/static/") -> str:
+def render_html(
+    document: Document, *, share_link: str | None = None, static_url: str = "/static/"
+) -> str:
     """The document as a whole HTML page. `static_url` is where its stylesheet lives."""
     template = ENVIRONMENT.get_template(f"{document.kind}.html")
     return template.render(
-        doc=document, s=document.sections, static_url=static_url,
-        share_link=share_link, qr=qr_data_url(share_link) if share_link else None,
+        doc=document,
+        s=document.sections,
+        static_url=static_url,
+        share_link=share_link,
+        qr=qr_data_url(share_link) if share_link else None,
     )
 
 
@@ -118,5 +123,6 @@ def render_pdf(document: Document, *, share_link: str | None = None) -> bytes:
 
 def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """A tagged PDF (PDF/UA-1) of the HTML, loading only what the fetcher allows."""
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
-                ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return HTML(
+        string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
+    ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)

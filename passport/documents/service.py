@@ -30,23 +30,35 @@ def current_template_version() -> str:
 
 
 def latest_issue(session: Session, ref: str) -> IssuedSummary | None:
-    return session.scalar(select(IssuedSummary).where(IssuedSummary.record_ref == ref)
-                          .order_by(IssuedSummary.issued_at.desc()).limit(1))
+    return session.scalar(
+        select(IssuedSummary)
+        .where(IssuedSummary.record_ref == ref)
+        .order_by(IssuedSummary.issued_at.desc())
+        .limit(1)
+    )
 
 
 def leaver_summaries_issued(session: Session) -> dict[str, date]:
     """The date each record's latest care-leaver summary was issued, in one query."""
-    rows = session.execute(select(IssuedSummary.record_ref, func.max(IssuedSummary.issued_on))
-                           .group_by(IssuedSummary.record_ref))
+    rows = session.execute(
+        select(IssuedSummary.record_ref, func.max(IssuedSummary.issued_on)).group_by(
+            IssuedSummary.record_ref
+        )
+    )
     return dict(rows.all())
 
 
-def build_document(session: Session, ref: str, kind: str, as_of: date
-                   ) -> tuple[int, content.Document]:
+def build_document(
+    session: Session, ref: str, kind: str, as_of: date
+) -> tuple[int, content.Document]:
     version, record = load_current(session, ref)
     issued = latest_issue(session, ref)
-    document = content.build(kind, as_exchange_json(record), as_of,
-                             leaver_summary_issued_on=issued.issued_on if issued else None)
+    document = content.build(
+        kind,
+        as_exchange_json(record),
+        as_of,
+        leaver_summary_issued_on=issued.issued_on if issued else None,
+    )
     return version, document
 
 
@@ -59,23 +71,31 @@ class Pdf:
 
 def _version_id(session: Session, ref: str, version: int) -> int:
     version_id = session.scalar(
-        select(m.RecordVersion.id).join(m.Record)
-        .where(m.Record.ref == ref, m.RecordVersion.version == version))
+        select(m.RecordVersion.id)
+        .join(m.Record)
+        .where(m.Record.ref == ref, m.RecordVersion.version == version)
+    )
     if version_id is None:
         raise RecordNotFound(ref)
     return version_id
 
 
-def pdf_for(session: Session, ref: str, kind: str, as_of: date,
-            share_link: str | None = None) -> Pdf:
+def pdf_for(
+    session: Session, ref: str, kind: str, as_of: date, share_link: str | None = None
+) -> Pdf:
     """The document's PDF: from the cache when this version, template and day were made before."""
     current = session.scalar(select(m.Record.current_version).where(m.Record.ref == ref))
     if current is None:
         raise RecordNotFound(ref)
     version_id = _version_id(session, ref, current)
     link_hash = hashlib.sha256(share_link.encode()).hexdigest() if share_link else ""
-    key = dict(version_id=version_id, document=kind, template_version=current_template_version(),
-               made_on=as_of, link_hash=link_hash)
+    key = dict(
+        version_id=version_id,
+        document=kind,
+        template_version=current_template_version(),
+        made_on=as_of,
+        link_hash=link_hash,
+    )
     cached = session.scalar(select(RenderedDocument.pdf).filter_by(**key))
     if cached is not None:
         return Pdf(cached, current, True)

@@ -28,8 +28,11 @@ def document_pdf(ref: str, kind: str):
         child_or_404(session, ref)
         pdf = documents.pdf_for(session, ref, kind, context.today())
         context.audit(session, "download", f"{kind} PDF", ref, pdf.version)
-    return Response(pdf.data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{ref}-{kind}.pdf"'})
+    return Response(
+        pdf.data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{ref}-{kind}.pdf"'},
+    )
 
 
 @nurse_only
@@ -48,8 +51,9 @@ def issue_leaver_summary(ref: str):
         abort(400)
     with context.db().transaction() as session:
         child_or_404(session, ref)
-        issued = documents.issue_leaver_summary(session, ref, actor=g.user.email,
-                                                on=context.today())
+        issued = documents.issue_leaver_summary(
+            session, ref, actor=g.user.email, on=context.today()
+        )
         context.audit(session, "issue", "leaver summary", ref, issued.record_version)
     flash("Care-leaver summary issued")
     return redirect(url_for("records.child", ref=ref, _anchor="documents"))
@@ -57,10 +61,9 @@ def issue_leaver_summary(ref: str):
 
 def make_blueprint(config: Config) -> Blueprint:
     bp = Blueprint("documents", __name__)
-    bp.add_url_rule("/children/<ref>/documents/<kind>.pdf", view_func=document_pdf,
-                    methods=["GET"])
-    bp.add_url_rule("/children/<ref>/documents/<kind>", view_func=document_html,
-                    methods=["GET"])
-    bp.add_url_rule("/children/<ref>/leaver-summary/issue", view_func=issue_leaver_summary,
-                    methods=["POST"])
+    bp.add_url_rule("/children/<ref>/documents/<kind>.pdf", view_func=document_pdf, methods=["GET"])
+    bp.add_url_rule("/children/<ref>/documents/<kind>", view_func=document_html, methods=["GET"])
+    bp.add_url_rule(
+        "/children/<ref>/leaver-summary/issue", view_func=issue_leaver_summary, methods=["POST"]
+    )
     return bp

@@ -44,33 +44,62 @@ RELATIVE_WORDS = {
 }
 
 OWNER_WORDS = {
-    "carer": "your carer", "young_person": "you", "social_worker": "your social worker",
-    "lac_nurse": "your nurse", "gp": "your GP", "camhs": "CAMHS", "dentist": "your dentist",
-    "school_nurse": "the school nurse", "other": "someone in your team",
+    "carer": "your carer",
+    "young_person": "you",
+    "social_worker": "your social worker",
+    "lac_nurse": "your nurse",
+    "gp": "your GP",
+    "camhs": "CAMHS",
+    "dentist": "your dentist",
+    "school_nurse": "the school nurse",
+    "other": "someone in your team",
 }
 
-CARER_OWNER_WORDS = {**OWNER_WORDS, "carer": "you (the carer)", "young_person": "the child",
-                     "social_worker": "the social worker", "lac_nurse": "the LAC nurse",
-                     "gp": "the GP", "dentist": "the dentist"}
+CARER_OWNER_WORDS = {
+    **OWNER_WORDS,
+    "carer": "you (the carer)",
+    "young_person": "the child",
+    "social_worker": "the social worker",
+    "lac_nurse": "the LAC nurse",
+    "gp": "the GP",
+    "dentist": "the dentist",
+}
 
 GLOSSARY = (
-    ("CAMHS", "Child and Adolescent Mental Health Services. The NHS team that helps children "
-              "and young people with their feelings, worries and mental health."),
+    (
+        "CAMHS",
+        "Child and Adolescent Mental Health Services. The NHS team that helps children "
+        "and young people with their feelings, worries and mental health.",
+    ),
     ("GP", "General practitioner. The family doctor you see at your local surgery."),
-    ("Health plan", "A list of things to do to keep you well, agreed at your health check. "
-                    "It says who will do each thing."),
+    (
+        "Health plan",
+        "A list of things to do to keep you well, agreed at your health check. "
+        "It says who will do each thing.",
+    ),
     ("IHA", "Initial health assessment. Your first health check after you came into care."),
-    ("Immunisation", "Another word for a vaccination: an injection or nasal spray that "
-                     "protects you from an illness."),
+    (
+        "Immunisation",
+        "Another word for a vaccination: an injection or nasal spray that "
+        "protects you from an illness.",
+    ),
     ("LAC nurse", "The nurse for children in care. LAC means looked-after children."),
     ("NHS number", "Your own number in the NHS. It helps any doctor find your records."),
     ("Personal adviser", "The person who helps you plan your life after care."),
-    ("RHA", "Review health assessment. A health check every year (every six months when "
-            "you were under 5)."),
-    ("SDQ", "Strengths and Difficulties Questionnaire. A short form about how you are "
-            "feeling and getting on."),
-    ("HPV, MMR, Td/IPV, MenACWY, BCG", "Names of vaccinations. Each one is explained next to "
-                                       "it in your list."),
+    (
+        "RHA",
+        "Review health assessment. A health check every year (every six months when "
+        "you were under 5).",
+    ),
+    (
+        "SDQ",
+        "Strengths and Difficulties Questionnaire. A short form about how you are "
+        "feeling and getting on.",
+    ),
+    (
+        "HPV, MMR, Td/IPV, MenACWY, BCG",
+        "Names of vaccinations. Each one is explained next to it in your list.",
+    ),
 )
 
 
@@ -123,8 +152,7 @@ def course_words(course) -> str:
     if course.first_due_now and course.catch_up:
         when = f"{first} is due now."
     elif course.first_due_now:
-        when = (f"{first} was due on {long_date(course.first_due)}. "
-                f"You can still have it.")
+        when = f"{first} was due on {long_date(course.first_due)}. You can still have it."
     else:
         when = f"{first} is due from {long_date(course.first_due)}."
     return need + when
@@ -134,8 +162,12 @@ def catch_up_intro(start: date, arrived: bool, anything_due: bool) -> str:
     """Why the list is a catch-up plan, and from when, for a history we do not fully know."""
     since = "you came to the UK" if arrived else "you came into care"
     if not anything_due:
-        return ("We don't have your full vaccine record, so we can't say you are up to "
-                "date. Nothing is due from what we know. Ask your GP to check.")
-    return (f"We don't have your full vaccine record. So your GP will give you the ones you "
-            f"may have missed. This is called catch-up. Your plan starts from when {since}, "
-            f"on {long_date(start)}.")
+        return (
+            "We don't have your full vaccine record, so we can't say you are up to "
+            "date. Nothing is due from what we know. Ask your GP to check."
+        )
+    return (
+        f"We don't have your full vaccine record. So your GP will give you the ones you "
+        f"may have missed. This is called catch-up. Your plan starts from when {since}, "
+        f"on {long_date(start)}."
+    )

@@ -33,8 +33,9 @@ def placed_child(session: Any, ref: str) -> tuple[int, dict[str, Any]]:
 def home():
     today = context.today()
     with context.db().transaction() as session:
-        children = [record for _, record in current_records(
-            session, access.visible_versions(g.user, today))]
+        children = [
+            record for _, record in current_records(session, access.visible_versions(g.user, today))
+        ]
     return render_template("homes/carer_home.html", children=children, today=today)
 
 
@@ -45,8 +46,13 @@ def child(ref: str):
         version, record = placed_child(session, ref)
         context.audit(session, "view", "placement sheet", ref, version)
     doc = build_document("carer-sheet", as_exchange_json(record), today)
-    return render_template("homes/carer_child.html", record=record, doc=doc,
-                           s=doc.sections, actions=workflow.owned_actions(record, "carer"))
+    return render_template(
+        "homes/carer_child.html",
+        record=record,
+        doc=doc,
+        s=doc.sections,
+        actions=workflow.owned_actions(record, "carer"),
+    )
 
 
 @carer_only
@@ -54,8 +60,7 @@ def sheet(ref: str):
     with context.db().transaction() as session:
         version, record = placed_child(session, ref)
         context.audit(session, "view", "carer-sheet HTML", ref, version)
-    return render_html(build_document("carer-sheet", as_exchange_json(record),
-                                      context.today()))
+    return render_html(build_document("carer-sheet", as_exchange_json(record), context.today()))
 
 
 @carer_only
@@ -64,8 +69,11 @@ def sheet_pdf(ref: str):
         placed_child(session, ref)
         pdf = documents.pdf_for(session, ref, "carer-sheet", context.today())
         context.audit(session, "download", "carer-sheet PDF", ref, pdf.version)
-    return Response(pdf.data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{ref}-placement-health-sheet.pdf"'})
+    return Response(
+        pdf.data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{ref}-placement-health-sheet.pdf"'},
+    )
 
 
 def _complete(ref: str, assessment_id: str, index: int) -> str:
@@ -73,8 +81,16 @@ def _complete(ref: str, assessment_id: str, index: int) -> str:
         version, record = placed_child(session, ref)
         try:
             action, saved = workflow.complete_action(
-                session, ref=ref, version=version, record=record, assessment_id=assessment_id,
-                index=index, owner="carer", actor=g.user.email, today=context.today())
+                session,
+                ref=ref,
+                version=version,
+                record=record,
+                assessment_id=assessment_id,
+                index=index,
+                owner="carer",
+                actor=g.user.email,
+                today=context.today(),
+            )
         except workflow.NoSuchAction:
             abort(404)
         if saved is not None:
@@ -95,8 +111,11 @@ def mark_done(ref: str, assessment_id: str, index: int):
             continue  # RecordExists: on SQLite the other save took the version number first
         flash(f"Marked as done: {action}")
         return redirect(url_for("carer.child", ref=ref))
-    flash("Someone else was saving this child's record at the same moment, so nothing was "
-          "changed. Try again.", "warning")
+    flash(
+        "Someone else was saving this child's record at the same moment, so nothing was "
+        "changed. Try again.",
+        "warning",
+    )
     return redirect(url_for("carer.child", ref=ref))
 
 

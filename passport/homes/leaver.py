@@ -25,8 +25,10 @@ from passport.web.fields import ConfirmForm, WholeNumberField
 
 leaver_only = require_role("leaver")
 
-LEAVER_DOCUMENTS = {"passport": "Your health passport",
-                    "leaver-summary": "Your health summary for leaving care"}
+LEAVER_DOCUMENTS = {
+    "passport": "Your health passport",
+    "leaver-summary": "Your health summary for leaving care",
+}
 
 ACTIVITY_WORDS = {
     ("view", "record"): "looked at your record",
@@ -43,27 +45,48 @@ ACTIVITY_WORDS = {
 
 
 class LeaverLinkForm(FlaskForm):
-    label = StringField("Who is it for?", validators=[Optional(), Length(max=80, message=(
-        "Who is it for must be 80 characters or fewer"))])
-    days = WholeNumberField("How many days should it work for?", default=sharing.DEFAULT_DAYS,
-                            validators=[InputRequired("Enter how many days the link should work"),
-                                        NumberRange(1, sharing.MAX_DAYS,
-                                                    "Enter a number of days from 1 to 365")])
-    passcode = PasswordField("Passcode", validators=[
-        InputRequired("Choose a passcode of at least 6 characters"),
-        Length(min=sharing.MIN_PASSCODE, max=200,
-               message="Choose a passcode of at least 6 characters")])
+    label = StringField(
+        "Who is it for?",
+        validators=[
+            Optional(),
+            Length(max=80, message=("Who is it for must be 80 characters or fewer")),
+        ],
+    )
+    days = WholeNumberField(
+        "How many days should it work for?",
+        default=sharing.DEFAULT_DAYS,
+        validators=[
+            InputRequired("Enter how many days the link should work"),
+            NumberRange(1, sharing.MAX_DAYS, "Enter a number of days from 1 to 365"),
+        ],
+    )
+    passcode = PasswordField(
+        "Passcode",
+        validators=[
+            InputRequired("Choose a passcode of at least 6 characters"),
+            Length(
+                min=sharing.MIN_PASSCODE,
+                max=200,
+                message="Choose a passcode of at least 6 characters",
+            ),
+        ],
+    )
 
 
 class CorrectionForm(FlaskForm):
-    message = TextAreaField("What is wrong?", validators=[
-        InputRequired("Tell us what is wrong"),
-        Length(max=4000, message="Keep it to 4000 characters or fewer")])
+    message = TextAreaField(
+        "What is wrong?",
+        validators=[
+            InputRequired("Tell us what is wrong"),
+            Length(max=4000, message="Keep it to 4000 characters or fewer"),
+        ],
+    )
 
 
 def activity_words(action: str, target: str) -> str:
     return ACTIVITY_WORDS.get((action, target)) or ACTIVITY_WORDS.get(
-        (action, None), "did something with your record")
+        (action, None), "did something with your record"
+    )
 
 
 def own_record(session: Any) -> tuple[int, dict[str, Any]]:
@@ -82,8 +105,13 @@ def home():
         version, record = own_record(session)
         links = sharing.links_for(session, record["child"]["ref"])
         context.audit(session, "view", "home", record["child"]["ref"], version)
-    return render_template("homes/leaver_home.html", record=record, links=links,
-                           now=utcnow(), documents=LEAVER_DOCUMENTS)
+    return render_template(
+        "homes/leaver_home.html",
+        record=record,
+        links=links,
+        now=utcnow(),
+        documents=LEAVER_DOCUMENTS,
+    )
 
 
 @leaver_only
@@ -103,8 +131,11 @@ def document_pdf(kind: str):
         own_record(session)
         pdf = documents.pdf_for(session, g.user.child_ref, kind, context.today())
         context.audit(session, "download", f"{kind} PDF", g.user.child_ref, pdf.version)
-    return Response(pdf.data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{kind}.pdf"'})
+    return Response(
+        pdf.data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{kind}.pdf"'},
+    )
 
 
 @leaver_only
@@ -117,17 +148,25 @@ def new_link():
         with context.db().transaction() as session:
             own_record(session)
             made = sharing.make_link(
-                session, ref=g.user.child_ref, document=kind, label=form.label.data or "",
-                days=form.days.data or sharing.DEFAULT_DAYS, passcode=form.passcode.data,
-                base_url=request.url_root, actor=g.user.email, now=utcnow(),
-                today=context.today())
-            context.audit(session, "share", f"{kind} link", g.user.child_ref,
-                          made.link.record_version)
-        return render_template("homes/leaver_link_made.html", made=made,
-                               qr=qr_data_url(made.url))
+                session,
+                ref=g.user.child_ref,
+                document=kind,
+                label=form.label.data or "",
+                days=form.days.data or sharing.DEFAULT_DAYS,
+                passcode=form.passcode.data,
+                base_url=request.url_root,
+                actor=g.user.email,
+                now=utcnow(),
+                today=context.today(),
+            )
+            context.audit(
+                session, "share", f"{kind} link", g.user.child_ref, made.link.record_version
+            )
+        return render_template("homes/leaver_link_made.html", made=made, qr=qr_data_url(made.url))
     status = 400 if request.method == "POST" else 200
-    return render_template("homes/leaver_new_link.html", form=form, kind=kind,
-                           documents=LEAVER_DOCUMENTS), status
+    return render_template(
+        "homes/leaver_new_link.html", form=form, kind=kind, documents=LEAVER_DOCUMENTS
+    ), status
 
 
 @leaver_only
@@ -151,9 +190,14 @@ def correction():
     if form.validate_on_submit():
         with context.db().transaction() as session:
             version, _ = own_record(session)
-            workflow.ask_for_correction(session, ref=g.user.child_ref, version=version,
-                                        user_id=g.user.user_id, email=g.user.email,
-                                        message=form.message.data)
+            workflow.ask_for_correction(
+                session,
+                ref=g.user.child_ref,
+                version=version,
+                user_id=g.user.user_id,
+                email=g.user.email,
+                message=form.message.data,
+            )
             context.audit(session, "correction", "record", g.user.child_ref, version)
         flash("Thank you. Your nurse will look at this and get back to you.")
         return redirect(url_for("leaver.home"))
@@ -166,8 +210,14 @@ def activity():
     with context.db().transaction() as session:
         own_record(session)
         events = events_for_record(session, g.user.child_ref)
-    rows = [(e.at, "You" if e.user_id == g.user.user_id else e.actor,
-             activity_words(e.action, e.target)) for e in events]
+    rows = [
+        (
+            e.at,
+            "You" if e.user_id == g.user.user_id else e.actor,
+            activity_words(e.action, e.target),
+        )
+        for e in events
+    ]
     return render_template("homes/leaver_activity.html", rows=rows)
 
 

@@ -29,5 +29,8 @@ def may_see_family_entry(entry: Mapping[str, Any], audience: str) -> bool:
 
 def family_history_for(record: Mapping[str, Any], audience: str) -> list[Mapping[str, Any]]:
     """The family-history entries `audience` may see, in record order."""
-    return [entry for entry in record.get("family_history") or []
-            if may_see_family_entry(entry, audience)]
+    return [
+        entry
+        for entry in record.get("family_history") or []
+        if may_see_family_entry(entry, audience)
+    ]

@@ -45,16 +45,21 @@ def current_versions_query() -> Select[m.RecordVersion]:
     )
 
 
-def load_versions(session: Session, versions_query: Select[m.RecordVersion]
-                  ) -> list[m.RecordVersion]:
+def load_versions(
+    session: Session, versions_query: Select[m.RecordVersion]
+) -> list[m.RecordVersion]:
     """Run a query of RecordVersion rows and fill in every table of each, one query per table."""
     versions = list(session.scalars(versions_query))
     ids = versions_query.with_only_columns(m.RecordVersion.id).subquery()
     by_id = {v.id: v for v in versions}
 
     for name, row_class in _ONE.items():
-        found = {row.version_id: row for row in session.scalars(
-            select(row_class).where(row_class.version_id.in_(select(ids.c.id))))}
+        found = {
+            row.version_id: row
+            for row in session.scalars(
+                select(row_class).where(row_class.version_id.in_(select(ids.c.id)))
+            )
+        }
         for version_id, version in by_id.items():
             set_committed_value(version, name, found.get(version_id))
 
@@ -88,9 +93,9 @@ def load_versions(session: Session, versions_query: Select[m.RecordVersion]
     return versions
 
 
-def current_records(session: Session,
-                    versions_query: Select[m.RecordVersion] | None = None
-                    ) -> Iterable[tuple[m.RecordVersion, dict[str, Any]]]:
+def current_records(
+    session: Session, versions_query: Select[m.RecordVersion] | None = None
+) -> Iterable[tuple[m.RecordVersion, dict[str, Any]]]:
     """(version row, loaded record dict) for each current record the query selects."""
     query = versions_query if versions_query is not None else current_versions_query()
     for version in load_versions(session, query):

@@ -22,8 +22,9 @@ def child_or_404(session: Any, ref: str) -> tuple[int, dict[str, Any]]:
     return visible_record(session, ref, context.today())
 
 
-def save_change(ref: str, based_on: str, change: Change, what: str
-                ) -> tuple[list[service.FieldError], bool]:
+def save_change(
+    ref: str, based_on: str, change: Change, what: str
+) -> tuple[list[service.FieldError], bool]:
     """Apply `change` to the newest record and save it as a new version.
 
     Returns (errors, conflict). A conflict means someone saved since the form was opened;
@@ -38,8 +39,9 @@ def save_change(ref: str, based_on: str, change: Change, what: str
             document = RecordSchema().dump_record(record)
             change(document)
             checked = service.check_record(document, context.config().today)
-            saved = service.save_edit(session, checked, actor=g.user.email,
-                                      based_on_version=version)
+            saved = service.save_edit(
+                session, checked, actor=g.user.email, based_on_version=version
+            )
             context.audit(session, "edit", what, ref, saved.version)
     except (service.EditConflict, service.RecordExists):
         # RecordExists: on SQLite another save took this version number first.
@@ -55,7 +57,7 @@ def attach_errors(form: Any, errors: list[service.FieldError], prefix: str) -> l
     loose = []
     for error in errors:
         if error.path.startswith(prefix):
-            name = re.sub(r"\[(\d+)\]", r"_\1", error.path[len(prefix):]).replace(".", "_")
+            name = re.sub(r"\[(\d+)\]", r"_\1", error.path[len(prefix) :]).replace(".", "_")
             if name in form:
                 field = form[name]
                 field.errors = [*field.errors, f"{field.label.text} {error.message}"]
@@ -70,8 +72,9 @@ def current_version(ref: str) -> int:
     return version
 
 
-def render_form(template: str, ref: str, form: Any, conflict: bool, loose: list[str],
-                **extra: Any) -> tuple[str, int]:
+def render_form(
+    template: str, ref: str, form: Any, conflict: bool, loose: list[str], **extra: Any
+) -> tuple[str, int]:
     """The form again: 409 after a conflict (with the version brought up to date, so a second
     save goes through), 400 after refused input, 200 when first shown."""
     if conflict:
@@ -79,5 +82,6 @@ def render_form(template: str, ref: str, form: Any, conflict: bool, loose: list[
     status = 409 if conflict else 400 if request.method == "POST" else 200
     with context.db().transaction() as session:
         _, record = child_or_404(session, ref)
-    return render_template(template, form=form, record=record, conflict=conflict,
-                           loose_errors=loose, **extra), status
+    return render_template(
+        template, form=form, record=record, conflict=conflict, loose_errors=loose, **extra
+    ), status

@@ -203,5 +203,3 @@ def ref(**kwargs: Any) -> Pattern:
         "or digit",
         **kwargs,
     )
-
-

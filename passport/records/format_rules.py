@@ -31,8 +31,9 @@ def _items(data: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any
             yield index, item
 
 
-def _dates_in(prefix: Path, obj: dict[str, Any], *names: str, kind: str = "event"
-              ) -> Iterator[Dated]:
+def _dates_in(
+    prefix: Path, obj: dict[str, Any], *names: str, kind: str = "event"
+) -> Iterator[Dated]:
     for name in names:
         if isinstance(obj.get(name), date):
             yield prefix + (name,), obj[name], kind
@@ -59,8 +60,9 @@ def _request_dates(prefix: Path, request: dict[str, Any]) -> Iterator[Dated]:
 
 def _dated(data: dict[str, Any]) -> Iterator[Dated]:
     """Every date in a loaded record, with its path and whether it is an event or a plan."""
-    yield from _dates_in(("child",), data.get("child") or {}, "date_of_birth", "entered_care",
-                         "left_care")
+    yield from _dates_in(
+        ("child",), data.get("child") or {}, "date_of_birth", "entered_care", "left_care"
+    )
     for i, placement in _items(data, "placements"):
         yield from _dates_in(("placements", i), placement, "start")
         # A placement may have a planned end date.
@@ -99,8 +101,9 @@ ORDERED: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _date_breaches(data: dict[str, Any], today: date, born: date | None
-                   ) -> Iterator[tuple[Path, str]]:
+def _date_breaches(
+    data: dict[str, Any], today: date, born: date | None
+) -> Iterator[tuple[Path, str]]:
     for path, value, kind in _dated(data):
         if kind == "event" and value > today:
             yield path, f"must not be in the future ({value.isoformat()} is after today)"
@@ -123,13 +126,17 @@ def _reference_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
             continue
         first = seen.setdefault(assessment["id"], i)
         if first != i:
-            yield (("assessments", i, "id"),
-                   f'"{assessment["id"]}" is already the id of assessments[{first}]')
+            yield (
+                ("assessments", i, "id"),
+                f'"{assessment["id"]}" is already the id of assessments[{first}]',
+            )
     for i, request in _items(data, "information_requests"):
         wanted = request.get("for_assessment")
         if isinstance(wanted, str) and wanted not in seen:
-            yield (("information_requests", i, "for_assessment"),
-                   f'names no assessment in this record ("{wanted}")')
+            yield (
+                ("information_requests", i, "for_assessment"),
+                f'names no assessment in this record ("{wanted}")',
+            )
 
 
 def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Path, str]]:

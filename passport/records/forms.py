@@ -47,14 +47,27 @@ from passport.web.fields import (
 )
 
 LABELS = {
-    "gp": "GP", "camhs": "CAMHS", "carer": "Carer", "social_worker": "Social worker",
-    "school_nurse": "School nurse", "dentist": "Dentist", "health_visitor": "Health visitor",
-    "young_person": "The young person", "birth_parent": "Birth parent",
-    "previous_authority": "Previous local authority", "hospital": "Hospital",
-    "lac_nurse": "LAC nurse", "other": "Other", "gp_record": "GP record",
-    "red_book": "Red book", "country_of_origin_record": "Record from their country of origin",
-    "self_report": "What they told us", "tb": "TB", "hiv": "HIV",
-    "hepatitis_b": "Hepatitis B", "hepatitis_c": "Hepatitis C",
+    "gp": "GP",
+    "camhs": "CAMHS",
+    "carer": "Carer",
+    "social_worker": "Social worker",
+    "school_nurse": "School nurse",
+    "dentist": "Dentist",
+    "health_visitor": "Health visitor",
+    "young_person": "The young person",
+    "birth_parent": "Birth parent",
+    "previous_authority": "Previous local authority",
+    "hospital": "Hospital",
+    "lac_nurse": "LAC nurse",
+    "other": "Other",
+    "gp_record": "GP record",
+    "red_book": "Red book",
+    "country_of_origin_record": "Record from their country of origin",
+    "self_report": "What they told us",
+    "tb": "TB",
+    "hiv": "HIV",
+    "hepatitis_b": "Hepatitis B",
+    "hepatitis_c": "Hepatitis C",
     "section_20": "Section 20 (accommodated with parental agreement)",
 }
 
@@ -90,36 +103,62 @@ OWNERS = choices_of(PlanActionSchema, "owner")
 
 
 class AssessmentForm(VersionedForm):
-    type = RadioField("Type of assessment", choices=[
-        ("IHA", "Initial health assessment (IHA)"), ("RHA", "Review health assessment (RHA)")],
-        validators=[required("Select the type of assessment")])
-    date = DatePartsField("Date of the assessment",
-                          validators=[required("Enter the date of the assessment")])
-    setting = SelectField("Where it took place", choices=[("", "Not recorded")] + choices(
-        *choices_of(AssessmentSchema, "setting")), validators=[Optional()])
+    type = RadioField(
+        "Type of assessment",
+        choices=[
+            ("IHA", "Initial health assessment (IHA)"),
+            ("RHA", "Review health assessment (RHA)"),
+        ],
+        validators=[required("Select the type of assessment")],
+    )
+    date = DatePartsField(
+        "Date of the assessment", validators=[required("Enter the date of the assessment")]
+    )
+    setting = SelectField(
+        "Where it took place",
+        choices=[("", "Not recorded")] + choices(*choices_of(AssessmentSchema, "setting")),
+        validators=[Optional()],
+    )
 
-    practitioner_name = StringField("Name", validators=[
-        required("Enter the name of the person who did the assessment")])
-    practitioner_role = StringField("Role", validators=[
-        required("Enter their role, for example Specialist LAC nurse")])
+    practitioner_name = StringField(
+        "Name", validators=[required("Enter the name of the person who did the assessment")]
+    )
+    practitioner_role = StringField(
+        "Role", validators=[required("Enter their role, for example Specialist LAC nurse")]
+    )
     practitioner_grade = StringField("Grade", validators=[Optional()])
     practitioner_registration = StringField("Professional registration", validators=[Optional()])
 
-    consent_status = RadioField("Consent to the assessment and to sharing it", choices=[
-        ("given", "Given"), ("partial", "Given in part"), ("declined", "Declined"),
-        ("not_recorded", "Not recorded")],
-        validators=[required("Select whether consent was given")])
-    consent_by = RadioField("Who gave or refused consent", choices=[
-        ("young_person", "The young person"), ("parent", "A parent with parental responsibility"),
-        ("local_authority", "The local authority")], validators=[Optional()])
-    consent_to_share_with = MultiCheckboxField("Agreed to share with",
-                                               choices=choices(*CONSENT_SHARE_WITH))
+    consent_status = RadioField(
+        "Consent to the assessment and to sharing it",
+        choices=[
+            ("given", "Given"),
+            ("partial", "Given in part"),
+            ("declined", "Declined"),
+            ("not_recorded", "Not recorded"),
+        ],
+        validators=[required("Select whether consent was given")],
+    )
+    consent_by = RadioField(
+        "Who gave or refused consent",
+        choices=[
+            ("young_person", "The young person"),
+            ("parent", "A parent with parental responsibility"),
+            ("local_authority", "The local authority"),
+        ],
+        validators=[Optional()],
+    )
+    consent_to_share_with = MultiCheckboxField(
+        "Agreed to share with", choices=choices(*CONSENT_SHARE_WITH)
+    )
     consent_notes = TextAreaField("Notes about consent", validators=[Optional()])
 
-    sources_consulted = MultiCheckboxField("Who was asked for information before the assessment",
-                                           choices=choices(*SOURCES))
-    young_person_views = TextAreaField("What the young person said, in their own words",
-                                       validators=[Optional()])
+    sources_consulted = MultiCheckboxField(
+        "Who was asked for information before the assessment", choices=choices(*SOURCES)
+    )
+    young_person_views = TextAreaField(
+        "What the young person said, in their own words", validators=[Optional()]
+    )
 
     findings_height_cm = StringField("Height (cm)", validators=[Optional()])
     findings_weight_kg = StringField("Weight (kg)", validators=[Optional()])
@@ -127,21 +166,33 @@ class AssessmentForm(VersionedForm):
     findings_hearing = TextAreaField("Hearing", validators=[Optional()])
     findings_development = TextAreaField("Development", validators=[Optional()])
     findings_emotional_wellbeing = TextAreaField("Emotional wellbeing", validators=[Optional()])
-    findings_summary = TextAreaField("Summary of findings", validators=[
-        required("Enter a summary of what was found")])
+    findings_summary = TextAreaField(
+        "Summary of findings", validators=[required("Enter a summary of what was found")]
+    )
 
-    sdq_total = WholeNumberField("SDQ total difficulties score (0 to 40)",
-                                 validators=[Optional()])
-    sdq_completed_by = SelectField("SDQ completed by", choices=[("", "Not recorded")] + choices(
-        *choices_of(SdqSchema, "completed_by")), validators=[Optional()])
+    sdq_total = WholeNumberField("SDQ total difficulties score (0 to 40)", validators=[Optional()])
+    sdq_completed_by = SelectField(
+        "SDQ completed by",
+        choices=[("", "Not recorded")] + choices(*choices_of(SdqSchema, "completed_by")),
+        validators=[Optional()],
+    )
 
     def plan_rows(self) -> list[tuple[Field, Field, Field]]:
-        return [(self[f"health_plan_{i}_action"], self[f"health_plan_{i}_owner"],
-                 self[f"health_plan_{i}_due"]) for i in range(PLAN_ROWS)]
+        return [
+            (
+                self[f"health_plan_{i}_action"],
+                self[f"health_plan_{i}_owner"],
+                self[f"health_plan_{i}_due"],
+            )
+            for i in range(PLAN_ROWS)
+        ]
 
     def to_item(self, assessment_id: str) -> dict[str, Any]:
-        item: dict[str, Any] = {"id": assessment_id, "type": self.type.data,
-                                "date": self.date.data.isoformat() if self.date.data else None}
+        item: dict[str, Any] = {
+            "id": assessment_id,
+            "type": self.type.data,
+            "date": self.date.data.isoformat() if self.date.data else None,
+        }
         _put(item, "setting", self.setting.data or None)
         practitioner: dict[str, Any] = {}
         for key in ("name", "role", "grade", "registration"):
@@ -169,8 +220,11 @@ class AssessmentForm(VersionedForm):
         plan = []
         for action, owner, due in self.plan_rows():
             if _text(action):
-                row: dict[str, Any] = {"action": _text(action), "owner": owner.data or "other",
-                                       "status": "open"}
+                row: dict[str, Any] = {
+                    "action": _text(action),
+                    "owner": owner.data or "other",
+                    "status": "open",
+                }
                 _put(row, "due", due.data.isoformat() if due.data else None)
                 plan.append(row)
         _put(item, "health_plan", plan)
@@ -178,39 +232,55 @@ class AssessmentForm(VersionedForm):
 
 
 for _i in range(PLAN_ROWS):
-    setattr(AssessmentForm, f"health_plan_{_i}_action",
-            StringField(f"Action {_i + 1}", validators=[Optional()]))
-    setattr(AssessmentForm, f"health_plan_{_i}_owner",
-            SelectField(f"Who will do action {_i + 1}", choices=choices(*OWNERS),
-                        validators=[Optional()]))
-    setattr(AssessmentForm, f"health_plan_{_i}_due",
-            DatePartsField(f"Action {_i + 1} due by", validators=[Optional()]))
+    setattr(
+        AssessmentForm,
+        f"health_plan_{_i}_action",
+        StringField(f"Action {_i + 1}", validators=[Optional()]),
+    )
+    setattr(
+        AssessmentForm,
+        f"health_plan_{_i}_owner",
+        SelectField(
+            f"Who will do action {_i + 1}", choices=choices(*OWNERS), validators=[Optional()]
+        ),
+    )
+    setattr(
+        AssessmentForm,
+        f"health_plan_{_i}_due",
+        DatePartsField(f"Action {_i + 1} due by", validators=[Optional()]),
+    )
 
 
 # --- information requests -----------------------------------------------------------------
 
+
 class InformationRequestForm(VersionedForm):
-    to = RadioField("Who was asked", choices=choices(
-        *choices_of(InformationRequestSchema, "to")),
-        validators=[required("Select who was asked for information")])
+    to = RadioField(
+        "Who was asked",
+        choices=choices(*choices_of(InformationRequestSchema, "to")),
+        validators=[required("Select who was asked for information")],
+    )
     for_assessment = SelectField("For which assessment", choices=[], validators=[Optional()])
     sent_on = DatePartsField("Date sent", validators=[required("Enter the date it was sent")])
     summary = TextAreaField("What was asked", validators=[Optional()])
 
     def to_item(self) -> dict[str, Any]:
-        item: dict[str, Any] = {"to": self.to.data,
-                                "sent_on": self.sent_on.data.isoformat() if self.sent_on.data
-                                else None}
+        item: dict[str, Any] = {
+            "to": self.to.data,
+            "sent_on": self.sent_on.data.isoformat() if self.sent_on.data else None,
+        }
         _put(item, "for_assessment", self.for_assessment.data or None)
         _put(item, "summary", _text(self.summary))
         return {k: v for k, v in item.items() if v is not None}
 
 
 class AnswerForm(VersionedForm):
-    received_on = DatePartsField("Date the answer came", validators=[
-        required("Enter the date the answer came")])
-    summary = TextAreaField("What they said", validators=[
-        required("Enter a summary of the answer")])
+    received_on = DatePartsField(
+        "Date the answer came", validators=[required("Enter the date the answer came")]
+    )
+    summary = TextAreaField(
+        "What they said", validators=[required("Enter a summary of the answer")]
+    )
 
 
 class ChaseForm(VersionedForm):
@@ -218,6 +288,7 @@ class ChaseForm(VersionedForm):
 
 
 # --- the simpler sections: one form each, described as data --------------------------------
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -237,69 +308,152 @@ class SectionSpec:
     fields: tuple[FieldSpec, ...]
 
 
-VACCINES = ("6-in-1", "5-in-1", "PCV", "MenB", "MenC", "Rotavirus", "Hib/MenC", "MMR", "MMRV",
-            "4-in-1 pre-school booster", "Flu", "HPV", "Td/IPV", "MenACWY", "BCG", "Hepatitis B",
-            "COVID-19")
+VACCINES = (
+    "6-in-1",
+    "5-in-1",
+    "PCV",
+    "MenB",
+    "MenC",
+    "Rotavirus",
+    "Hib/MenC",
+    "MMR",
+    "MMRV",
+    "4-in-1 pre-school booster",
+    "Flu",
+    "HPV",
+    "Td/IPV",
+    "MenACWY",
+    "BCG",
+    "Hepatitis B",
+    "COVID-19",
+)
 
 SECTIONS: dict[str, SectionSpec] = {
-    "immunisations": SectionSpec("immunisations", "Add an immunisation", "Immunisation added", (
-        FieldSpec("vaccine", "select", "Vaccine", "Select the vaccine", VACCINES),
-        FieldSpec("dose", "integer", "Dose number", hint="Leave blank if not known"),
-        FieldSpec("date", "date", "Date given", "Enter the date it was given"),
-        FieldSpec("source", "radios", "Where this is recorded", "Select where this is recorded",
-                  choices_of(ImmunisationSchema, "source")),
-        FieldSpec("notes", "textarea", "Notes"),
-    )),
-    "allergies": SectionSpec("allergies", "Add an allergy", "Allergy added", (
-        FieldSpec("substance", "text", "What they are allergic to",
-                  "Enter what they are allergic to"),
-        FieldSpec("reaction", "textarea", "What happens"),
-        FieldSpec("severity", "radios", "How severe", None,
-                  choices_of(AllergySchema, "severity")),
-        FieldSpec("recorded_on", "date", "Date recorded"),
-    )),
-    "conditions": SectionSpec("conditions", "Add a condition", "Condition added", (
-        FieldSpec("name", "text", "Condition", "Enter the name of the condition"),
-        FieldSpec("status", "radios", "Status", "Select the status of the condition",
-                  choices_of(ConditionSchema, "status")),
-        FieldSpec("onset", "date", "Date it started or was first noted"),
-        FieldSpec("resolved_on", "date", "Date it was resolved"),
-        FieldSpec("notes", "textarea", "Notes"),
-    )),
-    "medications": SectionSpec("medications", "Add a medicine", "Medicine added", (
-        FieldSpec("name", "text", "Medicine", "Enter the name of the medicine"),
-        FieldSpec("dose", "text", "Dose", hint="For example, 10mg once a day"),
-        FieldSpec("reason", "text", "What it is for"),
-        FieldSpec("started", "date", "Date started"),
-        FieldSpec("stopped", "date", "Date stopped"),
-    )),
-    "screening": SectionSpec("screening", "Add a screening test", "Screening test added", (
-        FieldSpec("test", "radios", "Test", "Select the test",
-                  choices_of(ScreeningSchema, "test")),
-        FieldSpec("name", "text", "Name of the test", hint="For example, IGRA blood test"),
-        FieldSpec("date", "date", "Date of the test"),
-        FieldSpec("result", "radios", "Result", "Select the result",
-                  choices_of(ScreeningSchema, "result")),
-        FieldSpec("follow_up", "textarea", "Follow-up"),
-    )),
-    "family_history": SectionSpec("family_history", "Add birth-family health history",
-                                  "Family health history added", (
-        FieldSpec("relative", "radios", "Relative", "Select the relative",
-                  choices_of(FamilyHistoryEntrySchema, "relative")),
-        FieldSpec("condition", "text", "Condition", "Enter the condition"),
-        FieldSpec("category", "radios", "Kind of condition", "Select the kind of condition",
-                  choices_of(FamilyHistoryEntrySchema, "category")),
-        FieldSpec("notes", "textarea", "Notes"),
-        FieldSpec("source", "text", "Where this came from",
-                  hint="For example, birth parent health form"),
-        FieldSpec("recorded_on", "date", "Date recorded"),
-        FieldSpec("consent_to_share_with_young_person", "yesno",
-                  "Has the relative agreed that the young person may see this?",
-                  "Select whether the relative agreed the young person may see this"),
-        FieldSpec("relevant_to_carer", "yesno",
-                  "Does the carer need to know this to keep the child safe?",
-                  "Select whether the carer needs to know this"),
-    )),
+    "immunisations": SectionSpec(
+        "immunisations",
+        "Add an immunisation",
+        "Immunisation added",
+        (
+            FieldSpec("vaccine", "select", "Vaccine", "Select the vaccine", VACCINES),
+            FieldSpec("dose", "integer", "Dose number", hint="Leave blank if not known"),
+            FieldSpec("date", "date", "Date given", "Enter the date it was given"),
+            FieldSpec(
+                "source",
+                "radios",
+                "Where this is recorded",
+                "Select where this is recorded",
+                choices_of(ImmunisationSchema, "source"),
+            ),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
+    "allergies": SectionSpec(
+        "allergies",
+        "Add an allergy",
+        "Allergy added",
+        (
+            FieldSpec(
+                "substance", "text", "What they are allergic to", "Enter what they are allergic to"
+            ),
+            FieldSpec("reaction", "textarea", "What happens"),
+            FieldSpec(
+                "severity", "radios", "How severe", None, choices_of(AllergySchema, "severity")
+            ),
+            FieldSpec("recorded_on", "date", "Date recorded"),
+        ),
+    ),
+    "conditions": SectionSpec(
+        "conditions",
+        "Add a condition",
+        "Condition added",
+        (
+            FieldSpec("name", "text", "Condition", "Enter the name of the condition"),
+            FieldSpec(
+                "status",
+                "radios",
+                "Status",
+                "Select the status of the condition",
+                choices_of(ConditionSchema, "status"),
+            ),
+            FieldSpec("onset", "date", "Date it started or was first noted"),
+            FieldSpec("resolved_on", "date", "Date it was resolved"),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
+    "medications": SectionSpec(
+        "medications",
+        "Add a medicine",
+        "Medicine added",
+        (
+            FieldSpec("name", "text", "Medicine", "Enter the name of the medicine"),
+            FieldSpec("dose", "text", "Dose", hint="For example, 10mg once a day"),
+            FieldSpec("reason", "text", "What it is for"),
+            FieldSpec("started", "date", "Date started"),
+            FieldSpec("stopped", "date", "Date stopped"),
+        ),
+    ),
+    "screening": SectionSpec(
+        "screening",
+        "Add a screening test",
+        "Screening test added",
+        (
+            FieldSpec(
+                "test", "radios", "Test", "Select the test", choices_of(ScreeningSchema, "test")
+            ),
+            FieldSpec("name", "text", "Name of the test", hint="For example, IGRA blood test"),
+            FieldSpec("date", "date", "Date of the test"),
+            FieldSpec(
+                "result",
+                "radios",
+                "Result",
+                "Select the result",
+                choices_of(ScreeningSchema, "result"),
+            ),
+            FieldSpec("follow_up", "textarea", "Follow-up"),
+        ),
+    ),
+    "family_history": SectionSpec(
+        "family_history",
+        "Add birth-family health history",
+        "Family health history added",
+        (
+            FieldSpec(
+                "relative",
+                "radios",
+                "Relative",
+                "Select the relative",
+                choices_of(FamilyHistoryEntrySchema, "relative"),
+            ),
+            FieldSpec("condition", "text", "Condition", "Enter the condition"),
+            FieldSpec(
+                "category",
+                "radios",
+                "Kind of condition",
+                "Select the kind of condition",
+                choices_of(FamilyHistoryEntrySchema, "category"),
+            ),
+            FieldSpec("notes", "textarea", "Notes"),
+            FieldSpec(
+                "source",
+                "text",
+                "Where this came from",
+                hint="For example, birth parent health form",
+            ),
+            FieldSpec("recorded_on", "date", "Date recorded"),
+            FieldSpec(
+                "consent_to_share_with_young_person",
+                "yesno",
+                "Has the relative agreed that the young person may see this?",
+                "Select whether the relative agreed the young person may see this",
+            ),
+            FieldSpec(
+                "relevant_to_carer",
+                "yesno",
+                "Does the carer need to know this to keep the child safe?",
+                "Select whether the carer needs to know this",
+            ),
+        ),
+    ),
 }
 
 
@@ -314,14 +468,17 @@ def section_form_class(spec: SectionSpec) -> type[VersionedForm]:
         elif f.kind == "integer":
             attrs[f.name] = WholeNumberField(f.label, validators=validators)
         elif f.kind == "select":
-            attrs[f.name] = SelectField(f.label, choices=[("", "Select")] + [
-                (c, c) for c in f.choices], validators=validators)
+            attrs[f.name] = SelectField(
+                f.label,
+                choices=[("", "Select")] + [(c, c) for c in f.choices],
+                validators=validators,
+            )
         elif f.kind == "radios":
-            attrs[f.name] = RadioField(f.label, choices=choices(*f.choices),
-                                       validators=validators)
+            attrs[f.name] = RadioField(f.label, choices=choices(*f.choices), validators=validators)
         elif f.kind == "yesno":
-            attrs[f.name] = RadioField(f.label, choices=[("yes", "Yes"), ("no", "No")],
-                                       validators=validators)
+            attrs[f.name] = RadioField(
+                f.label, choices=[("yes", "Yes"), ("no", "No")], validators=validators
+            )
         else:
             attrs[f.name] = StringField(f.label, validators=validators)
     return type(f"{spec.section.title()}Form", (VersionedForm,), attrs)
@@ -346,12 +503,15 @@ def section_item(spec: SectionSpec, form: VersionedForm) -> dict[str, Any]:
 
 
 class InviteForm(FlaskForm):
-    role = RadioField("Who to invite", choices=[
-        ("leaver", "The young person (they see their own record)"),
-        ("carer", "Their current carer (they see the placement health sheet)")],
-        validators=[required("Select who to invite")])
-    email = StringField("Their email address", validators=[
-        required("Enter their email address")])
+    role = RadioField(
+        "Who to invite",
+        choices=[
+            ("leaver", "The young person (they see their own record)"),
+            ("carer", "Their current carer (they see the placement health sheet)"),
+        ],
+        validators=[required("Select who to invite")],
+    )
+    email = StringField("Their email address", validators=[required("Enter their email address")])
 
 
 class ImportForm(FlaskForm):

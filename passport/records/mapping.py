@@ -33,13 +33,28 @@ PERSON = ["name", "team", "phone", "email"]
 PRACTICE_KINDS = ("gp", "dentist", "optician")
 PERSON_KINDS = ("social_worker", "lac_nurse", "personal_adviser")
 CONTACT_ORDER = ("gp", "dentist", "optician", "social_worker", "lac_nurse", "personal_adviser")
-PRACTITIONER = [("name", "practitioner_name"), ("role", "practitioner_role"),
-                ("grade", "practitioner_grade"), ("registration", "practitioner_registration")]
-CONSENT = [("status", "consent_status"), ("by", "consent_by"),
-           ("recorded_on", "consent_recorded_on"), ("to_share_with", "consent_to_share_with"),
-           ("notes", "consent_notes")]
-FINDINGS = ["height_cm", "weight_kg", "vision", "hearing", "development",
-            "emotional_wellbeing", "summary"]
+PRACTITIONER = [
+    ("name", "practitioner_name"),
+    ("role", "practitioner_role"),
+    ("grade", "practitioner_grade"),
+    ("registration", "practitioner_registration"),
+]
+CONSENT = [
+    ("status", "consent_status"),
+    ("by", "consent_by"),
+    ("recorded_on", "consent_recorded_on"),
+    ("to_share_with", "consent_to_share_with"),
+    ("notes", "consent_notes"),
+]
+FINDINGS = [
+    "height_cm",
+    "weight_kg",
+    "vision",
+    "hearing",
+    "development",
+    "emotional_wellbeing",
+    "summary",
+]
 SDQ = [("total", "sdq_total"), ("completed_by", "sdq_completed_by"), ("date", "sdq_date")]
 PLAN_ACTION = ["action", "owner", "due", "status", "completed_on"]
 INFORMATION_REQUEST = ["to", "for_assessment", "sent_on", "chased_on", "received_on", "summary"]
@@ -60,13 +75,20 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
     "screening": (m.Screening, ["test", "name", "date", "result", "follow_up"]),
     "family_history": (
         m.FamilyHistoryEntry,
-        ["relative", "condition", "category", "notes", "source", "recorded_on",
-         "consent_to_share_with_young_person", "relevant_to_carer"],
+        [
+            "relative",
+            "condition",
+            "category",
+            "notes",
+            "source",
+            "recorded_on",
+            "consent_to_share_with_young_person",
+            "relevant_to_carer",
+        ],
     ),
 }
 CHECKS = {"dental_checks": "dental", "optical_checks": "optical"}
-CONTAINERS = (*LISTS, "contacts", "assessments", "dental_checks", "optical_checks",
-              "birth_history")
+CONTAINERS = (*LISTS, "contacts", "assessments", "dental_checks", "optical_checks", "birth_history")
 
 
 def _pairs(fields: list[Any]) -> list[tuple[str, str]]:
@@ -103,16 +125,25 @@ def version_from_record(record: dict[str, Any], **version_fields: Any) -> m.Reco
     )
     version.child = m.Child(**_values(record["child"], CHILD))
     for section, (row_class, fields) in LISTS.items():
-        rows = [row_class(position=i, **_values(item, fields))
-                for i, item in enumerate(record.get(section, []))]
+        rows = [
+            row_class(position=i, **_values(item, fields))
+            for i, item in enumerate(record.get(section, []))
+        ]
         setattr(version, section, rows)
     contacts = record.get("contacts", {})
-    version.practices = [m.ContactPractice(kind=k, **_values(contacts[k], PRACTICE))
-                         for k in PRACTICE_KINDS if k in contacts]
-    version.people = [m.ContactPerson(kind=k, **_values(contacts[k], PERSON))
-                      for k in PERSON_KINDS if k in contacts]
-    version.assessments = [_assessment_row(i, a)
-                           for i, a in enumerate(record.get("assessments", []))]
+    version.practices = [
+        m.ContactPractice(kind=k, **_values(contacts[k], PRACTICE))
+        for k in PRACTICE_KINDS
+        if k in contacts
+    ]
+    version.people = [
+        m.ContactPerson(kind=k, **_values(contacts[k], PERSON))
+        for k in PERSON_KINDS
+        if k in contacts
+    ]
+    version.assessments = [
+        _assessment_row(i, a) for i, a in enumerate(record.get("assessments", []))
+    ]
     version.routine_checks = [
         m.RoutineCheck(kind=kind, position=i, date=value)
         for section, kind in CHECKS.items()
@@ -140,8 +171,10 @@ def _assessment_row(position: int, a: dict[str, Any]) -> m.Assessment:
         **_values(a.get("findings", {}), FINDINGS),
         **_values(a.get("sdq", {}), SDQ),
     )
-    row.health_plan = [m.PlanAction(position=i, **_values(action, PLAN_ACTION))
-                       for i, action in enumerate(a.get("health_plan", []))]
+    row.health_plan = [
+        m.PlanAction(position=i, **_values(action, PLAN_ACTION))
+        for i, action in enumerate(a.get("health_plan", []))
+    ]
     return row
 
 
@@ -170,8 +203,12 @@ def record_from_version(version: m.RecordVersion) -> dict[str, Any]:
 
 
 def _assessment_dict(row: m.Assessment) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": row.assessment_id, "type": row.type, "date": row.date,
-                           "practitioner": _read(row, PRACTITIONER)}
+    out: dict[str, Any] = {
+        "id": row.assessment_id,
+        "type": row.type,
+        "date": row.date,
+        "practitioner": _read(row, PRACTITIONER),
+    }
     for key in ("setting", "placed_out_of_area"):
         if getattr(row, key) is not None:
             out[key] = getattr(row, key)

@@ -33,7 +33,8 @@ def current_placement(record: dict[str, Any], day: date) -> dict[str, Any] | Non
 def placed_with(record: dict[str, Any], carer_ref: str | None, day: date) -> bool:
     """True when the child is placed with `carer_ref` on `day`."""
     return bool(carer_ref) and any(
-        p.get("carer_ref") == carer_ref for p in current_placements(record, day))
+        p.get("carer_ref") == carer_ref for p in current_placements(record, day)
+    )
 
 
 def current_carer_ref(record: dict[str, Any], day: date) -> str | None:

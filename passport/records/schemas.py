@@ -44,6 +44,8 @@ from passport.records.format_fields import (
 from passport.records.format_rules import record_rule_breaches
 
 FORMAT = "lac-health-record/1"
+
+
 class FormatSchema(Schema):
     """Strict about unknown fields and types, and silent about absent optional ones."""
 

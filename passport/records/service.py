@@ -191,8 +191,12 @@ def import_record(
     existing = session.scalar(select(m.Record).where(m.Record.ref == ref).with_for_update())
     if existing is not None and not replace:
         raise RecordExists(
-            [FieldError("child.ref", f'a record "{ref}" already exists; use --replace to add '
-                                     "a new version of it")]
+            [
+                FieldError(
+                    "child.ref",
+                    f'a record "{ref}" already exists; use --replace to add a new version of it',
+                )
+            ]
         )
     if existing is None:
         existing = m.Record(ref=ref, current_version=0)
@@ -211,8 +215,11 @@ def import_record(
     except IntegrityError:
         # Another import of the same ref won the race; nothing of ours is kept.
         raise RecordExists(
-            [FieldError("child.ref", f'a record "{ref}" was saved by someone else just now; '
-                                     "try again")]
+            [
+                FieldError(
+                    "child.ref", f'a record "{ref}" was saved by someone else just now; try again'
+                )
+            ]
         ) from None
     return Imported(ref=ref, version=existing.current_version)
 
@@ -232,10 +239,7 @@ def save_edit(
 
 def _version_query(ref: str, version: int | None) -> Select[m.RecordVersion]:
     query = (
-        select(m.RecordVersion)
-        .join(m.Record)
-        .where(m.Record.ref == ref)
-        .options(*VERSION_LOADS)
+        select(m.RecordVersion).join(m.Record).where(m.Record.ref == ref).options(*VERSION_LOADS)
     )
     if version is None:
         return query.where(m.RecordVersion.version == m.Record.current_version)
@@ -288,8 +292,12 @@ def history(session: Session, ref: str) -> list[VersionInfo]:
     if record is None:
         raise RecordNotFound(ref)
     rows = session.execute(
-        select(m.RecordVersion.version, m.RecordVersion.created_at,
-               m.RecordVersion.created_by, m.RecordVersion.how)
+        select(
+            m.RecordVersion.version,
+            m.RecordVersion.created_at,
+            m.RecordVersion.created_by,
+            m.RecordVersion.how,
+        )
         .where(m.RecordVersion.record_id == record.id)
         .order_by(m.RecordVersion.version)
     ).all()
@@ -308,13 +316,16 @@ def load_current(session: Session, ref: str) -> tuple[int, dict[str, Any]]:
     return row.version, record_from_version(row)
 
 
-def load_current_or_none(session: Session, ref: str, *, for_update: bool = False
-                         ) -> dict[str, Any] | None:
+def load_current_or_none(
+    session: Session, ref: str, *, for_update: bool = False
+) -> dict[str, Any] | None:
     """The current version of a record as loaded, or None when there is no such ref. With
     `for_update`, the record's row is locked first (on PostgreSQL) so that a decision taken on
     what it holds stays true until the transaction ends."""
-    if for_update and session.scalar(
-            select(m.Record.id).where(m.Record.ref == ref).with_for_update()) is None:
+    if (
+        for_update
+        and session.scalar(select(m.Record.id).where(m.Record.ref == ref).with_for_update()) is None
+    ):
         return None
     try:
         return load_current(session, ref)[1]

@@ -54,12 +54,22 @@ def child(ref: str) -> ResponseReturnValue:
         completions = workflow.completions(session, ref)
         context.audit(session, "view", "record", ref, version)
     entry = entry_for(version, record, today, issued.issued_on if issued else None)
-    return render_template("records/child.html", record=record, entry=entry,
-                           version=version, history=history, today=today,
-                           sections=f.SECTIONS, issued=issued,
-                           document_kinds=documents.KINDS, links=links, now=utcnow(),
-                           corrections=corrections, completions=completions,
-                           invite_form=f.InviteForm())
+    return render_template(
+        "records/child.html",
+        record=record,
+        entry=entry,
+        version=version,
+        history=history,
+        today=today,
+        sections=f.SECTIONS,
+        issued=issued,
+        document_kinds=documents.KINDS,
+        links=links,
+        now=utcnow(),
+        corrections=corrections,
+        completions=completions,
+        invite_form=f.InviteForm(),
+    )
 
 
 @nurse_only
@@ -71,8 +81,9 @@ def new_assessment(ref: str) -> ResponseReturnValue:
     has_number_errors = False
     if form.validate_on_submit():
         item = form.to_item("")
-        has_number_errors = any(form[n].errors for n in ("findings_height_cm",
-                                                         "findings_weight_kg"))
+        has_number_errors = any(
+            form[n].errors for n in ("findings_height_cm", "findings_weight_kg")
+        )
         index = 0
 
         def add(document: dict[str, Any]) -> None:
@@ -97,8 +108,7 @@ def new_information_request(ref: str) -> ResponseReturnValue:
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
     form.for_assessment.choices = [("", "Not for a particular assessment")] + [
-        (a["id"], f"{a['type']} on {a['date']:%d %B %Y}")
-        for a in record.get("assessments", [])
+        (a["id"], f"{a['type']} on {a['date']:%d %B %Y}") for a in record.get("assessments", [])
     ]
     if request.method == "GET":
         form.version.data = str(version)
@@ -107,9 +117,11 @@ def new_information_request(ref: str) -> ResponseReturnValue:
         item = form.to_item()
         index = len(record.get("information_requests", []))
         errors, conflict = save_change(
-            ref, form.version.data,
+            ref,
+            form.version.data,
             lambda d: d.setdefault("information_requests", []).append(item),
-            "information request")
+            "information request",
+        )
         if not errors and not conflict:
             flash("Information request logged")
             return _to_child(ref, "information-requests")
@@ -132,8 +144,11 @@ def chase_information_request(ref: str, index: int) -> ResponseReturnValue:
 
     errors, conflict = save_change(ref, form.version.data, chase, "information request")
     if conflict:
-        flash("Someone else changed this record just now. Check the request and chase "
-              "it again if it still needs it.", "warning")
+        flash(
+            "Someone else changed this record just now. Check the request and chase "
+            "it again if it still needs it.",
+            "warning",
+        )
     elif errors:
         flash("; ".join(str(e) for e in errors), "warning")
     else:
@@ -167,8 +182,15 @@ def answer_information_request(ref: str, index: int) -> ResponseReturnValue:
             flash("Answer recorded")
             return _to_child(ref, "information-requests")
         loose = attach_errors(form, errors, f"information_requests[{index}].")
-    return render_form("records/answer_form.html", ref, form, conflict, loose,
-                       request_item=requests[index], index=index)
+    return render_form(
+        "records/answer_form.html",
+        ref,
+        form,
+        conflict,
+        loose,
+        request_item=requests[index],
+        index=index,
+    )
 
 
 @nurse_only
@@ -204,24 +226,29 @@ def export(ref: str) -> ResponseReturnValue:
         version, record = child_or_404(session, ref)
         context.audit(session, "export", "record JSON", ref, version)
     body = json.dumps(RecordSchema().dump_record(record), indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{ref}-v{version}.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{ref}-v{version}.json"'},
+    )
 
 
 def _import_upload(form: f.ImportForm) -> service.Imported:
     """Check the uploaded file whole and store it, or RecordRefused naming every problem."""
     upload = form.file.data
     if upload is None or not upload.filename:
-        raise service.RecordRefused([service.FieldError(
-            "file", "Select a lac-health-record/1 file to upload")])
+        raise service.RecordRefused(
+            [service.FieldError("file", "Select a lac-health-record/1 file to upload")]
+        )
     config = context.config()
     raw = service.read_limited(upload.stream, config.max_record_bytes)
     record = service.check_record(service.parse_json(raw), config.today)
     replace = bool(form.replace.data)
     with context.db().transaction() as session:
         stored = service.load_current_or_none(session, record["child"]["ref"], for_update=True)
-        refusal = access.import_refusal(g.user, record, stored, replace=replace,
-                                        today=config.today())
+        refusal = access.import_refusal(
+            g.user, record, stored, replace=replace, today=config.today()
+        )
         if refusal is not None:
             raise service.RecordRefused([refusal])
         done = service.import_record(session, record, actor=g.user.email, replace=replace)
@@ -262,10 +289,12 @@ ROUTES = (
     ("/children/<ref>", child, ["GET"]),
     ("/children/<ref>/assessments/new", new_assessment, ["GET", "POST"]),
     ("/children/<ref>/information-requests/new", new_information_request, ["GET", "POST"]),
-    ("/children/<ref>/information-requests/<int:index>/chase", chase_information_request,
-     ["POST"]),
-    ("/children/<ref>/information-requests/<int:index>/answer", answer_information_request,
-     ["GET", "POST"]),
+    ("/children/<ref>/information-requests/<int:index>/chase", chase_information_request, ["POST"]),
+    (
+        "/children/<ref>/information-requests/<int:index>/answer",
+        answer_information_request,
+        ["GET", "POST"],
+    ),
     ("/children/<ref>/add/<section>", add_item, ["GET", "POST"]),
     ("/children/<ref>/export", export, ["GET"]),
     ("/import", import_record_page, ["GET", "POST"]),

@@ -17,16 +17,25 @@ from passport.records.schemas import RecordSchema
 
 def open_corrections(session: Session, ref: str) -> list[CorrectionRequest]:
     """What the young person told us is wrong and nobody has dealt with yet, oldest first."""
-    return list(session.scalars(
-        select(CorrectionRequest).where(CorrectionRequest.record_ref == ref,
-                                        CorrectionRequest.resolved_at.is_(None))
-        .order_by(CorrectionRequest.created_at)))
+    return list(
+        session.scalars(
+            select(CorrectionRequest)
+            .where(CorrectionRequest.record_ref == ref, CorrectionRequest.resolved_at.is_(None))
+            .order_by(CorrectionRequest.created_at)
+        )
+    )
 
 
-def ask_for_correction(session: Session, *, ref: str, version: int, user_id: int, email: str,
-                       message: str) -> CorrectionRequest:
-    request = CorrectionRequest(record_ref=ref, record_version=version, user_id=user_id,
-                                from_email=email, message=message.strip())
+def ask_for_correction(
+    session: Session, *, ref: str, version: int, user_id: int, email: str, message: str
+) -> CorrectionRequest:
+    request = CorrectionRequest(
+        record_ref=ref,
+        record_version=version,
+        user_id=user_id,
+        from_email=email,
+        message=message.strip(),
+    )
     session.add(request)
     return request
 
@@ -42,9 +51,14 @@ def close_correction(session: Session, ref: str, request_id: int, by: str) -> bo
 
 def completions(session: Session, ref: str) -> dict[tuple[str, int], ActionCompletion]:
     """Who marked each plan action done, by (assessment id, action index)."""
-    return {(c.assessment_id, c.action_index): c for c in session.scalars(
-        select(ActionCompletion).where(ActionCompletion.record_ref == ref)
-        .order_by(ActionCompletion.done_at))}
+    return {
+        (c.assessment_id, c.action_index): c
+        for c in session.scalars(
+            select(ActionCompletion)
+            .where(ActionCompletion.record_ref == ref)
+            .order_by(ActionCompletion.done_at)
+        )
+    }
 
 
 class NoSuchAction(LookupError):
@@ -61,9 +75,18 @@ def owned_actions(record: dict[str, Any], owner: str) -> list[dict[str, Any]]:
     return out
 
 
-def complete_action(session: Session, *, ref: str, version: int, record: dict[str, Any],
-                    assessment_id: str, index: int, owner: str, actor: str,
-                    today: date) -> tuple[str, int | None]:
+def complete_action(
+    session: Session,
+    *,
+    ref: str,
+    version: int,
+    record: dict[str, Any],
+    assessment_id: str,
+    index: int,
+    owner: str,
+    actor: str,
+    today: date,
+) -> tuple[str, int | None]:
     """Mark one of `owner`'s plan actions done today, as a new version based on `version`, and
     remember who did it. Returns the action's words and the new version (None when it was
     done already). NoSuchAction if there is none there;
@@ -81,9 +104,17 @@ def complete_action(session: Session, *, ref: str, version: int, record: dict[st
         target["completed_on"] = today.isoformat()
         checked = service.check_record(document, lambda: today)
         saved = service.save_edit(session, checked, actor=actor, based_on_version=version)
-        session.add(ActionCompletion(
-            record_ref=ref, record_version=saved.version, assessment_id=assessment_id,
-            action_index=index, action=target["action"], done_by=actor, done_at=utcnow()))
+        session.add(
+            ActionCompletion(
+                record_ref=ref,
+                record_version=saved.version,
+                assessment_id=assessment_id,
+                action_index=index,
+                action=target["action"],
+                done_by=actor,
+                done_at=utcnow(),
+            )
+        )
         saved_version = saved.version
     return str(target["action"]), saved_version
 

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -96,31 +96,41 @@ class Age:
     def parse(cls, value: Mapping[str, int] | None) -> Age | None:
         if value is None:
             return None
-        return cls(**{key: int(value[key]) for key in ("years", "months", "weeks", "days")
-                      if key in value})
+        return cls(
+            **{key: int(value[key]) for key in ("years", "months", "weeks", "days") if key in value}
+        )
 
     def reached(self, date_of_birth: date) -> date:
         """The day a child born on ``date_of_birth`` reaches this age."""
-        return age_date(date_of_birth, years=self.years, months=self.months,
-                        weeks=self.weeks, days=self.days)
+        return age_date(
+            date_of_birth, years=self.years, months=self.months, weeks=self.weeks, days=self.days
+        )
 
     def after(self, day: date) -> date:
         """``day`` plus this interval."""
         return add_months(day, self.years * 12 + self.months) + timedelta(
-            weeks=self.weeks, days=self.days)
+            weeks=self.weeks, days=self.days
+        )
 
     def words(self) -> str:
         """``4 weeks``, ``6 months``, ``1 year``: the interval as a person says it."""
-        parts = [(self.years, "year"), (self.months, "month"), (self.weeks, "week"),
-                 (self.days, "day")]
+        parts = [
+            (self.years, "year"),
+            (self.months, "month"),
+            (self.weeks, "week"),
+            (self.days, "day"),
+        ]
         said = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
         return " and ".join(said) or "0 days"
 
     @property
     def is_course_interval(self) -> bool:
         """Short enough (8 weeks or less) to be part of one catch-up course."""
-        return (not self.years and not self.months
-                and timedelta(weeks=self.weeks, days=self.days) <= _COURSE_INTERVAL)
+        return (
+            not self.years
+            and not self.months
+            and timedelta(weeks=self.weeks, days=self.days) <= _COURSE_INTERVAL
+        )
 
 
 _FOUR_WEEKS = Age(weeks=4)
@@ -197,8 +207,10 @@ class ScheduledDose:
     def routine_window(self, date_of_birth: date) -> tuple[date, date]:
         """(due from, last day before it counts as missing) on the routine schedule."""
         if self.school_year is not None:
-            return (school_year_start(date_of_birth, self.school_year),
-                    school_year_end(date_of_birth, self.school_year))
+            return (
+                school_year_start(date_of_birth, self.school_year),
+                school_year_end(date_of_birth, self.school_year),
+            )
         if self.offer_from is not None:
             assert self.offer_until is not None
             return self.offer_from, self.offer_until
@@ -248,10 +260,16 @@ class Family:
 
     def vaccine_now(self, scheduled: str, date_of_birth: date, as_of: date) -> str:
         """The vaccine a missing dose is given as today (a 6-in-1 for a missed 5-in-1)."""
-        if (self.catch_up_vaccine and scheduled == self.catch_up_replaces
-                and self.catch_up_in_use_from and as_of >= self.catch_up_in_use_from
-                and (self.catch_up_under_age is None
-                     or as_of < self.catch_up_under_age.reached(date_of_birth))):
+        if (
+            self.catch_up_vaccine
+            and scheduled == self.catch_up_replaces
+            and self.catch_up_in_use_from
+            and as_of >= self.catch_up_in_use_from
+            and (
+                self.catch_up_under_age is None
+                or as_of < self.catch_up_under_age.reached(date_of_birth)
+            )
+        ):
             return self.catch_up_vaccine
         return scheduled
 
@@ -296,8 +314,9 @@ class Schedule:
         """The schedule's short name for a recorded vaccine name, or None if not known."""
         return self.canonical_names.get(recorded.strip().casefold())
 
-    def doses_for(self, date_of_birth: date, sex: str | None, as_of: date
-                  ) -> dict[str, list[ScheduledDose]]:
+    def doses_for(
+        self, date_of_birth: date, sex: str | None, as_of: date
+    ) -> dict[str, list[ScheduledDose]]:
         """The routine doses for this child, by family, in schedule order."""
         by_family: dict[str, list[ScheduledDose]] = {}
         for row in self.doses:
@@ -337,8 +356,12 @@ class MissingDose:
     booster: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"vaccine": self.vaccine, "dose": self.dose, "due_since": self.due_since.isoformat(),
-                **_plan_json(self.catch_up, self.after_previous)}
+        return {
+            "vaccine": self.vaccine,
+            "dose": self.dose,
+            "due_since": self.due_since.isoformat(),
+            **_plan_json(self.catch_up, self.after_previous),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +374,12 @@ class DueDose:
     booster: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"vaccine": self.vaccine, "dose": self.dose, "due_on": self.due_on.isoformat(),
-                **_plan_json(self.catch_up, self.after_previous)}
+        return {
+            "vaccine": self.vaccine,
+            "dose": self.dose,
+            "due_on": self.due_on.isoformat(),
+            **_plan_json(self.catch_up, self.after_previous),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,10 +389,10 @@ class Course:
 
     vaccine: str
     doses: tuple[tuple[int, date], ...]  # (dose number, due from)
-    interval: Age | None                 # least gap between them, when more than one
+    interval: Age | None  # least gap between them, when more than one
     catch_up: bool
     booster: bool
-    first_due_now: bool                  # the first of them is already due on the check day
+    first_due_now: bool  # the first of them is already due on the check day
 
     @property
     def count(self) -> int:
@@ -380,8 +407,8 @@ class Course:
 class ImmunisationStatus:
     missing: list[MissingDose] = field(default_factory=list)
     due_soon: list[DueDose] = field(default_factory=list)
-    history: str | None = None            # immunisation_history_status as recorded
-    catch_up_from: date | None = None     # set when the history is uncertain or incomplete
+    history: str | None = None  # immunisation_history_status as recorded
+    catch_up_from: date | None = None  # set when the history is uncertain or incomplete
     as_of: date | None = None
 
     @property
@@ -404,28 +431,33 @@ class ImmunisationStatus:
         for vaccine, items in grouped.items():
             items.sort(key=lambda item: (_due(item), item.dose))
             later = [item.after_previous for item in items[1:] if item.after_previous]
-            courses.append(Course(
-                vaccine=vaccine,
-                doses=tuple((item.dose, _due(item)) for item in items),
-                interval=later[0] if later else None,
-                catch_up=any(item.catch_up for item in items),
-                booster=all(item.booster for item in items),
-                first_due_now=isinstance(items[0], MissingDose),
-            ))
+            courses.append(
+                Course(
+                    vaccine=vaccine,
+                    doses=tuple((item.dose, _due(item)) for item in items),
+                    interval=later[0] if later else None,
+                    catch_up=any(item.catch_up for item in items),
+                    booster=all(item.booster for item in items),
+                    first_due_now=isinstance(items[0], MissingDose),
+                )
+            )
         courses.sort(key=lambda course: course.first_due)
         return courses
 
     def to_json(self) -> dict[str, Any]:
-        return {"missing": [item.to_json() for item in self.missing],
-                "due_soon": [item.to_json() for item in self.due_soon]}
+        return {
+            "missing": [item.to_json() for item in self.missing],
+            "due_soon": [item.to_json() for item in self.due_soon],
+        }
 
 
 def _due(item: MissingDose | DueDose) -> date:
     return item.due_since if isinstance(item, MissingDose) else item.due_on
 
 
-def _recorded_doses(immunisations: Sequence[Mapping[str, Any]], as_of: date,
-                    schedule: Schedule) -> dict[str, list[date]]:
+def _recorded_doses(
+    immunisations: Sequence[Mapping[str, Any]], as_of: date, schedule: Schedule
+) -> dict[str, list[date]]:
     """Dates of recorded doses per family, sorted; duplicates and later doses dropped."""
     seen: set[tuple[str, date]] = set()
     by_family: dict[str, list[date]] = {}
@@ -444,8 +476,9 @@ def _recorded_doses(immunisations: Sequence[Mapping[str, Any]], as_of: date,
     return by_family
 
 
-def _match(rows: Sequence[ScheduledDose], given: Sequence[date], date_of_birth: date
-           ) -> list[date | None]:
+def _match(
+    rows: Sequence[ScheduledDose], given: Sequence[date], date_of_birth: date
+) -> list[date | None]:
     """Recorded doses assigned to scheduled doses in date order (resume, never restart)."""
     filled: list[date | None] = []
     position = 0
@@ -454,8 +487,11 @@ def _match(rows: Sequence[ScheduledDose], given: Sequence[date], date_of_birth: 
             earliest = row.valid_from_age.reached(date_of_birth)
             while position < len(given) and given[position] < earliest:
                 position += 1
-        if (row.not_after_age is not None and position < len(given)
-                and given[position] >= row.not_after_age.reached(date_of_birth)):
+        if (
+            row.not_after_age is not None
+            and position < len(given)
+            and given[position] >= row.not_after_age.reached(date_of_birth)
+        ):
             filled.append(None)  # too late for this dose: it counts for a later one
             continue
         if position < len(given):
@@ -466,8 +502,13 @@ def _match(rows: Sequence[ScheduledDose], given: Sequence[date], date_of_birth: 
     return filled
 
 
-def _infant_catch_up_rows(family: Family, rows: list[ScheduledDose], given: Sequence[date],
-                          date_of_birth: date, as_of: date) -> list[ScheduledDose]:
+def _infant_catch_up_rows(
+    family: Family,
+    rows: list[ScheduledDose],
+    given: Sequence[date],
+    date_of_birth: date,
+    as_of: date,
+) -> list[ScheduledDose]:
     """MenB from the first to the second birthday after too few infant doses (see module)."""
     if family.infant_catch_up_below is None or not rows:
         return rows
@@ -482,109 +523,190 @@ def _infant_catch_up_rows(family: Family, rows: list[ScheduledDose], given: Sequ
     one_year = Age(years=1)
     return [
         ScheduledDose(
-            family=family.name, dose=infant_doses + number, vaccine=template.vaccine,
-            age=one_year, school_year=None, born_from=None, born_before=None,
+            family=family.name,
+            dose=infant_doses + number,
+            vaccine=template.vaccine,
+            age=one_year,
+            school_year=None,
+            born_from=None,
+            born_before=None,
             valid_from_age=one_year,
             interval=family.infant_catch_up_interval if number > 1 else _FOUR_WEEKS,
-            give_before_age=None, not_after_age=not_after, requires_previous=False,
-            requires_course=None, not_for_sex=frozenset(), checked_from=None,
-            checked_before=None, catch_up_from_age=None, sources=template.sources,
+            give_before_age=None,
+            not_after_age=not_after,
+            requires_previous=False,
+            requires_course=None,
+            not_for_sex=frozenset(),
+            checked_from=None,
+            checked_before=None,
+            catch_up_from_age=None,
+            sources=template.sources,
         )
         for number in range(1, family.infant_catch_up_doses + 1)
     ]
 
 
-def assess_immunisations(record: Mapping[str, Any], as_of: date,
-                         schedule: Schedule | None = None) -> ImmunisationStatus:
+@dataclass(frozen=True, slots=True)
+class _Child:
+    """What every dose of one assessment needs to know about the child and the day."""
+
+    date_of_birth: date
+    as_of: date
+    recorded: Mapping[str, Sequence[date]]
+    tenth_birthday: date
+    dtap_doses: int
+    catch_up_from: date | None
+    conditions: str
+
+
+def _not_offered(row: ScheduledDose, child: _Child) -> bool:
+    """True when the dose is not (or no longer) offered to this child today."""
+    born, as_of = child.date_of_birth, child.as_of
+    if row.not_after_age and as_of >= row.not_after_age.reached(born):
+        return True
+    if row.give_before_age and as_of >= row.give_before_age.reached(born):
+        return True
+    if row.requires_course:
+        course_family, course_doses = row.requires_course
+        if len(child.recorded.get(course_family, ())) < course_doses:
+            return True
+    return bool(row.unless_condition) and any(
+        word in child.conditions for word in row.unless_condition
+    )
+
+
+def _first_due(row: ScheduledDose, child: _Child) -> tuple[date, date]:
+    """(due, last day of its window) on the schedule, moved for catch-up."""
+    due, window_end = row.routine_window(child.date_of_birth)
+    if (
+        row.catch_up_from_age
+        and child.dtap_doses < _DTAP_PRIMARY_DOSES
+        and child.as_of >= row.catch_up_from_age.reached(child.date_of_birth)
+    ):
+        due = window_end = min(due, row.catch_up_from_age.reached(child.date_of_birth))
+    if child.catch_up_from is not None and due < child.catch_up_from:
+        # A plan from when the history was found wanting, not a debt from infancy.
+        due = child.catch_up_from
+    return due, window_end
+
+
+def _family_doses(
+    family: Family,
+    rows: Sequence[ScheduledDose],
+    given: Sequence[date],
+    child: _Child,
+    order_base: int,
+) -> Iterator[tuple[bool, date, int, MissingDose]]:
+    """(missing?, due, order, dose) for each dose of one family the child still needs."""
+    filled = _match(rows, given, child.date_of_birth)
+    adult_vaccine = (
+        family.from_tenth_birthday_vaccine if child.as_of >= child.tenth_birthday else None
+    )
+    # The due date of the dose before, given or still owed: a later dose of a course can never
+    # fall due before the one it follows (resume, never restart; 4 weeks apart).
+    last_due: date | None = None
+    for index, row in enumerate(rows):
+        if filled[index] is not None:
+            last_due = filled[index]
+            continue
+        if _not_offered(row, child):
+            continue
+        due, window_end = _first_due(row, child)
+        interval = row.interval
+        previous = filled[index - 1] if index else None
+        if index and previous is None:
+            if row.requires_previous or not interval.is_course_interval:
+                continue
+        elif previous is not None:
+            booster_interval = family.from_tenth_birthday_booster_interval
+            if (
+                booster_interval
+                and not interval.is_course_interval
+                and previous >= child.tenth_birthday
+            ):
+                interval = booster_interval
+            due = max(due, interval.after(previous))
+        last_due_before = last_due if index and previous is None else None
+        if last_due_before is not None:
+            due = max(due, interval.after(last_due_before))
+        limit = row.give_before_age.reached(child.date_of_birth) if row.give_before_age else None
+        if limit and due >= limit:
+            continue
+        last_due = due
+        window_end = max(window_end, due)
+        catch_up = child.catch_up_from is not None
+        after_previous = (
+            interval
+            if index
+            and interval.is_course_interval
+            and (previous is not None or last_due_before is not None)
+            else None
+        )
+        vaccine = adult_vaccine or family.vaccine_now(row.vaccine, child.date_of_birth, child.as_of)
+        dose = MissingDose(vaccine, row.dose, due, catch_up, after_previous, row.is_booster)
+        due_now = catch_up and row.age is not None and due <= child.as_of
+        yield child.as_of > window_end or due_now, due, order_base + row.dose, dose
+
+
+def assess_immunisations(
+    record: Mapping[str, Any], as_of: date, schedule: Schedule | None = None
+) -> ImmunisationStatus:
     """Missing and soon-due routine doses for one record (exchange format) on ``as_of``."""
     schedule = schedule or load_schedule()
-    child = record["child"]
-    date_of_birth = parse_date(child["date_of_birth"])
+    child_data = record["child"]
+    date_of_birth = parse_date(child_data["date_of_birth"])
     assert date_of_birth is not None
-    sex = child.get("sex_at_birth")
     recorded = _recorded_doses(record.get("immunisations") or (), as_of, schedule)
-    tenth_birthday = age_date(date_of_birth, years=10)
-    from_tenth_birthday = as_of >= tenth_birthday
-    dtap_doses = len(recorded.get(_DTAP_FAMILY, ()))
-    soon_limit = as_of + DUE_SOON_WINDOW
-    history = record.get("immunisation_history_status")
     catch_up_from = catch_up_start(record)
-    conditions = " ".join(str(entry.get("name", "")) for entry in record.get("conditions") or ()
-                          ).casefold()
-
+    child = _Child(
+        date_of_birth=date_of_birth,
+        as_of=as_of,
+        recorded=recorded,
+        tenth_birthday=age_date(date_of_birth, years=10),
+        dtap_doses=len(recorded.get(_DTAP_FAMILY, ())),
+        catch_up_from=catch_up_from,
+        conditions=" ".join(
+            str(entry.get("name", "")) for entry in record.get("conditions") or ()
+        ).casefold(),
+    )
+    soon_limit = as_of + DUE_SOON_WINDOW
     missing: list[tuple[date, int, MissingDose]] = []
     due_soon: list[tuple[date, int, DueDose]] = []
     family_order = {name: index for index, name in enumerate(schedule.families)}
 
-    for family_name, rows in schedule.doses_for(date_of_birth, sex, as_of).items():
+    for family_name, rows in schedule.doses_for(
+        date_of_birth, child_data.get("sex_at_birth"), as_of
+    ).items():
         family = schedule.families[family_name]
         given = recorded.get(family_name, [])
         rows = _infant_catch_up_rows(family, rows, given, date_of_birth, as_of)
-        filled = _match(rows, given, date_of_birth)
-        adult_vaccine = family.from_tenth_birthday_vaccine if from_tenth_birthday else None
-        # The due date of the dose before, given or still owed: a later dose of a course can
-        # never fall due before the one it follows (resume, never restart; 4 weeks apart).
-        last_due: date | None = None
-        for index, row in enumerate(rows):
-            if filled[index] is not None:
-                last_due = filled[index]
-                continue
-            if row.not_after_age and as_of >= row.not_after_age.reached(date_of_birth):
-                continue
-            limit = row.give_before_age.reached(date_of_birth) if row.give_before_age else None
-            if limit and as_of >= limit:
-                continue
-            if row.requires_course:
-                course_family, course_doses = row.requires_course
-                if len(recorded.get(course_family, ())) < course_doses:
-                    continue
-            if row.unless_condition and any(word in conditions for word in row.unless_condition):
-                continue
-            due, window_end = row.routine_window(date_of_birth)
-            if (row.catch_up_from_age and dtap_doses < _DTAP_PRIMARY_DOSES
-                    and as_of >= row.catch_up_from_age.reached(date_of_birth)):
-                due = window_end = min(due, row.catch_up_from_age.reached(date_of_birth))
-            if catch_up_from is not None and due < catch_up_from:
-                # A plan from when the history was found wanting, not a debt from infancy.
-                due = catch_up_from
-            interval = row.interval
-            previous = filled[index - 1] if index else None
-            if index and previous is None:
-                if row.requires_previous or not interval.is_course_interval:
-                    continue
-            elif previous is not None:
-                booster_interval = family.from_tenth_birthday_booster_interval
-                if (booster_interval and not interval.is_course_interval
-                        and previous >= tenth_birthday):
-                    interval = booster_interval
-                due = max(due, interval.after(previous))
-            last_due_before = last_due if index and previous is None else None
-            if last_due_before is not None:
-                due = max(due, interval.after(last_due_before))
-            if limit and due >= limit:
-                continue
-            last_due = due
-            window_end = max(window_end, due)
-            vaccine = adult_vaccine or family.vaccine_now(row.vaccine, date_of_birth, as_of)
-            order = family_order[family_name] * 100 + row.dose
-            catch_up = catch_up_from is not None
-            after_previous = (interval if index and interval.is_course_interval
-                              and (previous is not None or last_due_before is not None)
-                              else None)
-            due_now = catch_up and row.age is not None and due <= as_of
-            if as_of > window_end or due_now:
-                missing.append((due, order, MissingDose(
-                    vaccine, row.dose, due, catch_up, after_previous, row.is_booster)))
+        for is_missing, due, order, dose in _family_doses(
+            family, rows, given, child, family_order[family_name] * 100
+        ):
+            if is_missing:
+                missing.append((due, order, dose))
             elif due <= soon_limit:
-                due_soon.append((due, order, DueDose(
-                    vaccine, row.dose, due, catch_up, after_previous, row.is_booster)))
+                due_soon.append(
+                    (
+                        due,
+                        order,
+                        DueDose(
+                            dose.vaccine,
+                            dose.dose,
+                            dose.due_since,
+                            dose.catch_up,
+                            dose.after_previous,
+                            dose.booster,
+                        ),
+                    )
+                )
 
     missing.sort(key=lambda item: item[:2])
     due_soon.sort(key=lambda item: item[:2])
     return ImmunisationStatus(
         missing=[item[2] for item in missing],
         due_soon=[item[2] for item in due_soon],
-        history=history,
+        history=record.get("immunisation_history_status"),
         catch_up_from=catch_up_from,
         as_of=as_of,
     )

@@ -62,12 +62,19 @@ class Flag:
 
     @property
     def sort_key(self) -> tuple[int, date, str, str]:
-        return (_RANK[self.severity], self.when or date.max, self.code,
-                str(self.extra.get("assessment_id", "")))
+        return (
+            _RANK[self.severity],
+            self.when or date.max,
+            self.code,
+            str(self.extra.get("assessment_id", "")),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"code": self.code, "severity": self.severity,
-                                "message": self.message}
+        body: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
         body.update({key: _json_value(value) for key, value in self.extra.items()})
         return body
 
@@ -86,10 +93,18 @@ class CheckReport:
         for flag in self.flags:
             counts[flag.severity] += 1
         worst = next((s for s in SEVERITIES if counts[s]), None)
-        oldest = min((flag.when or date.max for flag in self.flags if flag.severity == worst),
-                     default=date.max)
-        return (_RANK[worst] if worst else len(SEVERITIES), -counts["urgent"],
-                -counts["warning"], -counts["info"], oldest, self.ref)
+        oldest = min(
+            (flag.when or date.max for flag in self.flags if flag.severity == worst),
+            default=date.max,
+        )
+        return (
+            _RANK[worst] if worst else len(SEVERITIES),
+            -counts["urgent"],
+            -counts["warning"],
+            -counts["info"],
+            oldest,
+            self.ref,
+        )
 
     def codes(self) -> list[str]:
         """The flag codes in report order (handy for tests and summaries)."""
@@ -130,15 +145,21 @@ def render_text(report: CheckReport) -> str:
         lines.append("No flags.")
     status = report.immunisations
     if status.catch_up_from is not None and (status.missing or status.due_soon):
-        lines.append(f"Catch-up plan from {long_date(status.catch_up_from)} (uncertain or "
-                     f"incomplete history):")
+        lines.append(
+            f"Catch-up plan from {long_date(status.catch_up_from)} (uncertain or "
+            f"incomplete history):"
+        )
         lines.extend(f"  - {line}" for line in plan_lines(status))
     if report.immunisations.missing:
         lines.append("Missing immunisations:")
-        lines.extend(f"  - {item.vaccine} dose {item.dose}, due since {long_date(item.due_since)}"
-                     for item in report.immunisations.missing)
+        lines.extend(
+            f"  - {item.vaccine} dose {item.dose}, due since {long_date(item.due_since)}"
+            for item in report.immunisations.missing
+        )
     if report.immunisations.due_soon:
         lines.append("Immunisations due in the next 8 weeks:")
-        lines.extend(f"  - {item.vaccine} dose {item.dose}, due {long_date(item.due_on)}"
-                     for item in report.immunisations.due_soon)
+        lines.extend(
+            f"  - {item.vaccine} dose {item.dose}, due {long_date(item.due_on)}"
+            for item in report.immunisations.due_soon
+        )
     return "\n".join(lines) + "\n"

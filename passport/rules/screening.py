@@ -55,21 +55,37 @@ __all__ = [
 ]
 
 UASC_TESTS = ("tb", "hepatitis_b", "hepatitis_c", "hiv")
-ARRIVAL_TESTS = ("tb", "hepatitis_b", "hepatitis_c", "hiv", "syphilis", "schistosomiasis",
-                 "strongyloides")
-TEST_NAMES = {"tb": "TB", "hepatitis_b": "hepatitis B", "hepatitis_c": "hepatitis C",
-              "hiv": "HIV", "syphilis": "syphilis", "schistosomiasis": "schistosomiasis",
-              "strongyloides": "strongyloides"}
-_BY_NAME = {"schistosomiasis": re.compile(r"schisto|bilharz", re.IGNORECASE),
-            "strongyloides": re.compile(r"strongyl", re.IGNORECASE)}
+ARRIVAL_TESTS = (
+    "tb",
+    "hepatitis_b",
+    "hepatitis_c",
+    "hiv",
+    "syphilis",
+    "schistosomiasis",
+    "strongyloides",
+)
+TEST_NAMES = {
+    "tb": "TB",
+    "hepatitis_b": "hepatitis B",
+    "hepatitis_c": "hepatitis C",
+    "hiv": "HIV",
+    "syphilis": "syphilis",
+    "schistosomiasis": "schistosomiasis",
+    "strongyloides": "strongyloides",
+}
+_BY_NAME = {
+    "schistosomiasis": re.compile(r"schisto|bilharz", re.IGNORECASE),
+    "strongyloides": re.compile(r"strongyl", re.IGNORECASE),
+}
 _HIGH_TB = {"40 to 499", "500 or more"}
 
 
 @functools.cache
 def load_countries() -> Mapping[str, Any]:
     """The packaged country table, read once per process."""
-    text = resources.files(__package__).joinpath("arrival_screening.json").read_text(
-        encoding="utf-8")
+    text = (
+        resources.files(__package__).joinpath("arrival_screening.json").read_text(encoding="utf-8")
+    )
     data: Mapping[str, Any] = json.loads(text)
     return data
 
@@ -78,7 +94,7 @@ def load_countries() -> Mapping[str, Any]:
 class Arrival:
     """What the record says of the child's arrival from abroad."""
 
-    country: str | None             # as recorded
+    country: str | None  # as recorded
     facts: Mapping[str, Any] | None  # the table's row, None when the country is not in it
     arrived_on: date | None
     uasc: bool
@@ -103,8 +119,7 @@ def _country_facts(country: str) -> Mapping[str, Any] | None:
     if key.upper() in table:
         return table[key.upper()]
     wanted = key.casefold()
-    return next((row for row in table.values() if str(row["name"]).casefold() == wanted),
-                None)
+    return next((row for row in table.values() if str(row["name"]).casefold() == wanted), None)
 
 
 def arrival(record: Mapping[str, Any]) -> Arrival | None:
@@ -115,8 +130,9 @@ def arrival(record: Mapping[str, Any]) -> Arrival | None:
     facts = _country_facts(country) if country else None
     uasc = bool(child.get("unaccompanied_asylum_seeking"))
     if facts is not None and facts.get("home"):
-        return None if not uasc else Arrival(None, None, parse_date(child.get("arrived_in_uk")),
-                                             uasc)
+        return (
+            None if not uasc else Arrival(None, None, parse_date(child.get("arrived_in_uk")), uasc)
+        )
     if country is None and not uasc:
         return None
     return Arrival(country, facts, parse_date(child.get("arrived_in_uk")), uasc)
@@ -150,8 +166,9 @@ def _test_of(entry: Mapping[str, Any]) -> list[str]:
     return [test]
 
 
-def outstanding_tests(record: Mapping[str, Any], tests: Sequence[str], as_of: date
-                      ) -> tuple[list[str], list[str]]:
+def outstanding_tests(
+    record: Mapping[str, Any], tests: Sequence[str], as_of: date
+) -> tuple[list[str], list[str]]:
     """(tests without a result, those of them awaiting one), both in ``tests`` order."""
     done: set[str] = set()
     pending: set[str] = set()
@@ -165,8 +182,9 @@ def outstanding_tests(record: Mapping[str, Any], tests: Sequence[str], as_of: da
     return missing, [test for test in missing if test in pending]
 
 
-def bcg_eligible(record: Mapping[str, Any], found: Arrival, date_of_birth: date,
-                 entered_care: date, as_of: date) -> bool:
+def bcg_eligible(
+    record: Mapping[str, Any], found: Arrival, date_of_birth: date, entered_care: date, as_of: date
+) -> bool:
     """NICE NG33: should BCG be considered for this child on ``as_of``? See the module."""
     if found.country is None or not found.tb_high_incidence:
         return False
@@ -181,11 +199,15 @@ def bcg_eligible(record: Mapping[str, Any], found: Arrival, date_of_birth: date,
     for entry in record.get("immunisations") or ():
         given = parse_date(entry.get("date"))
         if str(entry.get("vaccine", "")).strip().casefold() == "bcg" and (
-                given is None or given <= as_of):
+            given is None or given <= as_of
+        ):
             return False
     for entry in record.get("screening") or ():
         tested_on = parse_date(entry.get("date"))
-        if entry["test"] == "tb" and entry["result"] == "positive" and (
-                tested_on is None or tested_on <= as_of):
+        if (
+            entry["test"] == "tb"
+            and entry["result"] == "positive"
+            and (tested_on is None or tested_on <= as_of)
+        ):
             return False
     return True

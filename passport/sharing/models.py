@@ -34,10 +34,12 @@ class ShareLink(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    files: Mapped[list[ShareFile]] = relationship(order_by="ShareFile.position",
-                                                  cascade="all, delete-orphan")
-    accesses: Mapped[list[ShareAccess]] = relationship(order_by="ShareAccess.at",
-                                                       cascade="all, delete-orphan")
+    files: Mapped[list[ShareFile]] = relationship(
+        order_by="ShareFile.position", cascade="all, delete-orphan"
+    )
+    accesses: Mapped[list[ShareAccess]] = relationship(
+        order_by="ShareAccess.at", cascade="all, delete-orphan"
+    )
 
     def status(self, now: dt.datetime) -> str:
         if self.revoked_at is not None:
@@ -53,8 +55,9 @@ class ShareFile(Base):
     __tablename__ = "share_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"),
-                                         index=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("share_links.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(60))
     # len(jwe): a JWE in compact form is ASCII. Kept so that a manifest request can choose

@@ -81,9 +81,19 @@ class MadeLink:
     url: str  # the whole link: viewer URL + "#shlink:/..."; shown once, stored nowhere
 
 
-def make_link(session: Session, *, ref: str, document: str, label: str, days: int,
-              passcode: str | None, base_url: str, actor: str, now: datetime,
-              today: date) -> MadeLink:
+def make_link(
+    session: Session,
+    *,
+    ref: str,
+    document: str,
+    label: str,
+    days: int,
+    passcode: str | None,
+    base_url: str,
+    actor: str,
+    now: datetime,
+    today: date,
+) -> MadeLink:
     if document not in SHAREABLE:
         raise ShareError("document", f"must be one of: {', '.join(SHAREABLE)}")
     label = (label or "").strip() or SHAREABLE[document]
@@ -99,26 +109,41 @@ def make_link(session: Session, *, ref: str, document: str, label: str, days: in
     key, token = shl.new_key(), shl.manifest_token()
     base = base_url.rstrip("/")
     expires = now + timedelta(days=days)
-    payload = shl.LinkPayload(url=f"{base}/api/shl/{token}", key=shl.b64url_encode(key),
-                              exp=int(expires.timestamp()), flag="P" if passcode else "",
-                              label=label)
+    payload = shl.LinkPayload(
+        url=f"{base}/api/shl/{token}",
+        key=shl.b64url_encode(key),
+        exp=int(expires.timestamp()),
+        flag="P" if passcode else "",
+        label=label,
+    )
     url = shl.encode_link(payload, f"{base}/view")
 
     issued = latest_issue(session, ref)
-    doc = content.build(document, record, today,
-                        leaver_summary_issued_on=issued.issued_on if issued else None)
+    doc = content.build(
+        document, record, today, leaver_summary_issued_on=issued.issued_on if issued else None
+    )
     pdf = render.render_pdf(doc, share_link=url)  # never cached: it carries the key
     bundle = fhir.ips_bundle(record, document_title=doc.title, pdf=pdf, now=now)
-    jwe = shl.encrypt_file(json.dumps(bundle, ensure_ascii=False).encode(), key,
-                           "application/fhir+json")
+    jwe = shl.encrypt_file(
+        json.dumps(bundle, ensure_ascii=False).encode(), key, "application/fhir+json"
+    )
     link = ShareLink(
-        public_id=new_public_id(), token_hash=_hash(token), record_ref=ref,
-        record_version=version, document=document, label=label, created_by=actor,
-        created_at=now, expires_at=expires, max_attempts=MAX_ATTEMPTS, failed_attempts=0,
+        public_id=new_public_id(),
+        token_hash=_hash(token),
+        record_ref=ref,
+        record_version=version,
+        document=document,
+        label=label,
+        created_by=actor,
+        created_at=now,
+        expires_at=expires,
+        max_attempts=MAX_ATTEMPTS,
+        failed_attempts=0,
         passcode_hash=_hasher.hash(passcode) if passcode else None,
     )
-    link.files = [ShareFile(position=0, content_type="application/fhir+json", jwe=jwe,
-                            size=len(jwe))]
+    link.files = [
+        ShareFile(position=0, content_type="application/fhir+json", jwe=jwe, size=len(jwe))
+    ]
     session.add(link)
     session.flush()
     return MadeLink(link, url)
@@ -138,21 +163,34 @@ NOT_FOUND = Answer(404, {"error": "not found"}, {})
 
 # The link's requests in the last minute, counted no further than the limit: the work stays
 # small however often a link is asked for.
-_RECENT = (select(func.count()).select_from(
-    select(ShareAccess.id)
-    .where(ShareAccess.link_id == ShareLink.id, ShareAccess.at > bindparam("since"))
-    .limit(REQUESTS_PER_MINUTE).correlate(ShareLink).subquery())
-    .scalar_subquery())
-_LINK = (select(ShareLink.id, ShareLink.expires_at, ShareLink.revoked_at,
-                ShareLink.failed_attempts, ShareLink.max_attempts, ShareLink.passcode_hash,
-                _RECENT.label("recent"))
-         .where(ShareLink.token_hash == bindparam("token_hash")))
+_RECENT = (
+    select(func.count())
+    .select_from(
+        select(ShareAccess.id)
+        .where(ShareAccess.link_id == ShareLink.id, ShareAccess.at > bindparam("since"))
+        .limit(REQUESTS_PER_MINUTE)
+        .correlate(ShareLink)
+        .subquery()
+    )
+    .scalar_subquery()
+)
+_LINK = select(
+    ShareLink.id,
+    ShareLink.expires_at,
+    ShareLink.revoked_at,
+    ShareLink.failed_attempts,
+    ShareLink.max_attempts,
+    ShareLink.passcode_hash,
+    _RECENT.label("recent"),
+).where(ShareLink.token_hash == bindparam("token_hash"))
 
 
 def _with_files(link) -> Select:
-    return (select(link, ShareFile.id.label("file_id"), ShareFile.content_type, ShareFile.size)
-            .outerjoin(ShareFile, ShareFile.link_id == link.c.id)
-            .order_by(ShareFile.position))
+    return (
+        select(link, ShareFile.id.label("file_id"), ShareFile.content_type, ShareFile.size)
+        .outerjoin(ShareFile, ShareFile.link_id == link.c.id)
+        .order_by(ShareFile.position)
+    )
 
 
 # The link, its recent requests and its files' sizes.
@@ -163,21 +201,30 @@ _LINK_AND_FILES = _with_files(_LINK.subquery("link"))
 # is `_decide` below written in SQL, with the same `now`, and the caller checks the two agree.
 # One statement instead of two: on the busiest path, a third more requests a second (make bench).
 _link_cte = _LINK.cte("link")
-_opened = (insert(ShareAccess)
-           .from_select(["link_id", "at", "recipient", "outcome"],
-                        select(_link_cte.c.id, bindparam("now", type_=ShareAccess.at.type),
-                               bindparam("recipient", type_=ShareAccess.recipient.type),
-                               literal("opened", ShareAccess.outcome.type))
-                        .where(_link_cte.c.revoked_at.is_(None),
-                               _link_cte.c.expires_at > bindparam("now"),
-                               _link_cte.c.failed_attempts < _link_cte.c.max_attempts,
-                               _link_cte.c.passcode_hash.is_(None),
-                               _link_cte.c.recent < REQUESTS_PER_MINUTE,
-                               bindparam("recipient") != ""))
-           .returning(ShareAccess.link_id)
-           .cte("opened"))
+_opened = (
+    insert(ShareAccess)
+    .from_select(
+        ["link_id", "at", "recipient", "outcome"],
+        select(
+            _link_cte.c.id,
+            bindparam("now", type_=ShareAccess.at.type),
+            bindparam("recipient", type_=ShareAccess.recipient.type),
+            literal("opened", ShareAccess.outcome.type),
+        ).where(
+            _link_cte.c.revoked_at.is_(None),
+            _link_cte.c.expires_at > bindparam("now"),
+            _link_cte.c.failed_attempts < _link_cte.c.max_attempts,
+            _link_cte.c.passcode_hash.is_(None),
+            _link_cte.c.recent < REQUESTS_PER_MINUTE,
+            bindparam("recipient") != "",
+        ),
+    )
+    .returning(ShareAccess.link_id)
+    .cte("opened")
+)
 _OPEN_PLAIN_LINK = _with_files(_link_cte).add_columns(
-    exists(select(_opened.c.link_id)).label("logged"))
+    exists(select(_opened.c.link_id)).label("logged")
+)
 
 _FILE_JWE = select(ShareFile.jwe).where(ShareFile.id == bindparam("file_id"))
 _LOG = insert(ShareAccess)
@@ -188,21 +235,33 @@ _LOG = insert(ShareAccess)
 # many requests arrive at once.
 _RESERVE_TRY = (
     update(ShareLink)
-    .where(ShareLink.id == bindparam("link_id"),
-           ShareLink.failed_attempts < ShareLink.max_attempts,
-           ShareLink.revoked_at.is_(None),
-           ShareLink.expires_at > bindparam("now", type_=ShareLink.expires_at.type))
+    .where(
+        ShareLink.id == bindparam("link_id"),
+        ShareLink.failed_attempts < ShareLink.max_attempts,
+        ShareLink.revoked_at.is_(None),
+        ShareLink.expires_at > bindparam("now", type_=ShareLink.expires_at.type),
+    )
     .values(failed_attempts=ShareLink.failed_attempts + 1)
-    .returning(ShareLink.failed_attempts))
+    .returning(ShareLink.failed_attempts)
+)
 _GIVE_BACK_TRY = (
     update(ShareLink)
     .where(ShareLink.id == bindparam("link_id"), ShareLink.failed_attempts > 0)
-    .values(failed_attempts=ShareLink.failed_attempts - 1))
+    .values(failed_attempts=ShareLink.failed_attempts - 1)
+)
 
 
-def manifest(database: Database, token: str, *, recipient: Any, passcode: Any,
-             embedded_length_max: Any, now: datetime, file_base_url: str,
-             location_signer: Callable[[int, int], str]) -> Answer:
+def manifest(
+    database: Database,
+    token: str,
+    *,
+    recipient: Any,
+    passcode: Any,
+    embedded_length_max: Any,
+    now: datetime,
+    file_base_url: str,
+    location_signer: Callable[[int, int], str],
+) -> Answer:
     """The protocol's manifest request.
 
     Unknown, expired, revoked and locked links get the same 404 after the same work (a
@@ -210,22 +269,40 @@ def manifest(database: Database, token: str, *, recipient: Any, passcode: Any,
     the log engine (ADR 0005), a wrong passcode in one durable transaction with its count.
     """
     with database.log_engine.connect() as connection:
-        return _manifest(database, connection, token, recipient=recipient, passcode=passcode,
-                         embedded_length_max=embedded_length_max, now=now,
-                         file_base_url=file_base_url, location_signer=location_signer)
+        return _manifest(
+            database,
+            connection,
+            token,
+            recipient=recipient,
+            passcode=passcode,
+            embedded_length_max=embedded_length_max,
+            now=now,
+            file_base_url=file_base_url,
+            location_signer=location_signer,
+        )
 
 
-def _manifest(database: Database, connection: Connection, token: str, *, recipient: Any,
-              passcode: Any, embedded_length_max: Any, now: datetime, file_base_url: str,
-              location_signer: Callable[[int, int], str]) -> Answer:
+def _manifest(
+    database: Database,
+    connection: Connection,
+    token: str,
+    *,
+    recipient: Any,
+    passcode: Any,
+    embedded_length_max: Any,
+    now: datetime,
+    file_base_url: str,
+    location_signer: Callable[[int, int], str],
+) -> Answer:
     if not (_is_text(recipient) and _is_text(passcode)):
         return Answer(400, {"error": "recipient and passcode must be plain text"}, {})
     recipient_text = recipient.strip()[:200] if isinstance(recipient, str) else ""
     params = {"token_hash": _hash(token), "since": now - timedelta(minutes=1)}
     one_statement = connection.dialect.name == "postgresql"
     if one_statement:
-        rows = connection.execute(_OPEN_PLAIN_LINK, {**params, "now": now,
-                                                     "recipient": recipient_text}).all()
+        rows = connection.execute(
+            _OPEN_PLAIN_LINK, {**params, "now": now, "recipient": recipient_text}
+        ).all()
     else:
         rows = connection.execute(_LINK_AND_FILES, params).all()
     link = rows[0] if rows else None
@@ -251,13 +328,15 @@ def _manifest(database: Database, connection: Connection, token: str, *, recipie
             return refusal
     if not logged:
         _log(connection, link.id, now, recipient_text, "opened")
-    files = _file_entries(connection, rows, _embedded_limit(embedded_length_max), now,
-                          file_base_url, location_signer)
+    files = _file_entries(
+        connection, rows, _embedded_limit(embedded_length_max), now, file_base_url, location_signer
+    )
     return Answer(200, {"files": files}, {})
 
 
-def _check_passcode(database: Database, link: Row[Any], now: datetime, recipient: str,
-                    passcode: Any) -> Answer | None:
+def _check_passcode(
+    database: Database, link: Row[Any], now: datetime, recipient: str, passcode: Any
+) -> Answer | None:
     """Reserve a try, then check the passcode (None when it is right). A right passcode gives
     its try back; without a try left nothing is checked."""
     with database.engine.begin() as durable:
@@ -284,9 +363,14 @@ def _embedded_limit(asked: Any) -> int:
     return DEFAULT_EMBEDDED_MAX
 
 
-def _file_entries(connection: Connection, rows: Sequence[Row[Any]], limit: int,
-                  now: datetime, file_base_url: str,
-                  location_signer: Callable[[int, int], str]) -> list[dict[str, str]]:
+def _file_entries(
+    connection: Connection,
+    rows: Sequence[Row[Any]],
+    limit: int,
+    now: datetime,
+    file_base_url: str,
+    location_signer: Callable[[int, int], str],
+) -> list[dict[str, str]]:
     """Each file embedded when it is no larger than `limit`, else by a short-lived location."""
     files = []
     expires = int((now + LOCATION_LIFETIME).timestamp())
@@ -298,8 +382,12 @@ def _file_entries(connection: Connection, rows: Sequence[Row[Any]], limit: int,
             files.append({"contentType": row.content_type, "embedded": jwe})
         else:
             location = location_signer(row.file_id, expires)
-            files.append({"contentType": row.content_type,
-                          "location": f"{file_base_url.rstrip('/')}/{location}"})
+            files.append(
+                {
+                    "contentType": row.content_type,
+                    "location": f"{file_base_url.rstrip('/')}/{location}",
+                }
+            )
     return files
 
 
@@ -320,8 +408,12 @@ def _is_text(value: Any) -> bool:
 def _decide(link: Row | None, now: datetime, recipient: str) -> str:
     """What a manifest request for `link` comes to, before any passcode is checked:
     refused, no_recipient, too_many, passcode (one is needed) or opened."""
-    if (link is None or link.revoked_at is not None or now >= link.expires_at
-            or link.failed_attempts >= link.max_attempts):
+    if (
+        link is None
+        or link.revoked_at is not None
+        or now >= link.expires_at
+        or link.failed_attempts >= link.max_attempts
+    ):
         return "refused"
     if not recipient:
         return "no_recipient"
@@ -332,10 +424,10 @@ def _decide(link: Row | None, now: datetime, recipient: str) -> str:
     return "opened"
 
 
-def _log(connection: Connection, link_id: int, now: datetime, recipient: str,
-         outcome: str) -> None:
-    connection.execute(_LOG, {"link_id": link_id, "at": now, "recipient": recipient,
-                              "outcome": outcome})
+def _log(connection: Connection, link_id: int, now: datetime, recipient: str, outcome: str) -> None:
+    connection.execute(
+        _LOG, {"link_id": link_id, "at": now, "recipient": recipient, "outcome": outcome}
+    )
 
 
 def _passcode_matches(passcode_hash: str, passcode: Any) -> bool:
@@ -386,32 +478,44 @@ class LocationSigner:
         return file_id
 
 
-def file_at(session: Session, location: str, now: datetime, signer: LocationSigner
-            ) -> str | None:
+def file_at(session: Session, location: str, now: datetime, signer: LocationSigner) -> str | None:
     """The JWE behind a short-lived location, if the location and its link are still live."""
     file_id = signer.read(location, now)
     if file_id is None:
         return None
     row = session.execute(
-        select(ShareFile.jwe, ShareLink.expires_at, ShareLink.revoked_at,
-               ShareLink.failed_attempts, ShareLink.max_attempts)
+        select(
+            ShareFile.jwe,
+            ShareLink.expires_at,
+            ShareLink.revoked_at,
+            ShareLink.failed_attempts,
+            ShareLink.max_attempts,
+        )
         .join(ShareLink, ShareLink.id == ShareFile.link_id)
         .where(ShareFile.id == file_id)
     ).first()
-    if row is None or row.revoked_at is not None or now >= row.expires_at or (
-            row.failed_attempts >= row.max_attempts):
+    if (
+        row is None
+        or row.revoked_at is not None
+        or now >= row.expires_at
+        or (row.failed_attempts >= row.max_attempts)
+    ):
         return None
     return row.jwe
 
 
 def links_for(session: Session, ref: str) -> list[ShareLink]:
-    return list(session.scalars(select(ShareLink).where(ShareLink.record_ref == ref)
-                                .options(selectinload(ShareLink.accesses))
-                                .order_by(ShareLink.created_at.desc())))
+    return list(
+        session.scalars(
+            select(ShareLink)
+            .where(ShareLink.record_ref == ref)
+            .options(selectinload(ShareLink.accesses))
+            .order_by(ShareLink.created_at.desc())
+        )
+    )
 
 
-def revoke(session: Session, public_id: str, now: datetime, ref: str | None = None
-           ) -> ShareLink:
+def revoke(session: Session, public_id: str, now: datetime, ref: str | None = None) -> ShareLink:
     query = select(ShareLink).where(ShareLink.public_id == public_id)
     if ref is not None:
         query = query.where(ShareLink.record_ref == ref)

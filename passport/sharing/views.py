@@ -48,19 +48,28 @@ nurse_only = require_role("nurse", "admin")
 
 
 class LinkForm(FlaskForm):
-    document = RadioField("What to share", choices=list(service.SHAREABLE.items()),
-                          default="passport",
-                          validators=[InputRequired("Select what to share")])
+    document = RadioField(
+        "What to share",
+        choices=list(service.SHAREABLE.items()),
+        default="passport",
+        validators=[InputRequired("Select what to share")],
+    )
     label = StringField("A name for this link", validators=[Optional()])
-    days = WholeNumberField("How many days the link works for", default=service.DEFAULT_DAYS,
-                        validators=[InputRequired("Enter how many days the link works for"),
-                                    NumberRange(1, service.MAX_DAYS,
-                                                f"Enter a number of days from 1 to "
-                                                f"{service.MAX_DAYS}")])
+    days = WholeNumberField(
+        "How many days the link works for",
+        default=service.DEFAULT_DAYS,
+        validators=[
+            InputRequired("Enter how many days the link works for"),
+            NumberRange(
+                1, service.MAX_DAYS, f"Enter a number of days from 1 to {service.MAX_DAYS}"
+            ),
+        ],
+    )
     passcode = PasswordField("Passcode (optional)", validators=[Optional()])
-    consent = BooleanField("The young person agreed to share this",
-                           validators=[InputRequired("Confirm the young person agreed to "
-                                                     "share this")])
+    consent = BooleanField(
+        "The young person agreed to share this",
+        validators=[InputRequired("Confirm the young person agreed to share this")],
+    )
 
 
 def _protocol(body: Any, status: int, extra: dict[str, str] | None = None) -> Response:
@@ -82,10 +91,15 @@ def manifest(token: str) -> ResponseReturnValue:
     if not isinstance(body, dict):
         return _protocol({"error": "send a JSON object with recipient and passcode"}, 400)
     answer = service.manifest(
-        context.db(), token, recipient=body.get("recipient"), passcode=body.get("passcode"),
-        embedded_length_max=body.get("embeddedLengthMax"), now=utcnow(),
+        context.db(),
+        token,
+        recipient=body.get("recipient"),
+        passcode=body.get("passcode"),
+        embedded_length_max=body.get("embeddedLengthMax"),
+        now=utcnow(),
         file_base_url=url_for("sharing.file_at", location="", _external=True),
-        location_signer=_signer())
+        location_signer=_signer(),
+    )
     return _protocol(answer.body, answer.status, answer.headers)
 
 
@@ -112,12 +126,20 @@ def _make(ref: str, form: LinkForm) -> service.MadeLink | None:
     try:
         with context.db().transaction() as session:
             made = service.make_link(
-                session, ref=ref, document=form.document.data, label=form.label.data,
+                session,
+                ref=ref,
+                document=form.document.data,
+                label=form.label.data,
                 days=form.days.data or service.DEFAULT_DAYS,
-                passcode=form.passcode.data or None, base_url=request.url_root,
-                actor=g.user.email, now=utcnow(), today=context.today())
-            context.audit(session, "share", f"{made.link.document} link", ref,
-                          made.link.record_version)
+                passcode=form.passcode.data or None,
+                base_url=request.url_root,
+                actor=g.user.email,
+                now=utcnow(),
+                today=context.today(),
+            )
+            context.audit(
+                session, "share", f"{made.link.document} link", ref, made.link.record_version
+            )
     except service.ShareError as error:
         field = {"expires": "days"}.get(error.field, error.field)
         form[field].errors = [*form[field].errors, error.message[0].upper() + error.message[1:]]
@@ -132,8 +154,9 @@ def new_link(ref: str) -> ResponseReturnValue:
         _, record = child_or_404(session, ref)
     made = _make(ref, form) if form.validate_on_submit() else None
     if made is not None:
-        return render_template("sharing/link_made.html", record=record, made=made,
-                               qr=qr_data_url(made.url))
+        return render_template(
+            "sharing/link_made.html", record=record, made=made, qr=qr_data_url(made.url)
+        )
     status = 400 if request.method == "POST" else 200
     return render_template("sharing/new_link.html", form=form, record=record), status
 

@@ -25,8 +25,16 @@ def today() -> date:
     return config().today()
 
 
-def audit(session: Any, action: str, target: str, ref: str | None = None,
-          version: int | None = None) -> None:
+def audit(
+    session: Any, action: str, target: str, ref: str | None = None, version: int | None = None
+) -> None:
     """The signed-in user did `action` to `target` (of the child `ref`, at `version`)."""
-    record_event(session, actor=g.user.email, user_id=g.user.user_id, action=action,
-                 target=target, record_ref=ref, record_version=version)
+    record_event(
+        session,
+        actor=g.user.email,
+        user_id=g.user.user_id,
+        action=action,
+        target=target,
+        record_ref=ref,
+        record_version=version,
+    )

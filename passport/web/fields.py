@@ -31,8 +31,9 @@ class DatePartsField(Field):
         self.raw_data = []
         if formdata is None:
             return
-        day, month, year = (formdata.get(f"{self.name}-{p}", "").strip()
-                            for p in ("day", "month", "year"))
+        day, month, year = (
+            formdata.get(f"{self.name}-{p}", "").strip() for p in ("day", "month", "year")
+        )
         self.parts = (day, month, year)
         if not (day or month or year):
             return
@@ -86,5 +87,3 @@ def decimal_or_none(field: StringField, label: str) -> float | None:
 
 def required(message: str) -> InputRequired:
     return InputRequired(message)
-
-

@@ -10,17 +10,26 @@ from passport.records.exchange import as_exchange_json
 from passport.records.forms import words as form_words
 
 FLAG_LABELS = {
-    "IHA_MISSING": "No initial assessment", "IHA_LATE": "Initial assessment late",
-    "RHA_OVERDUE": "Review overdue", "CONSENT_NOT_RECORDED": "Consent not recorded",
+    "IHA_MISSING": "No initial assessment",
+    "IHA_LATE": "Initial assessment late",
+    "RHA_OVERDUE": "Review overdue",
+    "CONSENT_NOT_RECORDED": "Consent not recorded",
     "PRACTITIONER_INCOMPLETE": "Practitioner details missing",
-    "VAGUE_FINDINGS": "Vague findings", "NO_GP_CAMHS_INPUT": "No GP or CAMHS input",
+    "VAGUE_FINDINGS": "Vague findings",
+    "NO_GP_CAMHS_INPUT": "No GP or CAMHS input",
     "INFO_REQUEST_OUTSTANDING": "Information request outstanding",
     "IMMUNISATIONS_INCOMPLETE": "Immunisations incomplete",
     "IMMUNISATION_HISTORY_UNKNOWN": "Immunisation history unknown",
     "UASC_SCREENING_INCOMPLETE": "Screening on arrival incomplete",
-    "SDQ_MISSING": "SDQ missing", "SDQ_BORDERLINE": "SDQ borderline", "SDQ_CONCERN": "SDQ concern",
+    "ARRIVAL_SCREENING_INCOMPLETE": "Screening after arriving in the UK incomplete",
+    "BCG_ELIGIBLE": "BCG to consider",
+    "SIGHT_TEST_OVERDUE": "Sight test overdue",
+    "SDQ_MISSING": "SDQ missing",
+    "SDQ_BORDERLINE": "SDQ borderline",
+    "SDQ_CONCERN": "SDQ concern",
     "HEALTH_PLAN_ACTION_OVERDUE": "Health plan action overdue",
-    "DENTAL_CHECK_OVERDUE": "Dental check overdue", "GP_NOT_REGISTERED": "No GP",
+    "DENTAL_CHECK_OVERDUE": "Dental check overdue",
+    "GP_NOT_REGISTERED": "No GP",
     "LEAVER_SUMMARY_DUE": "Care-leaver summary due",
 }
 

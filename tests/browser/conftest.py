@@ -168,25 +168,33 @@ def assert_no_axe_violations(page: Page) -> None:
         more = len(violation["nodes"]) - len(targets)
         lines.append(
             f"- {violation['id']} ({violation['impact']}): {violation['help']}"
-            f"\n    at {' | '.join(targets)}" + (f" (+{more} more)" if more > 0 else "")
+            f"\n    at {' | '.join(targets)}"
+            + (f" (+{more} more)" if more > 0 else "")
             + f"\n    {violation['helpUrl']}"
         )
     pytest.fail("\n".join(lines), pytrace=False)
 
 
-def make_user(db: Database, email: str, password: str, role: str, *,
-              children: tuple[str, ...] = (), **extras) -> int:
+def make_user(
+    db: Database, email: str, password: str, role: str, *, children: tuple[str, ...] = (), **extras
+) -> int:
     """An account made through the service, committed; returns its id.
     A nurse needs authority=..., a carer carer_ref=... and the refs of the children their
     councils invited them for (children=...), a care leaver child_ref=...."""
     with db.transaction() as session:
-        user = create_user(session, email=email, password=password, role=role,
-                           app_secret=TEST_SECRET, **extras)
+        user = create_user(
+            session, email=email, password=password, role=role, app_secret=TEST_SECRET, **extras
+        )
         for ref in children:
             record = load_record(session, ref)
-            grant_carer(session, user, child_ref=ref,
-                        authority=record["child"]["responsible_authority"],
-                        carer_ref=extras["carer_ref"], by="test")
+            grant_carer(
+                session,
+                user,
+                child_ref=ref,
+                authority=record["child"]["responsible_authority"],
+                carer_ref=extras["carer_ref"],
+                by="test",
+            )
         return user.id
 
 

@@ -17,8 +17,10 @@ def test_the_leavers_documents_on_screen_are_accessible(page, live_server, db, c
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
     make_user(db, "dan@example.org", PASSWORD, "leaver", child_ref="FX-DANIEL")
     sign_in(page, live_server, "dan@example.org", PASSWORD)
-    for kind, title in (("passport", "Your health passport"),
-                        ("leaver-summary", "Your health summary for leaving care")):
+    for kind, title in (
+        ("passport", "Your health passport"),
+        ("leaver-summary", "Your health summary for leaving care"),
+    ):
         page.goto(f"{live_server}/me/documents/{kind}")
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
         assert_no_axe_violations(page)
@@ -26,8 +28,14 @@ def test_the_leavers_documents_on_screen_are_accessible(page, live_server, db, c
 
 def test_the_carers_sheet_on_screen_is_accessible(page, live_server, db, cli):
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
-    make_user(db, "carer@example.org", PASSWORD, "carer", carer_ref="FC-0201",
-              children=("FX-ELLIE", "FX-NOAH"))
+    make_user(
+        db,
+        "carer@example.org",
+        PASSWORD,
+        "carer",
+        carer_ref="FC-0201",
+        children=("FX-ELLIE", "FX-NOAH"),
+    )
     sign_in(page, live_server, "carer@example.org", PASSWORD)
     page.goto(f"{live_server}/placements/FX-NOAH/sheet")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Placement health sheet")

@@ -53,8 +53,13 @@ def another_person(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     page.console_errors = []
     page.documents = set()
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(
-        (m.text, (m.location or {}).get("url", ""))))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and page.console_errors.append((m.text, (m.location or {}).get("url", "")))
+        ),
+    )
     page.on("pageerror", lambda e: page.console_errors.append((f"uncaught: {e}", "")))
     page.on("request", lambda r: r.is_navigation_request() and page.documents.add(r.url))
     try:
@@ -65,7 +70,8 @@ def another_person(browser: Browser) -> Iterator[Page]:
 
 
 def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
-        page, browser, live_server, db, cli, tmp_path: Path):
+    page, browser, live_server, db, cli, tmp_path: Path
+):
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
     make_user(db, "nurse@example.org", PASSWORD, "nurse", authority=AUTHORITY)
 
@@ -97,7 +103,8 @@ def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
         leaver.get_by_label("Type it again").fill(LEAVER_PASSWORD + "x")
         leaver.get_by_role("button", name="Set password").click()
         expect(leaver.get_by_role("heading", level=1)).to_have_text(
-            "This invitation does not work any more")
+            "This invitation does not work any more"
+        )
         sign_in(leaver, live_server, "dan@example.org", LEAVER_PASSWORD)
         expect(leaver).to_have_url(f"{live_server}/me")
         expect(leaver.get_by_role("heading", level=1, name="Hello Dan")).to_be_visible()
@@ -146,10 +153,12 @@ def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
         expect(opened).to_contain_text("Opened it")
         card.get_by_role("button", name="Cancel this link").click()
         expect(leaver.locator(".nhsuk-card", has_text="Northfield University")).to_contain_text(
-            "You cancelled it.")
+            "You cancelled it."
+        )
         expect(leaver.get_by_role("button", name="Cancel this link")).to_have_count(0)
         expect(leaver.locator(".nhsuk-notification-banner")).to_contain_text(
-            "Your link “Northfield University” is cancelled.")
+            "Your link “Northfield University” is cancelled."
+        )
         assert_no_axe_violations(leaver)  # /me again, now with a link, its log and a banner
 
         # The stranger opens the link again and is turned away. (A reload would not do: the
@@ -160,17 +169,21 @@ def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
         stranger.get_by_label("Passcode").fill("open-sesame-1")
         stranger.get_by_role("button", name="Open the record").click()
         expect(stranger.locator("#viewer-status")).to_contain_text(
-            "This link does not work any more")
+            "This link does not work any more"
+        )
         expect(stranger.locator("#patient-name")).to_have_count(0)
 
         # The refused try is in the link's log, and what the leaver did is in their activity.
         leaver.goto(f"{live_server}/me")
-        expect(leaver.locator(".nhsuk-card", has_text="Northfield University").get_by_role(
-            "table", name="Who tried to open it")).to_contain_text(
-            "Could not open it: the link had stopped working")
+        expect(
+            leaver.locator(".nhsuk-card", has_text="Northfield University").get_by_role(
+                "table", name="Who tried to open it"
+            )
+        ).to_contain_text("Could not open it: the link had stopped working")
         leaver.get_by_role("link", name="See who has looked at or changed your record").click()
-        expect(leaver.get_by_role("heading", level=1, name="Who has looked at your record")
-               ).to_be_visible()
+        expect(
+            leaver.get_by_role("heading", level=1, name="Who has looked at your record")
+        ).to_be_visible()
         activity = leaver.locator("#activity")
         expect(activity).to_contain_text("made a sharing link")
         expect(activity).to_contain_text("cancelled a sharing link")
@@ -178,8 +191,9 @@ def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
         assert_no_axe_violations(leaver)
 
         leaver.goto(f"{live_server}/me/tell-us")
-        expect(leaver.get_by_role("heading", level=1, name="Tell your nurse something is wrong")
-               ).to_be_visible()
+        expect(
+            leaver.get_by_role("heading", level=1, name="Tell your nurse something is wrong")
+        ).to_be_visible()
         assert_no_axe_violations(leaver)
         assert_no_console_errors(leaver)
 
@@ -188,8 +202,14 @@ def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
 
 def test_carer_marks_a_plan_action_done_and_the_nurse_sees_it(page, browser, live_server, db, cli):
     assert cli("import", str(ELLIE), str(NOAH), str(DANIEL)).exit_code == 0
-    make_user(db, "carer@example.org", PASSWORD, "carer", carer_ref="FC-0201",
-              children=("FX-ELLIE", "FX-NOAH"))
+    make_user(
+        db,
+        "carer@example.org",
+        PASSWORD,
+        "carer",
+        carer_ref="FC-0201",
+        children=("FX-ELLIE", "FX-NOAH"),
+    )
     make_user(db, "nurse@example.org", PASSWORD, "nurse", authority=AUTHORITY)
 
     sign_in(page, live_server, "carer@example.org", PASSWORD)
@@ -210,7 +230,8 @@ def test_carer_marks_a_plan_action_done_and_the_nurse_sees_it(page, browser, liv
     row = page.locator("#carer-actions tbody tr", has_text=NOAH_ACTION)
     row.get_by_role("button", name="Mark as done").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
-        f"Marked as done: {NOAH_ACTION}")
+        f"Marked as done: {NOAH_ACTION}"
+    )
     row = page.locator("#carer-actions tbody tr", has_text=NOAH_ACTION)
     expect(row).to_contain_text("Done")
     expect(row.get_by_role("button", name="Mark as done")).to_have_count(0)
@@ -237,8 +258,9 @@ def test_a_leaver_tells_the_nurse_something_is_wrong(page, browser, live_server,
     sign_in(page, live_server, "dan@example.org", PASSWORD)
     expect(page.get_by_role("heading", level=1, name="Hello Dan")).to_be_visible()
     page.get_by_role("link", name="tell your nurse").click()
-    expect(page.get_by_role("heading", level=1, name="Tell your nurse something is wrong")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Tell your nurse something is wrong")
+    ).to_be_visible()
 
     # Sending it empty explains what to do.
     page.get_by_role("button", name="Send to my nurse").click()

@@ -60,7 +60,8 @@ def test_nurse_records_an_overdue_review_and_the_flag_clears(page, live_server, 
     sources.get_by_label("GP", exact=True).check()
     sources.get_by_label("Carer", exact=True).check()
     page.get_by_label("What the young person said, in their own words").fill(
-        "I'd like to go back to swimming <b>soon</b>.")
+        "I'd like to go back to swimming <b>soon</b>."
+    )
     page.get_by_label("Summary of findings").fill("Growing well. Sleeping better.")
     page.get_by_role("button", name="Save assessment").click()
 

@@ -18,11 +18,18 @@ DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 def test_a_stranger_opens_a_link_with_its_passcode(page, live_server, cli, db):
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(session, ref="FX-DANIEL", document="leaver-summary",
-                                 label="University health centre", days=30,
-                                 passcode="let-me-in", base_url=live_server,
-                                 actor="nurse@example.org", now=utcnow(),
-                                 today=cli.app.extensions["passport_config"].today())
+        made = service.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="leaver-summary",
+            label="University health centre",
+            days=30,
+            passcode="let-me-in",
+            base_url=live_server,
+            actor="nurse@example.org",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
     page.goto(made.url)
     expect(page.get_by_text("“University health centre”")).to_be_visible()
     assert_no_axe_violations(page)
@@ -30,7 +37,8 @@ def test_a_stranger_opens_a_link_with_its_passcode(page, live_server, cli, db):
     page.get_by_label("Passcode").fill("not-it")
     page.get_by_role("button", name="Open the record").click()
     expect(page.locator("#viewer-status")).to_have_text(
-        "That passcode is not right. You have 4 tries left.")
+        "That passcode is not right. You have 4 tries left."
+    )
 
     page.get_by_label("Passcode").fill("let-me-in")
     page.get_by_role("button", name="Open the record").click()
@@ -45,18 +53,30 @@ def test_a_stranger_opens_a_link_with_its_passcode(page, live_server, cli, db):
     assert all("401" in message for message, _ in page.console_errors), page.console_errors
 
     with db.transaction() as session:
-        outcomes = [(a.recipient, a.outcome) for a in service.links_for(session, "FX-DANIEL")[0]
-                    .accesses]
-    assert outcomes == [("Northfield University", "wrong_passcode"),
-                        ("Northfield University", "opened")]
+        outcomes = [
+            (a.recipient, a.outcome) for a in service.links_for(session, "FX-DANIEL")[0].accesses
+        ]
+    assert outcomes == [
+        ("Northfield University", "wrong_passcode"),
+        ("Northfield University", "opened"),
+    ]
 
 
 def test_a_cancelled_link_says_so(page, live_server, cli, db):
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
-                                 days=30, passcode=None, base_url=live_server, actor="n",
-                                 now=utcnow(), today=cli.app.extensions["passport_config"].today())
+        made = service.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url=live_server,
+            actor="n",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
         service.revoke(session, made.link.public_id, utcnow())
     page.goto(made.url)
     page.get_by_role("button", name="Open the record").click()
@@ -73,9 +93,18 @@ def test_the_viewer_without_a_link_explains(page, live_server):
 def test_the_key_leaves_the_address_bar_once_the_link_is_read(page, live_server, cli, db):
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
-                                 days=30, passcode=None, base_url=live_server, actor="n",
-                                 now=utcnow(), today=cli.app.extensions["passport_config"].today())
+        made = service.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url=live_server,
+            actor="n",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
     page.goto(made.url)
     expect(page.get_by_text("“GP”")).to_be_visible()
     assert page.evaluate("window.location.hash") == ""
@@ -91,18 +120,28 @@ def test_a_tampered_file_is_explained_in_plain_words(page, live_server, cli, db)
 
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
-                                 days=30, passcode=None, base_url=live_server, actor="n",
-                                 now=utcnow(), today=cli.app.extensions["passport_config"].today())
+        made = service.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url=live_server,
+            actor="n",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
         stored = session.query(ShareFile).one()
         header, key, iv, cipher, tag = stored.jwe.split(".")
-        flipped = ("A" if cipher[10] != "A" else "B")
+        flipped = "A" if cipher[10] != "A" else "B"
         stored.jwe = ".".join([header, key, iv, cipher[:10] + flipped + cipher[11:], tag])
     page.goto(made.url)
     page.get_by_role("button", name="Open the record").click()
     expect(page.locator("#viewer-status")).to_have_text(
         "The shared record has been changed or damaged since it was shared, so it cannot be "
-        "shown. Ask the person who shared it for a new link.")
+        "shown. Ask the person who shared it for a new link."
+    )
     expect(page.locator("#patient-name")).to_have_count(0)
 
 

@@ -34,8 +34,9 @@ def test_a_wrong_password_shows_the_error_summary(page, live_server, db):
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link", name="Enter a correct email address and password")) \
-        .to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Enter a correct email address and password")
+    ).to_be_visible()
     expect(page).to_have_title("Error: Sign in – Health Passport – NHS")
     assert page.url.endswith("/sign-in")
     assert_no_axe_violations(page)

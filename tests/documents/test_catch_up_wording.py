@@ -24,13 +24,20 @@ TODAY = date(2026, 11, 29)
 FALSE_COMFORT = ("up to date with", "nothing is due.")
 
 
-def record(date_of_birth: str, *, entered_care: str, status: str = "unknown",
-           **child: Any) -> dict[str, Any]:
+def record(
+    date_of_birth: str, *, entered_care: str, status: str = "unknown", **child: Any
+) -> dict[str, Any]:
     return {
         "format": "lac-health-record/1",
-        "child": {"ref": "T-DOC", "given_name": "Sami", "family_name": "Test",
-                  "date_of_birth": date_of_birth, "sex_at_birth": "male",
-                  "entered_care": entered_care, **child},
+        "child": {
+            "ref": "T-DOC",
+            "given_name": "Sami",
+            "family_name": "Test",
+            "date_of_birth": date_of_birth,
+            "sex_at_birth": "male",
+            "entered_care": entered_care,
+            **child,
+        },
         "immunisation_history_status": status,
     }
 
@@ -53,8 +60,12 @@ def test_a_care_leaver_born_in_2003_is_not_told_they_are_up_to_date():
 
 
 def test_the_catch_up_is_a_numbered_plan_from_arrival_not_a_teenage_booster():
-    arrived = record("2010-05-10", entered_care="2026-09-14", arrived_in_uk="2026-09-01",
-                     unaccompanied_asylum_seeking=True)
+    arrived = record(
+        "2010-05-10",
+        entered_care="2026-09-14",
+        arrived_in_uk="2026-09-01",
+        unaccompanied_asylum_seeking=True,
+    )
     due = vaccinations_text("passport", arrived).split("What is still due", 1)[1]
     assert "You need three doses, at least 4 weeks apart. The first one is due now." in due
     assert "from when you came to the UK, on 1 September 2026" in due
@@ -64,11 +75,18 @@ def test_the_catch_up_is_a_numbered_plan_from_arrival_not_a_teenage_booster():
 def test_the_teenage_booster_is_still_called_one_when_it_is():
     jordan_like = record("2011-03-02", entered_care="2020-01-06", status="complete")
     jordan_like["immunisations"] = [
-        {"vaccine": vaccine, "date": day, "source": "gp_record"} for vaccine, day in (
-            ("5-in-1", "2011-04-27"), ("5-in-1", "2011-05-25"), ("5-in-1", "2011-06-22"),
-            ("Hib/MenC", "2012-03-05"), ("MMR", "2012-03-05"),
-            ("4-in-1 pre-school booster", "2014-07-07"), ("MMR", "2014-07-07"),
-            ("HPV", "2024-11-12"))]
+        {"vaccine": vaccine, "date": day, "source": "gp_record"}
+        for vaccine, day in (
+            ("5-in-1", "2011-04-27"),
+            ("5-in-1", "2011-05-25"),
+            ("5-in-1", "2011-06-22"),
+            ("Hib/MenC", "2012-03-05"),
+            ("MMR", "2012-03-05"),
+            ("4-in-1 pre-school booster", "2014-07-07"),
+            ("MMR", "2014-07-07"),
+            ("HPV", "2024-11-12"),
+        )
+    ]
     due = vaccinations_text("passport", jordan_like).split("What is still due", 1)[1]
     assert "tetanus, diphtheria and polio (the teenage booster)" in due
     assert "It was due on 1 September 2024. You can still have it." in due
@@ -76,12 +94,17 @@ def test_the_teenage_booster_is_still_called_one_when_it_is():
 
 def test_an_incomplete_history_with_nothing_due_is_not_called_up_to_date():
     partial = record("2010-05-10", entered_care="2026-09-14", status="partial")
-    partial["immunisations"] = [
-        {"vaccine": vaccine, "date": "2026-09-20", "source": "gp_record"}
-        for vaccine in ("Td/IPV", "MMR", "MenACWY", "HPV")] + [
-        {"vaccine": vaccine, "date": "2026-10-20", "source": "gp_record"}
-        for vaccine in ("Td/IPV", "MMR")] + [
-        {"vaccine": "Td/IPV", "date": "2026-11-18", "source": "gp_record"}]
+    partial["immunisations"] = (
+        [
+            {"vaccine": vaccine, "date": "2026-09-20", "source": "gp_record"}
+            for vaccine in ("Td/IPV", "MMR", "MenACWY", "HPV")
+        ]
+        + [
+            {"vaccine": vaccine, "date": "2026-10-20", "source": "gp_record"}
+            for vaccine in ("Td/IPV", "MMR")
+        ]
+        + [{"vaccine": "Td/IPV", "date": "2026-11-18", "source": "gp_record"}]
+    )
     text = vaccinations_text("passport", partial)
     assert "we can't say you are up to date" in text
     assert not any(phrase in text.casefold() for phrase in FALSE_COMFORT), text

@@ -76,10 +76,14 @@ def test_every_font_is_embedded_and_the_pdf_is_tagged(jordan_passport):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] \
-                if "/DescendantFonts" in font else font["/FontDescriptor"]
-            fonts[font["/BaseFont"]] = any(k in descriptor for k in
-                                           ("/FontFile", "/FontFile2", "/FontFile3"))
+            descriptor = (
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font
+                else font["/FontDescriptor"]
+            )
+            fonts[font["/BaseFont"]] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
     assert fonts and all(fonts.values()), fonts
 
 
@@ -91,9 +95,12 @@ def test_an_arabic_script_name_comes_back_out_of_the_pdf():
     arabic = "".join(ch for ch in text if "\u0600" <= ch <= "\u06ff")
     for ch in family:
         assert ch in arabic, f"{ch!r} is missing: the name was drawn as boxes"
-    fonts = " ".join(str(f) for page in PdfReader(io.BytesIO(pdf)).pages
-                     for f in page["/Resources"]["/Font"].values()
-                     for f in [f.get_object()["/BaseFont"]])
+    fonts = " ".join(
+        str(f)
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for f in page["/Resources"]["/Font"].values()
+        for f in [f.get_object()["/BaseFont"]]
+    )
     assert "Arabic" in fonts
 
 
@@ -101,8 +108,12 @@ def test_leaver_summary_adds_history_checklist_and_help():
     record = json.loads((ROOT / "fixtures" / "fx-daniel.json").read_text())
     html = render_html(build("leaver-summary", record, AS_OF))
     text = html_text(html)
-    for heading in ("Your leaving-care checklist", "Your health history", "Getting help as an adult",
-                    "HC2 certificate"):
+    for heading in (
+        "Your leaving-care checklist",
+        "Your health history",
+        "Getting help as an adult",
+        "HC2 certificate",
+    ):
         assert heading in text
     for i in record["immunisations"]:
         assert long_date(i["date"]) in text
@@ -155,10 +166,11 @@ def test_free_text_is_escaped_in_html_and_pdf():
     record = json.loads(json.dumps(JORDAN))
     record["assessments"][-1]["young_person_views"] = (
         '<img src="file:///etc/passwd"> <img src="http://169.254.169.254/latest/meta-data/">'
-        "<script>alert(1)</script>")
+        "<script>alert(1)</script>"
+    )
     document = build("passport", record, AS_OF)
     html = render_html(document)
-    assert "<img src=\"file:///etc/passwd\">" not in html and "<script>alert" not in html
+    assert '<img src="file:///etc/passwd">' not in html and "<script>alert" not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     text = pdf_text(render_pdf(document))
     assert '<img src="file:///etc/passwd">' in text
@@ -168,10 +180,13 @@ def test_free_text_is_escaped_in_html_and_pdf():
 def test_nothing_is_blank_without_a_reason():
     minimal = json.loads((SPEC / "examples" / "minimal.json").read_text())
     text = html_text(render_html(build("passport", minimal, AS_OF)))
-    for reason in ("We don't have a record of your GP", "We don't have a record of any vaccinations",
-                   "We don't have a record of a health check yet",
-                   "Nothing has been shared with us that we can show you",
-                   "You have no allergies that we know of"):
+    for reason in (
+        "We don't have a record of your GP",
+        "We don't have a record of any vaccinations",
+        "We don't have a record of a health check yet",
+        "Nothing has been shared with us that we can show you",
+        "You have no allergies that we know of",
+    ):
         assert reason in text
 
 
@@ -206,15 +221,23 @@ def test_the_qr_area_prints_the_sharing_link():
 def test_the_carer_sheet_lists_family_allergies_apart_from_other_family_health():
     record = json.loads(json.dumps(AMARA))
     record["family_history"] = [
-        {"relative": "birth_father", "condition": "Peanut allergy", "category": "allergy",
-         "relevant_to_carer": True},
-        {"relative": "birth_mother", "condition": "Type 1 diabetes", "category": "physical",
-         "relevant_to_carer": True},
+        {
+            "relative": "birth_father",
+            "condition": "Peanut allergy",
+            "category": "allergy",
+            "relevant_to_carer": True,
+        },
+        {
+            "relative": "birth_mother",
+            "condition": "Type 1 diabetes",
+            "category": "physical",
+            "relevant_to_carer": True,
+        },
     ]
     soup = BeautifulSoup(render_html(build("carer-sheet", record, AS_OF)), "html.parser")
-    allergies = " ".join(soup.select_one("#allergy-heading").find_parent("section").get_text()
-                         .split())
-    family = " ".join(soup.select_one("#family-heading").find_parent("section").get_text()
-                      .split())
+    allergies = " ".join(
+        soup.select_one("#allergy-heading").find_parent("section").get_text().split()
+    )
+    family = " ".join(soup.select_one("#family-heading").find_parent("section").get_text().split())
     assert "Peanut allergy" in allergies and "Type 1 diabetes" not in allergies
     assert "Type 1 diabetes" in family

@@ -52,23 +52,37 @@ def test_render_command_writes_pdf_and_html(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes().startswith(b"%PDF")
     html = tmp_path / "d.html"
-    assert cli("render", "FX-DANIEL", "--document", "carer-sheet", "--format", "html",
-               "--as-of", "2026-11-25", "-o", str(html)).exit_code == 0
+    assert (
+        cli(
+            "render",
+            "FX-DANIEL",
+            "--document",
+            "carer-sheet",
+            "--format",
+            "html",
+            "--as-of",
+            "2026-11-25",
+            "-o",
+            str(html),
+        ).exit_code
+        == 0
+    )
     assert "Placement health sheet" in html.read_text()
     assert cli("render", "NOBODY", "--document", "passport", "-o", str(pdf)).exit_code == 1
 
 
-def test_issuing_clears_the_flag_and_a_later_change_marks_it_out_of_date(cli, db, client,
-                                                                          tmp_path):
+def test_issuing_clears_the_flag_and_a_later_change_marks_it_out_of_date(cli, db, client, tmp_path):
     import_daniel(cli)
     assert "LEAVER_SUMMARY_DUE" in cli("check", "FX-DANIEL").stdout
     make_nurse(db)
     sign_in(client)
-    assert "No care-leaver summary has been issued yet" in text(parse(
-        client.get("/children/FX-DANIEL")))
+    assert "No care-leaver summary has been issued yet" in text(
+        parse(client.get("/children/FX-DANIEL"))
+    )
     token, version = form_page(client, "/children/FX-DANIEL")
-    issued = client.post("/children/FX-DANIEL/leaver-summary/issue",
-                         data={"csrf_token": token, "version": version})
+    issued = client.post(
+        "/children/FX-DANIEL/leaver-summary/issue", data={"csrf_token": token, "version": version}
+    )
     assert issued.status_code == 302
     assert "LEAVER_SUMMARY_DUE" not in cli("check", "FX-DANIEL").stdout
     status = get_page(client, "/children/FX-DANIEL").select_one("#leaver-summary-status")
@@ -76,8 +90,10 @@ def test_issuing_clears_the_flag_and_a_later_change_marks_it_out_of_date(cli, db
     assert "out of date" not in text(status)
 
     token, version = form_page(client, "/children/FX-DANIEL/add/allergies")
-    client.post("/children/FX-DANIEL/add/allergies",
-                data={"csrf_token": token, "version": version, "substance": "Latex"})
+    client.post(
+        "/children/FX-DANIEL/add/allergies",
+        data={"csrf_token": token, "version": version, "substance": "Latex"},
+    )
     status = get_page(client, "/children/FX-DANIEL").select_one("#leaver-summary-status")
     assert "out of date" in text(status)
     assert "made from version 1" in text(status) and "now version 2" in text(status)
@@ -94,9 +110,11 @@ def test_the_nurse_downloads_each_document(cli, db, client):
     import_daniel(cli)
     make_nurse(db)
     sign_in(client)
-    for kind, title in (("passport", "Your health passport"),
-                        ("leaver-summary", "Your health summary for leaving care"),
-                        ("carer-sheet", "Placement health sheet")):
+    for kind, title in (
+        ("passport", "Your health passport"),
+        ("leaver-summary", "Your health summary for leaving care"),
+        ("carer-sheet", "Placement health sheet"),
+    ):
         pdf = client.get(f"/children/FX-DANIEL/documents/{kind}.pdf")
         assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
         assert pdf.data.startswith(b"%PDF")
@@ -107,8 +125,9 @@ def test_the_nurse_downloads_each_document(cli, db, client):
 
 def test_render_to_a_folder_that_does_not_exist_says_so(cli, tmp_path):
     import_daniel(cli)
-    result = cli("render", "FX-DANIEL", "--document", "passport",
-                 "-o", str(tmp_path / "nowhere" / "x.pdf"))
+    result = cli(
+        "render", "FX-DANIEL", "--document", "passport", "-o", str(tmp_path / "nowhere" / "x.pdf")
+    )
     assert result.exit_code == 1
     assert f"-o: cannot write {tmp_path / 'nowhere' / 'x.pdf'}" in result.output
     assert "Traceback" not in result.output

@@ -13,16 +13,19 @@ from weasyprint.urls import FatalURLFetchingError
 from passport.documents.render import BASE_URL, RefusedURL, StaticOnlyFetcher, html_to_pdf
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://169.254.169.254/latest/meta-data/",
-    "https://example.org/logo.png",
-    BASE_URL + "static/../../../../etc/passwd",
-    BASE_URL + "static/%2e%2e/%2e%2e/pyproject.toml",
-    BASE_URL + "../pyproject.toml",
-    "https://documents.passport.invalid.evil.example/static/css/app.css",
-    "ftp://example.org/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.org/logo.png",
+        BASE_URL + "static/../../../../etc/passwd",
+        BASE_URL + "static/%2e%2e/%2e%2e/pyproject.toml",
+        BASE_URL + "../pyproject.toml",
+        "https://documents.passport.invalid.evil.example/static/css/app.css",
+        "ftp://example.org/x",
+    ],
+)
 def test_the_fetcher_refuses_anything_but_our_static_files(url):
     fetcher = StaticOnlyFetcher()
     with pytest.raises((RefusedURL, ValueError)):

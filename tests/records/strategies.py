@@ -31,7 +31,9 @@ def is_date(node: dict[str, Any]) -> bool:
     return resolve(node).get("format") == "date"
 
 
-def from_node(node: dict[str, Any], dates: st.SearchStrategy[date], name: str = "") -> st.SearchStrategy:
+def from_node(
+    node: dict[str, Any], dates: st.SearchStrategy[date], name: str = ""
+) -> st.SearchStrategy:
     node = resolve(node)
     if node.get("format") == "date":
         return dates.map(date.isoformat)
@@ -50,8 +52,11 @@ def from_node(node: dict[str, Any], dates: st.SearchStrategy[date], name: str = 
             return st.from_regex(node["pattern"], fullmatch=True).filter(
                 lambda s: len(s) <= node.get("maxLength", 10_000)
             )
-        return st.text(PLAIN_TEXT, min_size=node.get("minLength", 0),
-                       max_size=min(node.get("maxLength", 40), 40))
+        return st.text(
+            PLAIN_TEXT,
+            min_size=node.get("minLength", 0),
+            max_size=min(node.get("maxLength", 40), 40),
+        )
     if kind == "boolean":
         return st.booleans()
     if kind == "integer":
@@ -59,8 +64,9 @@ def from_node(node: dict[str, Any], dates: st.SearchStrategy[date], name: str = 
     if kind == "number":
         low = node.get("exclusiveMinimum", node.get("minimum", 0))
         high = node["maximum"]
-        floats = st.floats(low, high, exclude_min="exclusiveMinimum" in node,
-                           allow_nan=False, allow_infinity=False)
+        floats = st.floats(
+            low, high, exclude_min="exclusiveMinimum" in node, allow_nan=False, allow_infinity=False
+        )
         ints = st.integers(int(low) + 1, int(high))
         return st.one_of(floats, ints)
     raise AssertionError(f"no strategy for {node}")
@@ -101,6 +107,16 @@ def _sort_pair(obj: dict[str, Any], earlier: str, later: str) -> None:
         obj[earlier], obj[later] = obj[later], obj[earlier]
 
 
+# Dates that must come in order within one item: (section, earlier, later).
+ORDERED_PAIRS = (
+    ("placements", "start", "end"),
+    ("conditions", "onset", "resolved_on"),
+    ("medications", "started", "stopped"),
+    ("mental_health", "referred_on", "discharged_on"),
+    ("information_requests", "sent_on", "received_on"),
+)
+
+
 @st.composite
 def records(draw: st.DrawFn, today: date) -> dict[str, Any]:
     born = draw(st.dates(date(2005, 1, 1), today))
@@ -113,14 +129,9 @@ def records(draw: st.DrawFn, today: date) -> dict[str, Any]:
     _sort_pair(child, "entered_care", "left_care")
     if child["entered_care"] < child["date_of_birth"]:  # cannot happen; dates start at birth
         child["entered_care"] = child["date_of_birth"]
-    for placement in record.get("placements", []):
-        _sort_pair(placement, "start", "end")
-    for condition in record.get("conditions", []):
-        _sort_pair(condition, "onset", "resolved_on")
-    for medication in record.get("medications", []):
-        _sort_pair(medication, "started", "stopped")
-    for episode in record.get("mental_health", []):
-        _sort_pair(episode, "referred_on", "discharged_on")
+    for section, earlier, later in ORDERED_PAIRS:
+        for item in record.get(section, []):
+            _sort_pair(item, earlier, later)
     ids = []
     for index, assessment in enumerate(record.get("assessments", [])):
         assessment["id"] = f"{assessment['id'][:60]}-{index}"
@@ -129,16 +140,19 @@ def records(draw: st.DrawFn, today: date) -> dict[str, Any]:
             if "due" in action:  # a plan may be due in the future
                 action["due"] = draw(st.dates(born, today + timedelta(days=400))).isoformat()
     for request in record.get("information_requests", []):
-        _sort_pair(request, "sent_on", "received_on")
         if ids and draw(st.booleans()):
             request["for_assessment"] = draw(st.sampled_from(ids))
         else:
             request.pop("for_assessment", None)
     if draw(st.booleans()):
-        record["x_local"] = draw(st.recursive(
-            st.none() | st.booleans() | st.integers() | st.text(PLAIN_TEXT, max_size=10),
-            lambda inner: st.lists(inner, max_size=3)
-            | st.dictionaries(st.text(PLAIN_TEXT, max_size=5), inner, max_size=3),
-            max_leaves=6,
-        ))
+        record["x_local"] = draw(
+            st.recursive(
+                st.none() | st.booleans() | st.integers() | st.text(PLAIN_TEXT, max_size=10),
+                lambda inner: (
+                    st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(PLAIN_TEXT, max_size=5), inner, max_size=3)
+                ),
+                max_leaves=6,
+            )
+        )
     return record

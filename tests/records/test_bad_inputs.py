@@ -40,13 +40,24 @@ def good_record() -> dict[str, Any]:
             }
         ],
         "information_requests": [
-            {"to": "gp", "for_assessment": "IHA-2020", "sent_on": "2020-05-07",
-             "received_on": "2020-05-15"}
+            {
+                "to": "gp",
+                "for_assessment": "IHA-2020",
+                "sent_on": "2020-05-07",
+                "received_on": "2020-05-15",
+            }
         ],
-        "immunisations": [{"vaccine": "MMR", "dose": 1, "date": "2013-03-10",
-                           "source": "gp_record"}],
-        "conditions": [{"name": "Eczema", "status": "resolved", "onset": "2014-01-01",
-                        "resolved_on": "2016-01-01"}],
+        "immunisations": [
+            {"vaccine": "MMR", "dose": 1, "date": "2013-03-10", "source": "gp_record"}
+        ],
+        "conditions": [
+            {
+                "name": "Eczema",
+                "status": "resolved",
+                "onset": "2014-01-01",
+                "resolved_on": "2016-01-01",
+            }
+        ],
         "dental_checks": ["2021-01-01"],
     }
 
@@ -88,81 +99,173 @@ def as_json(mutation: Callable[[dict], None]) -> bytes:
 
 # (case id, file bytes, expected "path: message" fragments)
 CASES: list[tuple[str, bytes, list[str]]] = [
-    ("nhs-number-wrong-checksum", as_json(set_at("child.nhs_number", "9991000012")),
-     ["child.nhs_number: is not a valid NHS number"]),
-    ("nhs-number-with-spaces", as_json(set_at("child.nhs_number", "999 100 0011")),
-     ["child.nhs_number: must be 10 digits"]),
-    ("impossible-date", as_json(set_at("child.date_of_birth", "2012-02-30")),
-     ["child.date_of_birth: 2012-02-30 is not a real date"]),
-    ("date-in-another-format", as_json(set_at("assessments.0.date", "20/05/2020")),
-     ["assessments[0].date: must be a date written YYYY-MM-DD"]),
-    ("future-event", as_json(set_at("assessments.0.date", "2099-01-01")),
-     ["assessments[0].date: must not be in the future"]),
-    ("entered-care-before-birth", as_json(set_at("child.entered_care", "2011-01-01")),
-     ["child.entered_care: must be on or after date_of_birth"]),
-    ("left-care-before-entering", as_json(set_at("child.left_care", "2019-01-01")),
-     ["child.left_care: must be on or after entered_care"]),
-    ("placement-ends-before-it-starts", as_json(set_at("placements.0.end", "2020-01-01")),
-     ["placements[0].end: must be on or after start"]),
-    ("event-before-birth", as_json(set_at("immunisations.0.date", "2011-12-31")),
-     ["immunisations[0].date: must not be before the date of birth"]),
-    ("answer-before-request", as_json(set_at("information_requests.0.received_on",
-                                             "2020-05-01")),
-     ["information_requests[0].received_on: must be on or after sent_on"]),
-    ("resolved-before-onset", as_json(set_at("conditions.0.resolved_on", "2013-01-01")),
-     ["conditions[0].resolved_on: must be on or after onset"]),
-    ("unknown-top-level-field", as_json(set_at("nickname", "Rob")),
-     ["nickname: is not a field of lac-health-record/1"]),
-    ("unknown-nested-field", as_json(set_at("assessments.0.practitioner.mobile", "07700")),
-     ["assessments[0].practitioner.mobile: is not a field of lac-health-record/1"]),
-    ("wrong-format-version", as_json(set_at("format", "lac-health-record/2")),
-     ['format: this file is "lac-health-record/2"']),
+    (
+        "nhs-number-wrong-checksum",
+        as_json(set_at("child.nhs_number", "9991000012")),
+        ["child.nhs_number: is not a valid NHS number"],
+    ),
+    (
+        "nhs-number-with-spaces",
+        as_json(set_at("child.nhs_number", "999 100 0011")),
+        ["child.nhs_number: must be 10 digits"],
+    ),
+    (
+        "impossible-date",
+        as_json(set_at("child.date_of_birth", "2012-02-30")),
+        ["child.date_of_birth: 2012-02-30 is not a real date"],
+    ),
+    (
+        "date-in-another-format",
+        as_json(set_at("assessments.0.date", "20/05/2020")),
+        ["assessments[0].date: must be a date written YYYY-MM-DD"],
+    ),
+    (
+        "future-event",
+        as_json(set_at("assessments.0.date", "2099-01-01")),
+        ["assessments[0].date: must not be in the future"],
+    ),
+    (
+        "entered-care-before-birth",
+        as_json(set_at("child.entered_care", "2011-01-01")),
+        ["child.entered_care: must be on or after date_of_birth"],
+    ),
+    (
+        "left-care-before-entering",
+        as_json(set_at("child.left_care", "2019-01-01")),
+        ["child.left_care: must be on or after entered_care"],
+    ),
+    (
+        "placement-ends-before-it-starts",
+        as_json(set_at("placements.0.end", "2020-01-01")),
+        ["placements[0].end: must be on or after start"],
+    ),
+    (
+        "event-before-birth",
+        as_json(set_at("immunisations.0.date", "2011-12-31")),
+        ["immunisations[0].date: must not be before the date of birth"],
+    ),
+    (
+        "answer-before-request",
+        as_json(set_at("information_requests.0.received_on", "2020-05-01")),
+        ["information_requests[0].received_on: must be on or after sent_on"],
+    ),
+    (
+        "resolved-before-onset",
+        as_json(set_at("conditions.0.resolved_on", "2013-01-01")),
+        ["conditions[0].resolved_on: must be on or after onset"],
+    ),
+    (
+        "unknown-top-level-field",
+        as_json(set_at("nickname", "Rob")),
+        ["nickname: is not a field of lac-health-record/1"],
+    ),
+    (
+        "unknown-nested-field",
+        as_json(set_at("assessments.0.practitioner.mobile", "07700")),
+        ["assessments[0].practitioner.mobile: is not a field of lac-health-record/1"],
+    ),
+    (
+        "wrong-format-version",
+        as_json(set_at("format", "lac-health-record/2")),
+        ['format: this file is "lac-health-record/2"'],
+    ),
     ("format-missing", as_json(delete_at("format")), ["format: is required"]),
-    ("duplicate-assessment-id", as_json(duplicate_assessment),
-     ['assessments[1].id: "IHA-2020" is already the id of assessments[0]']),
-    ("dangling-assessment-reference",
-     as_json(set_at("information_requests.0.for_assessment", "NOPE")),
-     ['information_requests[0].for_assessment: names no assessment in this record ("NOPE")']),
-    ("text-over-its-limit", as_json(set_at("assessments.0.young_person_views", "x" * 4001)),
-     ["assessments[0].young_person_views: must be at most 4000 characters (this is 4001)"]),
-    ("name-over-its-limit", as_json(set_at("child.given_name", "R" * 201)),
-     ["child.given_name: must be at most 200 characters"]),
-    ("empty-name", as_json(set_at("child.given_name", "")),
-     ["child.given_name: must not be empty"]),
-    ("number-as-text", as_json(set_at("assessments.0.sdq.total", "12")),
-     ["assessments[0].sdq.total: must be a whole number"]),
-    ("fraction-where-whole-number", as_json(set_at("immunisations.0.dose", 1.5)),
-     ["immunisations[0].dose: must be a whole number"]),
-    ("boolean-as-text", as_json(set_at("child.interpreter_needed", "yes")),
-     ["child.interpreter_needed: must be true or false"]),
-    ("list-as-text", as_json(set_at("dental_checks", "2021-01-01")),
-     ["dental_checks: must be a list"]),
-    ("object-as-text", as_json(set_at("child", "Robin Test")),
-     ["child: must be an object"]),
-    ("not-one-of-the-choices", as_json(set_at("assessments.0.type", "XHA")),
-     ["assessments[0].type: must be one of: IHA, RHA"]),
-    ("required-field-missing", as_json(delete_at("child.given_name")),
-     ["child.given_name: is required"]),
-    ("null-value", as_json(set_at("child.preferred_name", None)),
-     ["child.preferred_name: must not be null"]),
-    ("number-out-of-range", as_json(set_at("assessments.0.findings.height_cm", 300)),
-     ["assessments[0].findings.height_cm: must be more than 20 and at most 250"]),
-    ("bad-ref", as_json(set_at("child.ref", "has spaces")),
-     ["child.ref: must be 1 to 64 letters"]),
-    ("control-character-in-text", as_json(set_at("child.family_name", "Te\u0000st")),
-     ["child.family_name: holds a control character (U+0000)"]),
+    (
+        "duplicate-assessment-id",
+        as_json(duplicate_assessment),
+        ['assessments[1].id: "IHA-2020" is already the id of assessments[0]'],
+    ),
+    (
+        "dangling-assessment-reference",
+        as_json(set_at("information_requests.0.for_assessment", "NOPE")),
+        ['information_requests[0].for_assessment: names no assessment in this record ("NOPE")'],
+    ),
+    (
+        "text-over-its-limit",
+        as_json(set_at("assessments.0.young_person_views", "x" * 4001)),
+        ["assessments[0].young_person_views: must be at most 4000 characters (this is 4001)"],
+    ),
+    (
+        "name-over-its-limit",
+        as_json(set_at("child.given_name", "R" * 201)),
+        ["child.given_name: must be at most 200 characters"],
+    ),
+    (
+        "empty-name",
+        as_json(set_at("child.given_name", "")),
+        ["child.given_name: must not be empty"],
+    ),
+    (
+        "number-as-text",
+        as_json(set_at("assessments.0.sdq.total", "12")),
+        ["assessments[0].sdq.total: must be a whole number"],
+    ),
+    (
+        "fraction-where-whole-number",
+        as_json(set_at("immunisations.0.dose", 1.5)),
+        ["immunisations[0].dose: must be a whole number"],
+    ),
+    (
+        "boolean-as-text",
+        as_json(set_at("child.interpreter_needed", "yes")),
+        ["child.interpreter_needed: must be true or false"],
+    ),
+    (
+        "list-as-text",
+        as_json(set_at("dental_checks", "2021-01-01")),
+        ["dental_checks: must be a list"],
+    ),
+    ("object-as-text", as_json(set_at("child", "Robin Test")), ["child: must be an object"]),
+    (
+        "not-one-of-the-choices",
+        as_json(set_at("assessments.0.type", "XHA")),
+        ["assessments[0].type: must be one of: IHA, RHA"],
+    ),
+    (
+        "required-field-missing",
+        as_json(delete_at("child.given_name")),
+        ["child.given_name: is required"],
+    ),
+    (
+        "null-value",
+        as_json(set_at("child.preferred_name", None)),
+        ["child.preferred_name: must not be null"],
+    ),
+    (
+        "number-out-of-range",
+        as_json(set_at("assessments.0.findings.height_cm", 300)),
+        ["assessments[0].findings.height_cm: must be more than 20 and at most 250"],
+    ),
+    ("bad-ref", as_json(set_at("child.ref", "has spaces")), ["child.ref: must be 1 to 64 letters"]),
+    (
+        "control-character-in-text",
+        as_json(set_at("child.family_name", "Te\u0000st")),
+        ["child.family_name: holds a control character (U+0000)"],
+    ),
     ("truncated-json", as_json(lambda r: None)[:-40], ["$: is not valid JSON"]),
-    ("json-array", b"[" + as_json(lambda r: None) + b"]",
-     ["$: must be a JSON object holding one lac-health-record/1 record, not an array"]),
+    (
+        "json-array",
+        b"[" + as_json(lambda r: None) + b"]",
+        ["$: must be a JSON object holding one lac-health-record/1 record, not an array"],
+    ),
     ("json-string", b'"a record"', ["$: must be a JSON object"]),
     ("empty-file", b"", ["$: the file is empty"]),
     ("only-whitespace", b"  \n\n ", ["$: the file is empty"]),
-    ("duplicate-key", as_json(lambda r: None)[:-1] + b', "format": "lac-health-record/1"}',
-     ['$: is not valid: the key "format" appears twice']),
-    ("not-utf-8", "{\"format\": \"lac-health-record/1\", \"x\": \"caf\u00e9\"}".encode("latin-1"),
-     ["$: is not UTF-8 text"]),
-    ("not-a-number", as_json(lambda r: None).replace(b'"height_cm": 130', b'"height_cm": NaN'),
-     ["$: is not valid JSON (NaN is not a JSON number)"]),
+    (
+        "duplicate-key",
+        as_json(lambda r: None)[:-1] + b', "format": "lac-health-record/1"}',
+        ['$: is not valid: the key "format" appears twice'],
+    ),
+    (
+        "not-utf-8",
+        '{"format": "lac-health-record/1", "x": "caf\u00e9"}'.encode("latin-1"),
+        ["$: is not UTF-8 text"],
+    ),
+    (
+        "not-a-number",
+        as_json(lambda r: None).replace(b'"height_cm": 130', b'"height_cm": NaN'),
+        ["$: is not valid JSON (NaN is not a JSON number)"],
+    ),
     ("nested-too-deeply", b"[" * 100_000 + b"]" * 100_000, ["$: is nested too deeply"]),
 ]
 
@@ -178,8 +281,7 @@ def test_the_good_record_itself_imports(cli, tmp_path: Path):
     assert cli("import", str(path)).exit_code == 0
 
 
-@pytest.mark.parametrize(("content", "expected"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("content", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_refused_naming_the_field_and_writes_nothing(
     cli, db, tmp_path: Path, content: bytes, expected: list[str]
 ):
@@ -206,8 +308,12 @@ def test_every_offending_field_is_named_at_once(cli, db, tmp_path: Path):
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
     paths = {line.split(": ")[1] for line in lines}
-    assert paths == {"child.nhs_number", "assessments[0].date", "immunisations[0].source",
-                     "information_requests[0].for_assessment"}
+    assert paths == {
+        "child.nhs_number",
+        "assessments[0].date",
+        "immunisations[0].source",
+        "information_requests[0].for_assessment",
+    }
     assert_database_empty(db)
 
 

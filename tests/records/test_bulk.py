@@ -16,8 +16,7 @@ def add_children(db, n: int, start: int = 0) -> None:
         for i in range(start, start + n):
             record = json.loads(json.dumps(base))
             record["child"]["ref"] = f"BULK-{i}"
-            import_record(session, check_record(record, lambda: TODAY),
-                          actor="test")
+            import_record(session, check_record(record, lambda: TODAY), actor="test")
 
 
 def read_all(db) -> dict[str, dict]:

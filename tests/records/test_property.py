@@ -15,9 +15,15 @@ VALIDATOR = jsonschema.Draft202012Validator(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(record=records(TODAY))
 def test_generated_records_round_trip(db, record):
     VALIDATOR.validate(record)  # the generator really follows the published schema

@@ -32,17 +32,28 @@ def test_imports_and_exports_the_same_data(cli, path: Path):
 def test_empty_sections_stay_empty_and_absent_ones_stay_absent(cli, tmp_path):
     record = {
         "format": "lac-health-record/1",
-        "child": {"ref": "EMPTY-1", "given_name": "Ada", "family_name": "Test",
-                  "date_of_birth": "2015-01-01", "entered_care": "2020-01-01"},
+        "child": {
+            "ref": "EMPTY-1",
+            "given_name": "Ada",
+            "family_name": "Test",
+            "date_of_birth": "2015-01-01",
+            "entered_care": "2020-01-01",
+        },
         "allergies": [],
         "contacts": {},
         "birth_history": {},
-        "assessments": [{
-            "id": "A1", "type": "IHA", "date": "2020-01-10",
-            "practitioner": {"name": "Dr A", "role": "Paediatrician"},
-            "findings": {}, "health_plan": [], "sources_consulted": [],
-            "consent": {"status": "given", "to_share_with": []},
-        }],
+        "assessments": [
+            {
+                "id": "A1",
+                "type": "IHA",
+                "date": "2020-01-10",
+                "practitioner": {"name": "Dr A", "role": "Paediatrician"},
+                "findings": {},
+                "health_plan": [],
+                "sources_consulted": [],
+                "consent": {"status": "given", "to_share_with": []},
+            }
+        ],
         "information_requests": [{"to": "gp", "sent_on": "2020-01-02", "chased_on": []}],
         "x_local_id": {"nested": [1, "two", None]},
     }
@@ -58,14 +69,20 @@ def test_empty_sections_stay_empty_and_absent_ones_stay_absent(cli, tmp_path):
 def test_export_keeps_non_latin_text_readable(cli):
     record = {
         "format": "lac-health-record/1",
-        "child": {"ref": "AR-1", "given_name": "يوسف", "family_name": "الأحمد",
-                  "date_of_birth": "2010-01-01", "date_of_birth_is_estimate": True,
-                  "entered_care": "2025-01-01"},
+        "child": {
+            "ref": "AR-1",
+            "given_name": "يوسف",
+            "family_name": "الأحمد",
+            "date_of_birth": "2010-01-01",
+            "date_of_birth_is_estimate": True,
+            "entered_care": "2025-01-01",
+        },
     }
     app = cli.app
     with app.extensions["db"].transaction() as session:
-        import_record(session, check_record(record, app.extensions["passport_config"].today),
-                      actor="test")
+        import_record(
+            session, check_record(record, app.extensions["passport_config"].today), actor="test"
+        )
     output = cli("export", "AR-1").stdout
     assert "يوسف" in output
     assert json.loads(output)["child"]["family_name"] == "الأحمد"

@@ -27,8 +27,9 @@ DOCTOR = {
 }
 
 
-def assessment(id: str = "RHA-2026", type: str = "RHA", date: str = "2026-01-19",
-               **overrides: Any) -> dict[str, Any]:
+def assessment(
+    id: str = "RHA-2026", type: str = "RHA", date: str = "2026-01-19", **overrides: Any
+) -> dict[str, Any]:
     """A good assessment: consent, a full practitioner, the GP consulted, real findings."""
     body: dict[str, Any] = {
         "id": id,
@@ -39,7 +40,7 @@ def assessment(id: str = "RHA-2026", type: str = "RHA", date: str = "2026-01-19"
         "sources_consulted": ["gp", "carer", "young_person"],
         "findings": {
             "summary": "Height and weight on the 50th centile. Sleeping better since the move; "
-                       "enjoys swimming club.",
+            "enjoys swimming club.",
         },
     }
     body.update(overrides)
@@ -60,13 +61,21 @@ def history(*doses: tuple[str, str]) -> list[dict[str, Any]]:
 
 # Born 10 May 2016: 5-in-1 cohort, rotavirus and MenB, no infant MenC (born after 8 April 2016).
 BASE_IMMUNISATIONS = (
-    ("5-in-1", "2016-07-05"), ("PCV", "2016-07-05"), ("Rotavirus", "2016-07-05"),
+    ("5-in-1", "2016-07-05"),
+    ("PCV", "2016-07-05"),
+    ("Rotavirus", "2016-07-05"),
     ("MenB", "2016-07-05"),
-    ("5-in-1", "2016-08-02"), ("Rotavirus", "2016-08-02"),
-    ("5-in-1", "2016-08-30"), ("PCV", "2016-08-30"), ("MenB", "2016-08-30"),
-    ("Hib/MenC", "2017-05-12"), ("PCV", "2017-05-12"), ("MMR", "2017-05-12"),
+    ("5-in-1", "2016-08-02"),
+    ("Rotavirus", "2016-08-02"),
+    ("5-in-1", "2016-08-30"),
+    ("PCV", "2016-08-30"),
+    ("MenB", "2016-08-30"),
+    ("Hib/MenC", "2017-05-12"),
+    ("PCV", "2017-05-12"),
+    ("MMR", "2017-05-12"),
     ("MenB", "2017-05-12"),
-    ("4-in-1 pre-school booster", "2019-09-16"), ("MMR", "2019-09-16"),
+    ("4-in-1 pre-school booster", "2019-09-16"),
+    ("MMR", "2019-09-16"),
     ("Flu", "2025-10-09"),
 )
 
@@ -85,8 +94,10 @@ def clean_record(**child_overrides: Any) -> dict[str, Any]:
     return {
         "format": "lac-health-record/1",
         "child": child,
-        "contacts": {"gp": {"name": "Riverside Surgery"},
-                     "dentist": {"name": "Market Street Dental"}},
+        "contacts": {
+            "gp": {"name": "Riverside Surgery"},
+            "dentist": {"name": "Market Street Dental"},
+        },
         "assessments": [
             assessment("IHA-2023", "IHA", "2023-01-30"),
             assessment("RHA-2024", "RHA", "2024-01-22", sdq=sdq(9, "2024-01-22")),
@@ -112,8 +123,9 @@ def latest(record: dict[str, Any]) -> dict[str, Any]:
     return max(record["assessments"], key=lambda a: a["date"])
 
 
-def no_history_record(date_of_birth: str, *, sex: str = "male", uasc: bool = False,
-                      entered_care: str = "2026-10-01") -> dict[str, Any]:
+def no_history_record(
+    date_of_birth: str, *, sex: str = "male", uasc: bool = False, entered_care: str = "2026-10-01"
+) -> dict[str, Any]:
     """A child with no immunisation record at all (history unknown)."""
     return {
         "format": "lac-health-record/1",
@@ -130,8 +142,9 @@ def no_history_record(date_of_birth: str, *, sex: str = "male", uasc: bool = Fal
     }
 
 
-def cohort_record(date_of_birth: str, doses: tuple[tuple[str, str], ...], *,
-                  sex: str = "female") -> dict[str, Any]:
+def cohort_record(
+    date_of_birth: str, doses: tuple[tuple[str, str], ...], *, sex: str = "female"
+) -> dict[str, Any]:
     """A minimal record carrying only what the immunisation rules read."""
     return {
         "format": "lac-health-record/1",

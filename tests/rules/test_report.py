@@ -25,15 +25,24 @@ def test_to_json_shape(jordan):
     assert json.loads(json.dumps(body)) == body
     assert set(body) == {"ref", "as_of", "next_rha_due", "flags", "immunisations"}
     assert (body["ref"], body["as_of"], body["next_rha_due"]) == (
-        "EX-JORDAN", "2026-11-25", "2026-06-10")
+        "EX-JORDAN",
+        "2026-11-25",
+        "2026-06-10",
+    )
     assert body["flags"][0] == {
-        "code": "RHA_OVERDUE", "severity": "urgent", "due": "2026-06-10",
+        "code": "RHA_OVERDUE",
+        "severity": "urgent",
+        "due": "2026-06-10",
         "message": "The review health assessment was due on 10 June 2026 and has not been "
-                   "done. Book it now."}
+        "done. Book it now.",
+    }
     assert body["immunisations"] == {
-        "missing": [{"vaccine": "Td/IPV", "dose": 5, "due_since": "2024-09-01"},
-                    {"vaccine": "MenACWY", "dose": 1, "due_since": "2024-09-01"}],
-        "due_soon": []}
+        "missing": [
+            {"vaccine": "Td/IPV", "dose": 5, "due_since": "2024-09-01"},
+            {"vaccine": "MenACWY", "dose": 1, "due_since": "2024-09-01"},
+        ],
+        "due_soon": [],
+    }
     for flag in body["flags"]:
         assert {"code", "severity", "message"} <= set(flag)
         assert flag["severity"] in SEVERITIES
@@ -51,12 +60,15 @@ def test_flags_are_sorted_most_urgent_first(jordan):
 def test_render_text(jordan):
     text = render_text(check_record(jordan, AS_OF))
     lines = text.splitlines()
-    assert lines[0] == ("URGENT   RHA_OVERDUE: The review health assessment was due on "
-                        "10 June 2026 and has not been done. Book it now.")
+    assert lines[0] == (
+        "URGENT   RHA_OVERDUE: The review health assessment was due on "
+        "10 June 2026 and has not been done. Book it now."
+    )
     assert "Missing immunisations:" in lines
     assert "  - Td/IPV dose 5, due since 1 September 2024" in lines
     assert sum(1 for line in lines if line.startswith(("URGENT", "WARNING", "INFO"))) == len(
-        check_record(jordan, AS_OF).flags)
+        check_record(jordan, AS_OF).flags
+    )
 
 
 def test_render_text_for_a_clean_record():
@@ -90,8 +102,9 @@ def test_urgency_breaks_ties_on_the_oldest_date():
     latest(older)["date"] = "2025-06-01"
     newer = clean_record(ref="A-NEWER")
     latest(newer)["date"] = "2025-10-01"
-    reports = sorted((check_record(r, AS_OF) for r in (newer, older)),
-                     key=lambda report: report.urgency)
+    reports = sorted(
+        (check_record(r, AS_OF) for r in (newer, older)), key=lambda report: report.urgency
+    )
     assert [r.ref for r in reports] == ["Z-OLDER", "A-NEWER"]
 
 

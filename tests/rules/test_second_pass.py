@@ -26,8 +26,7 @@ TODAY = date(2026, 11, 29)  # the fixed "today" of the property tests, never dat
 
 
 def missing(record: dict[str, Any], as_of: date = AS_OF) -> list[tuple[str, int, date]]:
-    return [(m.vaccine, m.dose, m.due_since)
-            for m in assess_immunisations(record, as_of).missing]
+    return [(m.vaccine, m.dose, m.due_since) for m in assess_immunisations(record, as_of).missing]
 
 
 def due_soon(record: dict[str, Any], as_of: date = AS_OF) -> list[tuple[str, int, date]]:
@@ -42,6 +41,7 @@ def flags(record: dict[str, Any], code: str, as_of: date = AS_OF):
 # UKHSA uncertain or incomplete status (1 July 2025), from the 10th birthday: Td/IPV x3, MMR x2,
 # MenACWY; MenACWY up to the 25th birthday for anyone born from 1 September 1996 (NHS); MMR at
 # any age without two documented doses (Green Book chapter 21).
+
 
 def test_a_care_leaver_born_in_2003_with_an_unknown_history_has_doses_missing():
     record = no_history_record("2003-05-10", sex="male", entered_care="2019-02-04")
@@ -84,6 +84,7 @@ def test_partial_history_is_never_up_to_date_even_with_nothing_missing():
 # --- 2. Catch-up is a plan from now ---------------------------------------------------------
 # UKHSA: "plan catch-up immunisation schedule with minimum number of visits", 4-week gaps.
 
+
 def sixteen_year_old_who_arrived_in_september() -> dict[str, Any]:
     record = no_history_record("2010-05-10", sex="male", uasc=True, entered_care="2026-09-14")
     record["child"]["arrived_in_uk"] = "2026-09-01"
@@ -123,15 +124,19 @@ def test_the_plan_reads_as_numbered_doses_with_their_intervals():
 
 def test_a_resumed_course_counts_what_was_given_since_arrival():
     record = sixteen_year_old_who_arrived_in_september()
-    record["immunisations"] = history(("Td/IPV", "2026-10-01"), ("MMR", "2026-10-01"),
-                                      ("MenACWY", "2026-10-01"), ("HPV", "2026-10-01"))
-    assert missing(record) == [("Td/IPV", 2, date(2026, 10, 29)),
-                               ("MMR", 2, date(2026, 10, 29))]
+    record["immunisations"] = history(
+        ("Td/IPV", "2026-10-01"),
+        ("MMR", "2026-10-01"),
+        ("MenACWY", "2026-10-01"),
+        ("HPV", "2026-10-01"),
+    )
+    assert missing(record) == [("Td/IPV", 2, date(2026, 10, 29)), ("MMR", 2, date(2026, 10, 29))]
     assert due_soon(record) == [("Td/IPV", 3, date(2026, 11, 26))]
 
 
 # --- 3. PCV from the first birthday -----------------------------------------------------------
 # UKHSA uncertain status, first to second birthday: one PCV13 at visit 1.
+
 
 def test_one_pcv_after_the_first_birthday_completes_the_course():
     record = no_history_record("2025-10-08", entered_care="2026-10-20")
@@ -151,6 +156,7 @@ def test_one_pcv_after_the_first_birthday_also_for_the_2_plus_1_cohort():
 # --- 4. The 6-in-1 for catch-up under 10 -------------------------------------------------------
 # UKHSA uncertain status, second to 10th birthday: DTaP/IPV/Hib/HepB at visits 1-3.
 
+
 def test_a_child_born_before_august_2017_is_caught_up_with_the_6_in_1():
     record = no_history_record("2016-12-01", entered_care="2026-10-05")
     names = {vaccine for vaccine, _, _ in missing(record) + due_soon(record)}
@@ -166,6 +172,7 @@ def test_before_the_6_in_1_existed_the_5_in_1_was_the_catch_up():
 # Youth in Mind, "Scoring the SDQ" (sdqinfo.org), four bands: self-report 0-14 / 15-17 /
 # 18-19 / 20-40; teacher 0-11 / 12-15 / 16-18 / 19-40.
 
+
 def sdq_record(total: int, completed_by: str) -> dict[str, Any]:
     record = clean_record(date_of_birth="2012-02-02")
     latest(record)["sdq"] = sdq(total, "2026-01-19", completed_by)
@@ -179,13 +186,22 @@ def test_a_self_report_score_of_19_is_a_cause_for_concern_and_says_whose():
     assert "young person's own" in found[0].message and "18 or more" in found[0].message
 
 
-@pytest.mark.parametrize(("total", "completed_by", "code"), [
-    (14, "young_person", None), (15, "young_person", "SDQ_BORDERLINE"),
-    (17, "young_person", "SDQ_BORDERLINE"), (18, "young_person", "SDQ_CONCERN"),
-    (11, "teacher", None), (12, "teacher", "SDQ_BORDERLINE"),
-    (15, "teacher", "SDQ_BORDERLINE"), (16, "teacher", "SDQ_CONCERN"),
-    (13, "carer", None), (14, "carer", "SDQ_BORDERLINE"), (17, "carer", "SDQ_CONCERN"),
-])
+@pytest.mark.parametrize(
+    ("total", "completed_by", "code"),
+    [
+        (14, "young_person", None),
+        (15, "young_person", "SDQ_BORDERLINE"),
+        (17, "young_person", "SDQ_BORDERLINE"),
+        (18, "young_person", "SDQ_CONCERN"),
+        (11, "teacher", None),
+        (12, "teacher", "SDQ_BORDERLINE"),
+        (15, "teacher", "SDQ_BORDERLINE"),
+        (16, "teacher", "SDQ_CONCERN"),
+        (13, "carer", None),
+        (14, "carer", "SDQ_BORDERLINE"),
+        (17, "carer", "SDQ_CONCERN"),
+    ],
+)
 def test_each_version_has_its_own_bands(total, completed_by, code):
     codes = check_record(sdq_record(total, completed_by), AS_OF).codes()
     raised = [c for c in codes if c in ("SDQ_BORDERLINE", "SDQ_CONCERN")]
@@ -203,12 +219,23 @@ def test_a_teacher_score_does_not_stand_in_for_the_yearly_carer_sdq():
 # RCPCH (UASC assessment); Migrant Health Guide (country pages, helminths); NICE NG33 (BCG).
 # Arch Dis Child 2020;105:530: schistosomiasis in 16% of UASC tested, hepatitis B 4.8%.
 
-def arriving(country: str | None, *, uasc: bool = True, born: str = "2010-03-03",
-             arrived_on: str = "2026-08-20") -> dict[str, Any]:
-    record = clean_record(date_of_birth=born, entered_care="2026-09-01",
-                          unaccompanied_asylum_seeking=uasc, arrived_in_uk=arrived_on)
+
+def arriving(
+    country: str | None,
+    *,
+    uasc: bool = True,
+    born: str = "2010-03-03",
+    arrived_on: str = "2026-08-20",
+) -> dict[str, Any]:
+    record = clean_record(
+        date_of_birth=born,
+        entered_care="2026-09-01",
+        unaccompanied_asylum_seeking=uasc,
+        arrived_in_uk=arrived_on,
+    )
     record["assessments"] = [
-        {**latest(record), "id": "IHA-1", "type": "IHA", "date": "2026-09-10", "sdq": None}]
+        {**latest(record), "id": "IHA-1", "type": "IHA", "date": "2026-09-10", "sdq": None}
+    ]
     record["assessments"][0].pop("sdq")
     if country:
         record["child"]["country_of_origin"] = country
@@ -218,8 +245,14 @@ def arriving(country: str | None, *, uasc: bool = True, born: str = "2010-03-03"
 
 def test_a_child_from_eritrea_is_prompted_for_schistosomiasis_and_strongyloides():
     found = flags(arriving("ER"), "UASC_SCREENING_INCOMPLETE")[0]
-    assert found.extra["missing"] == ["tb", "hepatitis_b", "hepatitis_c", "hiv",
-                                      "schistosomiasis", "strongyloides"]
+    assert found.extra["missing"] == [
+        "tb",
+        "hepatitis_b",
+        "hepatitis_c",
+        "hiv",
+        "schistosomiasis",
+        "strongyloides",
+    ]
     assert found.extra["country"] == "Eritrea"
 
 
@@ -227,14 +260,26 @@ def test_a_named_parasite_serology_counts_and_an_unnamed_parasite_screen_does_no
     record = arriving("Eritrea")
     record["screening"] = [
         {"test": test, "result": "negative", "date": "2026-09-20"}
-        for test in ("tb", "hepatitis_b", "hepatitis_c", "hiv", "parasites")]
+        for test in ("tb", "hepatitis_b", "hepatitis_c", "hiv", "parasites")
+    ]
     assert flags(record, "UASC_SCREENING_INCOMPLETE")[0].extra["missing"] == [
-        "schistosomiasis", "strongyloides"]
+        "schistosomiasis",
+        "strongyloides",
+    ]
     record["screening"] += [
-        {"test": "parasites", "name": "Schistosoma serology", "result": "negative",
-         "date": "2026-09-20"},
-        {"test": "other", "name": "Strongyloides serology", "result": "pending",
-         "date": "2026-09-20"}]
+        {
+            "test": "parasites",
+            "name": "Schistosoma serology",
+            "result": "negative",
+            "date": "2026-09-20",
+        },
+        {
+            "test": "other",
+            "name": "Strongyloides serology",
+            "result": "pending",
+            "date": "2026-09-20",
+        },
+    ]
     found = flags(record, "UASC_SCREENING_INCOMPLETE")[0]
     assert found.extra["missing"] == ["strongyloides"]
     assert "awaiting the result for strongyloides" in found.message
@@ -242,8 +287,14 @@ def test_a_named_parasite_serology_counts_and_an_unnamed_parasite_screen_does_no
 
 def test_a_child_from_a_high_hiv_country_is_offered_hiv_and_syphilis_without_being_uasc():
     found = flags(arriving("NG", uasc=False), "ARRIVAL_SCREENING_INCOMPLETE")[0]
-    assert found.extra["missing"] == ["tb", "hepatitis_b", "hiv", "syphilis",
-                                      "schistosomiasis", "strongyloides"]
+    assert found.extra["missing"] == [
+        "tb",
+        "hepatitis_b",
+        "hiv",
+        "syphilis",
+        "schistosomiasis",
+        "strongyloides",
+    ]
 
 
 def test_a_country_the_table_does_not_know_prompts_every_test():
@@ -259,7 +310,7 @@ def test_without_a_country_an_asylum_seeker_gets_the_four_tests_as_before():
 
 
 def test_bcg_for_new_entrants_from_high_incidence_countries():
-    assert flags(arriving("AF", born="2011-03-03"), "BCG_ELIGIBLE")    # 15: under 16
+    assert flags(arriving("AF", born="2011-03-03"), "BCG_ELIGIBLE")  # 15: under 16
     assert not flags(arriving("IR", born="2011-03-03"), "BCG_ELIGIBLE")  # under 40 per 100,000
     # 16 to 35: only from sub-Saharan Africa or a country of 500 or more per 100,000.
     assert not flags(arriving("AF"), "BCG_ELIGIBLE")
@@ -271,6 +322,7 @@ def test_bcg_for_new_entrants_from_high_incidence_countries():
 
 # --- 7. Optical checks -------------------------------------------------------------------------
 # NHS: a sight test every 2 years, free for children (more often if the optician advises).
+
 
 def test_a_sight_test_older_than_two_years_is_flagged():
     record = clean_record()
@@ -293,12 +345,18 @@ def test_a_vision_screening_result_counts_as_a_sight_test():
 # UKHSA/NHSE letter of 31 October 2025: born 1 January 2020 to 31 August 2022, one MMRV between
 # 1 November 2026 and 31 March 2028 if they have not had chickenpox.
 
+
 def five_year_old(**changes: Any) -> dict[str, Any]:
     record = clean_record(date_of_birth="2021-03-01", entered_care="2023-01-09")
     record["immunisations"] = history(
-        ("6-in-1", "2021-04-26"), ("6-in-1", "2021-05-24"), ("6-in-1", "2021-06-21"),
-        ("Hib/MenC", "2022-03-02"), ("MMR", "2022-03-02"),
-        ("4-in-1 pre-school booster", "2024-07-01"), ("MMR", "2024-07-01"))
+        ("6-in-1", "2021-04-26"),
+        ("6-in-1", "2021-05-24"),
+        ("6-in-1", "2021-06-21"),
+        ("Hib/MenC", "2022-03-02"),
+        ("MMR", "2022-03-02"),
+        ("4-in-1 pre-school booster", "2024-07-01"),
+        ("MMR", "2024-07-01"),
+    )
     record.update(changes)
     return record
 
@@ -333,15 +391,18 @@ def unknown_history(draw: st.DrawFn, from_weeks: int = 8) -> tuple[dict[str, Any
     born = draw(st.dates(date(2001, 1, 1), TODAY - timedelta(weeks=from_weeks)))
     entered = draw(st.dates(born, TODAY))
     as_of = draw(st.dates(max(entered, born + timedelta(weeks=from_weeks)), TODAY))
-    record = no_history_record(born.isoformat(), sex=draw(st.sampled_from(["female", "male"])),
-                               uasc=draw(st.booleans()), entered_care=entered.isoformat())
+    record = no_history_record(
+        born.isoformat(),
+        sex=draw(st.sampled_from(["female", "male"])),
+        uasc=draw(st.booleans()),
+        entered_care=entered.isoformat(),
+    )
     if draw(st.booleans()):
         record["child"]["arrived_in_uk"] = draw(st.dates(born, entered)).isoformat()
     return record, as_of
 
 
-PROPERTY = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

@@ -30,14 +30,23 @@ DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 BASE = "http://localhost"
 
 
-def make(cli, db, *, passcode: str | None = "correct-horse", document="leaver-summary",
-         days: int = 30):
+def make(
+    cli, db, *, passcode: str | None = "correct-horse", document="leaver-summary", days: int = 30
+):
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(session, ref="FX-DANIEL", document=document,
-                                 label="University health centre", days=days,
-                                 passcode=passcode, base_url=BASE, actor="nurse@example.org",
-                                 now=utcnow(), today=cli.app.extensions["passport_config"].today())
+        made = service.make_link(
+            session,
+            ref="FX-DANIEL",
+            document=document,
+            label="University health centre",
+            days=days,
+            passcode=passcode,
+            base_url=BASE,
+            actor="nurse@example.org",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
     return made
 
 
@@ -45,20 +54,20 @@ def read_payload(link: str) -> dict:
     """Decode a link as the protocol says, without the product's code."""
     fragment = link.split("#", 1)[1]
     assert fragment.startswith("shlink:/")
-    encoded = fragment[len("shlink:/"):]
+    encoded = fragment[len("shlink:/") :]
     return json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
 
 
 def manifest_path(payload: dict) -> str:
     assert payload["url"].startswith(BASE + "/api/shl/")
-    return payload["url"][len(BASE):]
+    return payload["url"][len(BASE) :]
 
 
 def jwe_of(client, file: dict) -> str:
     """A manifest entry's JWE, embedded or fetched from its short-lived location."""
     if "embedded" in file:
         return file["embedded"]
-    response = client.get(file["location"][len(BASE):])
+    response = client.get(file["location"][len(BASE) :])
     assert response.status_code == 200 and response.mimetype == "application/jose"
     return response.get_data(as_text=True)
 
@@ -78,8 +87,10 @@ def test_an_independent_reader_follows_a_link_to_a_valid_fhir_bundle(cli, db, cl
     assert payload["label"] == "University health centre"
     assert len(payload["url"]) <= 128
 
-    response = client.post(manifest_path(payload), json={"recipient": "Northfield University",
-                                                         "passcode": "correct-horse"})
+    response = client.post(
+        manifest_path(payload),
+        json={"recipient": "Northfield University", "passcode": "correct-horse"},
+    )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Robots-Tag"] == "noindex"
@@ -91,8 +102,11 @@ def test_an_independent_reader_follows_a_link_to_a_valid_fhir_bundle(cli, db, cl
     assert bundle["type"] == "document"
     resources = [e["resource"] for e in bundle["entry"]]
     record = json.loads(DANIEL.read_text())
-    given = sorted((r["vaccineCode"]["text"], r["occurrenceDateTime"][:10])
-                   for r in resources if r["resourceType"] == "Immunization")
+    given = sorted(
+        (r["vaccineCode"]["text"], r["occurrenceDateTime"][:10])
+        for r in resources
+        if r["resourceType"] == "Immunization"
+    )
     assert given == sorted((i["vaccine"], i["date"]) for i in record["immunisations"])
     pdf = next(r for r in resources if r["resourceType"] == "DocumentReference")
     data = base64.b64decode(pdf["content"][0]["attachment"]["data"])
@@ -104,12 +118,16 @@ def test_the_qr_code_in_the_shared_pdf_decodes_to_the_link(cli, db, client, tmp_
     payload = read_payload(made.url)
     files = client.post(manifest_path(payload), json={"recipient": "GP"}).get_json()["files"]
     bundle = json.loads(jwcrypto_decrypt(jwe_of(client, files[0]), payload["key"]))
-    ref = next(e["resource"] for e in bundle["entry"]
-               if e["resource"]["resourceType"] == "DocumentReference")
+    ref = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "DocumentReference"
+    )
     pdf = tmp_path / "shared.pdf"
     pdf.write_bytes(base64.b64decode(ref["content"][0]["attachment"]["data"]))
-    subprocess.run(["pdftoppm", "-png", "-r", "200", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", str(pdf), str(tmp_path / "page")], check=True, timeout=120
+    )
     found = []
     for page in sorted(tmp_path.glob("page-*.png")):
         found += [code.text for code in zxingcpp.read_barcodes(Image.open(page))]
@@ -118,12 +136,15 @@ def test_the_qr_code_in_the_shared_pdf_decodes_to_the_link(cli, db, client, tmp_
 
 def test_a_wrong_passcode_says_how_many_tries_remain(cli, db, client):
     payload = read_payload(make(cli, db).url)
-    answers = [client.post(manifest_path(payload), json={"recipient": "x", "passcode": "nope"})
-               for _ in range(6)]
+    answers = [
+        client.post(manifest_path(payload), json={"recipient": "x", "passcode": "nope"})
+        for _ in range(6)
+    ]
     assert [a.status_code for a in answers] == [401, 401, 401, 401, 401, 404]
     assert [a.get_json().get("remainingAttempts") for a in answers[:5]] == [4, 3, 2, 1, 0]
-    right = client.post(manifest_path(payload), json={"recipient": "x",
-                                                      "passcode": "correct-horse"})
+    right = client.post(
+        manifest_path(payload), json={"recipient": "x", "passcode": "correct-horse"}
+    )
     assert right.status_code == 404  # the link is dead for good
 
 
@@ -136,8 +157,7 @@ def test_ten_racing_wrong_passcodes_cannot_get_past_the_cap(cli, db, app):
     def attempt():
         client = app.test_client()
         barrier.wait()
-        statuses.append(client.post(path, json={"recipient": "x", "passcode": "nope"})
-                        .status_code)
+        statuses.append(client.post(path, json={"recipient": "x", "passcode": "nope"}).status_code)
 
     threads = [threading.Thread(target=attempt) for _ in range(10)]
     for t in threads:
@@ -175,8 +195,10 @@ def test_expired_revoked_exhausted_and_unknown_links_get_the_same_404(cli, db, c
 
 def test_polling_too_fast_gets_429_with_retry_after(cli, db, client):
     payload = read_payload(make(cli, db, passcode=None).url)
-    statuses = [client.post(manifest_path(payload), json={"recipient": "x"}).status_code
-                for _ in range(service.REQUESTS_PER_MINUTE + 1)]
+    statuses = [
+        client.post(manifest_path(payload), json={"recipient": "x"}).status_code
+        for _ in range(service.REQUESTS_PER_MINUTE + 1)
+    ]
     assert statuses[:-1] == [200] * service.REQUESTS_PER_MINUTE
     last = client.post(manifest_path(payload), json={"recipient": "x"})
     assert last.status_code == 429 and last.headers["Retry-After"] == "60"
@@ -185,8 +207,9 @@ def test_polling_too_fast_gets_429_with_retry_after(cli, db, client):
 
 def outcomes(db) -> list[str]:
     with db.engine.connect() as connection:
-        return list(connection.execute(
-            select(ShareAccess.outcome).order_by(ShareAccess.id)).scalars())
+        return list(
+            connection.execute(select(ShareAccess.outcome).order_by(ShareAccess.id)).scalars()
+        )
 
 
 def test_every_manifest_request_is_logged_once_with_what_came_of_it(cli, db, client):
@@ -194,10 +217,18 @@ def test_every_manifest_request_is_logged_once_with_what_came_of_it(cli, db, cli
     Either way each request leaves exactly one line, or none when it names no recipient."""
     guarded = make(cli, db)  # with a passcode
     with db.transaction() as session:
-        plain = service.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
-                                  days=30, passcode=None, base_url=BASE, actor="n",
-                                  now=utcnow(), today=cli.app.extensions["passport_config"]
-                                  .today())
+        plain = service.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url=BASE,
+            actor="n",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
     plain_path = manifest_path(read_payload(plain.url))
     guarded_path = manifest_path(read_payload(guarded.url))
 
@@ -215,8 +246,10 @@ def test_every_manifest_request_is_logged_once_with_what_came_of_it(cli, db, cli
 
     with db.engine.connect() as connection:
         lines = connection.execute(
-            select(ShareAccess.link_id, ShareAccess.recipient, ShareAccess.outcome)
-            .order_by(ShareAccess.id)).all()
+            select(ShareAccess.link_id, ShareAccess.recipient, ShareAccess.outcome).order_by(
+                ShareAccess.id
+            )
+        ).all()
     assert [tuple(line) for line in lines] == [
         (plain.link.id, "New GP practice", "opened"),
         (guarded.link.id, "University", "wrong_passcode"),
@@ -242,31 +275,37 @@ def test_only_the_access_log_trades_durability_for_speed(db):
 def test_files_by_location_live_an_hour_and_cannot_be_forged(cli, db, client):
     made = make(cli, db, passcode=None)
     payload = read_payload(made.url)
-    files = client.post(manifest_path(payload), json={"recipient": "x", "embeddedLengthMax": 0}
-                        ).get_json()["files"]
+    files = client.post(
+        manifest_path(payload), json={"recipient": "x", "embeddedLengthMax": 0}
+    ).get_json()["files"]
     location = files[0]["location"]
     assert location.startswith(BASE + "/api/shl/file/")
-    fetched = client.get(location[len(BASE):])
+    fetched = client.get(location[len(BASE) :])
     assert fetched.status_code == 200 and fetched.mimetype == "application/jose"
     assert fetched.headers["Access-Control-Allow-Origin"] == "*"
     assert jwcrypto_decrypt(fetched.get_data(as_text=True), payload["key"]).startswith(b"{")
     file_id, expires, mac = location.rsplit("/", 1)[1].split(".")
-    for forged in (f"{file_id}.{int(expires) + 3600}.{mac}", f"{int(file_id) + 1}.{expires}.{mac}",
-                   f"{file_id}.{expires}.{mac[:-2]}AA", "1.2", "x.y.z"):
+    for forged in (
+        f"{file_id}.{int(expires) + 3600}.{mac}",
+        f"{int(file_id) + 1}.{expires}.{mac}",
+        f"{file_id}.{expires}.{mac[:-2]}AA",
+        "1.2",
+        "x.y.z",
+    ):
         assert client.get(f"/api/shl/file/{forged}").status_code == 404, forged
     later = utcnow() + timedelta(hours=1, seconds=1)
     with mock.patch("passport.sharing.views.utcnow", return_value=later):
-        assert client.get(location[len(BASE):]).status_code == 404
+        assert client.get(location[len(BASE) :]).status_code == 404
     with db.transaction() as session:
         service.revoke(session, made.link.public_id, utcnow())
-    assert client.get(location[len(BASE):]).status_code == 404
+    assert client.get(location[len(BASE) :]).status_code == 404
 
 
 def test_a_reader_may_ask_for_files_embedded(cli, db, client):
     payload = read_payload(make(cli, db, passcode=None).url)
-    files = client.post(manifest_path(payload), json={"recipient": "x",
-                                                      "embeddedLengthMax": 10_000_000}
-                        ).get_json()["files"]
+    files = client.post(
+        manifest_path(payload), json={"recipient": "x", "embeddedLengthMax": 10_000_000}
+    ).get_json()["files"]
     assert "embedded" in files[0]
     assert jwcrypto_decrypt(files[0]["embedded"], payload["key"]).startswith(b"{")
 
@@ -288,8 +327,10 @@ def test_the_key_is_in_no_log_line_no_row_and_no_header(cli, db, client, caplog)
     made = make(cli, db)
     payload = read_payload(made.url)
     key, token = payload["key"], payload["url"].rsplit("/", 1)[1]
-    responses = [client.post(manifest_path(payload), json={"recipient": "x", "passcode": p})
-                 for p in ("wrong-one", "correct-horse")]
+    responses = [
+        client.post(manifest_path(payload), json={"recipient": "x", "passcode": p})
+        for p in ("wrong-one", "correct-horse")
+    ]
     responses.append(client.get("/view"))
     key_bytes = base64.urlsafe_b64decode(key + "=")
     with db.engine.connect() as connection:
@@ -310,9 +351,22 @@ def test_the_key_is_in_no_log_line_no_row_and_no_header(cli, db, client, caplog)
 def test_share_links_and_revoke_from_the_command_line(cli, db, tmp_path):
     assert cli("import", str(DANIEL)).exit_code == 0
     qr = tmp_path / "qr.png"
-    result = cli("share", "FX-DANIEL", "--document", "passport", "--passcode-stdin",
-                 "--label", "Dentist", "--expires-in", "7d", "--base-url", BASE,
-                 "--qr", str(qr), input="six-chars\n")
+    result = cli(
+        "share",
+        "FX-DANIEL",
+        "--document",
+        "passport",
+        "--passcode-stdin",
+        "--label",
+        "Dentist",
+        "--expires-in",
+        "7d",
+        "--base-url",
+        BASE,
+        "--qr",
+        str(qr),
+        input="six-chars\n",
+    )
     assert result.exit_code == 0, result.output
     link = result.stdout.strip()
     assert link.startswith(BASE + "/view#shlink:/")
@@ -322,11 +376,20 @@ def test_share_links_and_revoke_from_the_command_line(cli, db, tmp_path):
     assert "active" in listed and '"Dentist"' in listed
     assert cli("revoke", link_id).exit_code == 0
     assert "revoked" in cli("links", "FX-DANIEL").stdout
-    short = cli("share", "FX-DANIEL", "--document", "passport", "--passcode-stdin",
-                "--base-url", BASE, input="abc\n")
+    short = cli(
+        "share",
+        "FX-DANIEL",
+        "--document",
+        "passport",
+        "--passcode-stdin",
+        "--base-url",
+        BASE,
+        input="abc\n",
+    )
     assert short.exit_code == 1 and "passcode: must be at least 6 characters" in short.output
-    long = cli("share", "FX-DANIEL", "--document", "passport", "--expires-in", "400d",
-               "--base-url", BASE)
+    long = cli(
+        "share", "FX-DANIEL", "--document", "passport", "--expires-in", "400d", "--base-url", BASE
+    )
     assert "expires: must be between 1 and 365 days" in long.output
     assert cli("revoke", "no-such-link").exit_code == 1
 
@@ -340,8 +403,16 @@ def test_passcodes_are_stored_as_argon2id(cli, db):
 
 def test_a_bad_qr_path_still_prints_the_link(cli, tmp_path):
     assert cli("import", str(DANIEL)).exit_code == 0
-    result = cli("share", "FX-DANIEL", "--document", "passport", "--base-url", BASE,
-                 "--qr", str(tmp_path / "nowhere" / "qr.png"))
+    result = cli(
+        "share",
+        "FX-DANIEL",
+        "--document",
+        "passport",
+        "--base-url",
+        BASE,
+        "--qr",
+        str(tmp_path / "nowhere" / "qr.png"),
+    )
     assert result.exit_code == 1
     assert result.stdout.strip().startswith(BASE + "/view#shlink:/")
     assert "--qr: cannot write" in result.output
@@ -369,16 +440,18 @@ def test_request_logs_leave_out_the_manifest_token(cli, db, app, caplog):
     thread.start()
     try:
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        connection.request("POST", path, body=b'{"recipient": "GP"}',
-                           headers={"Content-Type": "application/json"})
+        connection.request(
+            "POST", path, body=b'{"recipient": "GP"}', headers={"Content-Type": "application/json"}
+        )
         assert connection.getresponse().status == 200
         connection.close()
     finally:
         server.shutdown()
         thread.join()
     # gunicorn logs its access line with a dict of atoms, as here.
-    logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s', {
-        "h": "127.0.0.1", "r": f"POST {path} HTTP/1.1", "s": "200"})
+    logging.getLogger("gunicorn.access").info(
+        '%(h)s "%(r)s" %(s)s', {"h": "127.0.0.1", "r": f"POST {path} HTTP/1.1", "s": "200"}
+    )
     lines = [record.getMessage() for record in caplog.records]
     assert sum("POST /api/shl/[token] HTTP/1.1" in line for line in lines) == 2, lines
     assert not any(token in line for line in lines)

@@ -25,7 +25,8 @@ def parse(response) -> BeautifulSoup:
         for link in links:
             target = link.get("href", "")
             assert target.startswith("#") and soup.find(id=target[1:]) is not None, (
-                f"the error summary links to {target}, which is not on the page")
+                f"the error summary links to {target}, which is not on the page"
+            )
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
     for script in soup.find_all("script"):
         if not script.get("src"):

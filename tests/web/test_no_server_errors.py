@@ -31,23 +31,34 @@ NOAH = ROOT / "fixtures" / "fx-noah.json"
 def a_link(cli, db) -> str:
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = sharing.make_link(session, ref="FX-DANIEL", document="passport", label="GP",
-                                 days=30, passcode=None, base_url="http://localhost",
-                                 actor="test", now=utcnow(),
-                                 today=cli.app.extensions["passport_config"].today())
+        made = sharing.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url="http://localhost",
+            actor="test",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
     return _path(made.url)
 
 
 def _path(url: str) -> str:
     encoded = url.split("#shlink:/", 1)[1]
     payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-    return payload["url"][len("http://localhost"):]
+    return payload["url"][len("http://localhost") :]
 
 
 def test_a_recipient_with_a_nul_byte_or_a_lone_surrogate_is_a_400(cli, db, client):
     path = a_link(cli, db)
-    for raw in (b'{"recipient": "GP\\u0000surgery"}', b'{"recipient": "GP \\ud800"}',
-                b'{"recipient": "GP", "passcode": "\\udfff"}'):
+    for raw in (
+        b'{"recipient": "GP\\u0000surgery"}',
+        b'{"recipient": "GP \\ud800"}',
+        b'{"recipient": "GP", "passcode": "\\udfff"}',
+    ):
         answer = client.post(path, data=raw, content_type="application/json")
         assert answer.status_code == 400, raw
         assert "plain text" in answer.get_json()["error"]
@@ -59,8 +70,15 @@ def test_a_recipient_with_a_nul_byte_or_a_lone_surrogate_is_a_400(cli, db, clien
 
 def test_odd_characters_in_a_file_location_are_a_404(cli, db, client):
     a_link(cli, db)
-    for location in ("²", "1.2.x", "١.٢.abc", "9" * 40 + ".1." + "a" * 43, "%00", "1..2",
-                     "-1.5." + "a" * 43):
+    for location in (
+        "²",
+        "1.2.x",
+        "١.٢.abc",
+        "9" * 40 + ".1." + "a" * 43,
+        "%00",
+        "1..2",
+        "-1.5." + "a" * 43,
+    ):
         answer = client.get(f"/api/shl/file/{location}")
         assert answer.status_code == 404, location
 
@@ -80,15 +98,30 @@ def test_a_carers_mark_done_racing_other_saves_never_fails(app, db, cli):
     is told what happened (done, or try again), never a 500, and nothing is lost."""
     assert cli("import", str(NOAH)).exit_code == 0
     with db.transaction() as session:
-        carer = create_user(session, email="carer@example.org", password=PASSWORD,
-                            role="carer", carer_ref="FC-0201", app_secret=TEST_SECRET)
-        grant_carer(session, carer, child_ref="FX-NOAH", authority="Example City Council",
-                    carer_ref="FC-0201", by="test")
+        carer = create_user(
+            session,
+            email="carer@example.org",
+            password=PASSWORD,
+            role="carer",
+            carer_ref="FC-0201",
+            app_secret=TEST_SECRET,
+        )
+        grant_carer(
+            session,
+            carer,
+            child_ref="FX-NOAH",
+            authority="Example City Council",
+            carer_ref="FC-0201",
+            by="test",
+        )
     with db.transaction() as session:
         _, record = load_current(session, "FX-NOAH")
-    actions = [(a["id"], i) for a in record["assessments"]
-               for i, x in enumerate(a.get("health_plan", []))
-               if x["owner"] == "carer" and x["status"] != "done"]
+    actions = [
+        (a["id"], i)
+        for a in record["assessments"]
+        for i, x in enumerate(a.get("health_plan", []))
+        if x["owner"] == "carer" and x["status"] != "done"
+    ]
     assert actions, "Noah's record has an open carer action"
     assessment_id, index = actions[0]
     today = app.extensions["passport_config"].today
@@ -101,8 +134,12 @@ def test_a_carers_mark_done_racing_other_saves_never_fails(app, db, cli):
                     version, current = load_current(session, "FX-NOAH")
                     document = RecordSchema().dump_record(current)
                     document["child"]["preferred_name"] = f"Noah {saved}"
-                    save_edit(session, check_record(document, today), actor="nurse",
-                              based_on_version=version)
+                    save_edit(
+                        session,
+                        check_record(document, today),
+                        actor="nurse",
+                        based_on_version=version,
+                    )
                 saved += 1
             except (EditConflict, RecordExists):
                 continue  # the carer's save came first: the nurse reads again
@@ -110,31 +147,47 @@ def test_a_carers_mark_done_racing_other_saves_never_fails(app, db, cli):
 
     with serve(app) as port:
         token, cookies = form_token(port, "/sign-in")
-        signed = request(port, "POST", "/sign-in", form={
-            "csrf_token": token, "email": "carer@example.org", "password": PASSWORD},
-            cookies=cookies)
+        signed = request(
+            port,
+            "POST",
+            "/sign-in",
+            form={"csrf_token": token, "email": "carer@example.org", "password": PASSWORD},
+            cookies=cookies,
+        )
         cookies = {**cookies, **signed.cookies}
         token, cookies = form_token(port, "/placements/FX-NOAH", cookies)
         stop = threading.Event()
         nurse = threading.Thread(target=nurse_saves, args=(stop,))
         nurse.start()
         try:
-            replies = all_at_once(6, lambda i: request(
-                port, "POST", f"/placements/FX-NOAH/actions/{assessment_id}/{index}/done",
-                form={"csrf_token": token}, cookies=cookies))
+            replies = all_at_once(
+                6,
+                lambda i: request(
+                    port,
+                    "POST",
+                    f"/placements/FX-NOAH/actions/{assessment_id}/{index}/done",
+                    form={"csrf_token": token},
+                    cookies=cookies,
+                ),
+            )
         finally:
             stop.set()
             nurse.join(timeout=60)
         assert [r.status for r in replies] == [302] * 6
         # Each carer is told what happened, on the page the redirect leads to.
         for reply in replies:
-            shown = request(port, "GET", "/placements/FX-NOAH",
-                            cookies={**cookies, **reply.cookies}).text
+            shown = request(
+                port, "GET", "/placements/FX-NOAH", cookies={**cookies, **reply.cookies}
+            ).text
             assert "Marked as done" in shown or "Try again" in shown
         # With nobody else saving, it goes through.
-        last = request(port, "POST",
-                       f"/placements/FX-NOAH/actions/{assessment_id}/{index}/done",
-                       form={"csrf_token": token}, cookies=cookies)
+        last = request(
+            port,
+            "POST",
+            f"/placements/FX-NOAH/actions/{assessment_id}/{index}/done",
+            form={"csrf_token": token},
+            cookies=cookies,
+        )
         assert last.status == 302
     with db.transaction() as session:
         _, after = load_current(session, "FX-NOAH")

@@ -33,16 +33,24 @@ def date_parts(name: str, iso: str) -> dict[str, str]:
 
 def rha_form(token: str, version: str, **overrides) -> dict:
     data = {
-        "csrf_token": token, "version": version, "type": "RHA",
+        "csrf_token": token,
+        "version": version,
+        "type": "RHA",
         **date_parts("date", "2026-11-20"),
-        "practitioner_name": "Sam Patel", "practitioner_role": "Specialist LAC nurse",
-        "practitioner_grade": "Band 7", "practitioner_registration": "NMC 12A3456E",
-        "consent_status": "given", "consent_by": "young_person",
+        "practitioner_name": "Sam Patel",
+        "practitioner_role": "Specialist LAC nurse",
+        "practitioner_grade": "Band 7",
+        "practitioner_registration": "NMC 12A3456E",
+        "consent_status": "given",
+        "consent_by": "young_person",
         "sources_consulted": ["gp", "carer", "young_person"],
         "young_person_views": "I want to do swimming again.",
-        "findings_height_cm": "136.5", "findings_summary": "Growing well; asthma reviewed.",
-        "sdq_total": "11", "sdq_completed_by": "carer",
-        "health_plan_0_action": "Book a dental check", "health_plan_0_owner": "carer",
+        "findings_height_cm": "136.5",
+        "findings_summary": "Growing well; asthma reviewed.",
+        "sdq_total": "11",
+        "sdq_completed_by": "carer",
+        "health_plan_0_action": "Book a dental check",
+        "health_plan_0_owner": "carer",
         **date_parts("health_plan_0_due", "2027-01-31"),
     }
     data.update(overrides)
@@ -85,8 +93,11 @@ def test_caseload_paginates(client, db):
     make_nurse(db)
     with db.transaction() as session:
         for i in range(30):
-            import_record(session, check_record(small_record(i), lambda: __import__(
-                "datetime").date(2026, 11, 25)), actor="test")
+            import_record(
+                session,
+                check_record(small_record(i), lambda: __import__("datetime").date(2026, 11, 25)),
+                actor="test",
+            )
     sign_in(client)
     first = get_page(client, "/caseload")
     assert len(first.select("#caseload tbody tr")) == 25
@@ -96,11 +107,18 @@ def test_caseload_paginates(client, db):
 
 
 def small_record(i: int) -> dict:
-    return {"format": "lac-health-record/1",
-            "child": {"ref": f"SMALL-{i:04d}", "given_name": "Child", "family_name": f"N{i}",
-                      "date_of_birth": "2015-01-01", "entered_care": "2024-01-01",
-                      "responsible_authority": "Example City Council"},
-            "placements": [{"start": "2024-01-01", "type": "foster_care", "area": "in_area"}]}
+    return {
+        "format": "lac-health-record/1",
+        "child": {
+            "ref": f"SMALL-{i:04d}",
+            "given_name": "Child",
+            "family_name": f"N{i}",
+            "date_of_birth": "2015-01-01",
+            "entered_care": "2024-01-01",
+            "responsible_authority": "Example City Council",
+        },
+        "placements": [{"start": "2024-01-01", "type": "foster_care", "area": "in_area"}],
+    }
 
 
 def test_caseload_page_queries_do_not_grow_with_1000_children(client, db):
@@ -110,8 +128,9 @@ def test_caseload_page_queries_do_not_grow_with_1000_children(client, db):
     def add(start, count):
         with db.transaction() as session:
             for i in range(start, start + count):
-                import_record(session, check_record(small_record(i), lambda: date(2026, 11, 25)),
-                              actor="test")
+                import_record(
+                    session, check_record(small_record(i), lambda: date(2026, 11, 25)), actor="test"
+                )
 
     add(0, 10)
     sign_in(client)
@@ -135,9 +154,14 @@ def test_child_page_shows_the_record_flags_and_history(nurse):
 
 
 def test_a_child_of_another_authority_or_no_child_at_all_is_a_404(nurse):
-    for path in ("/children/FX-LIAM", "/children/NOBODY", "/children/FX-LIAM/export",
-                 "/children/FX-LIAM/assessments/new", "/children/FX-LIAM/add/allergies",
-                 "/children/FX-LIAM/information-requests/0/answer"):
+    for path in (
+        "/children/FX-LIAM",
+        "/children/NOBODY",
+        "/children/FX-LIAM/export",
+        "/children/FX-LIAM/assessments/new",
+        "/children/FX-LIAM/add/allergies",
+        "/children/FX-LIAM/information-requests/0/answer",
+    ):
         assert nurse.get(path).status_code == 404, path
 
 
@@ -163,8 +187,14 @@ def test_recording_an_rha_with_gp_input_clears_the_overdue_flag(nurse, db):
 
 def test_a_bad_assessment_names_each_field_and_saves_nothing(nurse, db):
     token, version = form_page(nurse, f"/children/{ELLIE}/assessments/new")
-    data = rha_form(token, version, practitioner_name="", consent_status="",
-                    findings_summary="", **date_parts("date", "2099-01-01"))
+    data = rha_form(
+        token,
+        version,
+        practitioner_name="",
+        consent_status="",
+        findings_summary="",
+        **date_parts("date", "2099-01-01"),
+    )
     response = nurse.post(f"/children/{ELLIE}/assessments/new", data=data)
     assert response.status_code == 400
     summary = dict(error_summary(parse(response)))
@@ -179,71 +209,115 @@ def test_a_bad_assessment_names_each_field_and_saves_nothing(nurse, db):
 
 def test_the_formats_own_checks_reach_the_form_fields(nurse, db):
     token, version = form_page(nurse, f"/children/{ELLIE}/assessments/new")
-    response = nurse.post(f"/children/{ELLIE}/assessments/new",
-                          data=rha_form(token, version, **date_parts("date", "2099-01-01")))
+    response = nurse.post(
+        f"/children/{ELLIE}/assessments/new",
+        data=rha_form(token, version, **date_parts("date", "2099-01-01")),
+    )
     assert response.status_code == 400
     summary = dict(error_summary(parse(response)))
     assert summary["#date-day"].startswith("Date of the assessment must not be in the future")
     impossible = rha_form(token, version, **{"date-day": "31", "date-month": "2"})
-    summary = dict(error_summary(parse(nurse.post(f"/children/{ELLIE}/assessments/new",
-                                                  data=impossible))))
+    summary = dict(
+        error_summary(parse(nurse.post(f"/children/{ELLIE}/assessments/new", data=impossible)))
+    )
     assert summary["#date-day"] == "Date of the assessment must be a real date"
     with db.transaction() as session:
         assert load_current(session, ELLIE)[0] == 1
 
 
-def test_two_nurses_saving_the_same_record_the_second_is_refused_and_keeps_its_text(
-        nurse, db, app):
+def test_two_nurses_saving_the_same_record_the_second_is_refused_and_keeps_its_text(nurse, db, app):
     other = app.test_client()
     make_nurse(db, email="second@example.org")
     sign_in(other, email="second@example.org")
     token_a, version_a = form_page(nurse, f"/children/{ELLIE}/add/allergies")
     token_b, version_b = form_page(other, f"/children/{ELLIE}/add/allergies")
-    first = nurse.post(f"/children/{ELLIE}/add/allergies", data={
-        "csrf_token": token_a, "version": version_a, "substance": "Penicillin"})
+    first = nurse.post(
+        f"/children/{ELLIE}/add/allergies",
+        data={"csrf_token": token_a, "version": version_a, "substance": "Penicillin"},
+    )
     assert first.status_code == 302
-    second = other.post(f"/children/{ELLIE}/add/allergies", data={
-        "csrf_token": token_b, "version": version_b, "substance": "Latex",
-        "reaction": "Rash on hands"})
+    second = other.post(
+        f"/children/{ELLIE}/add/allergies",
+        data={
+            "csrf_token": token_b,
+            "version": version_b,
+            "substance": "Latex",
+            "reaction": "Rash on hands",
+        },
+    )
     assert second.status_code == 409
     page = second.get_data(as_text=True)
     assert "Someone else saved this record" in text(parse(second))
     assert "Rash on hands" in page and 'value="Latex"' in page
     with db.transaction() as session:
         version, record = load_current(session, ELLIE)
-    assert version == 2 and [a["substance"] for a in record.get("allergies", [])] == [
-        "Penicillin"]
+    assert version == 2 and [a["substance"] for a in record.get("allergies", [])] == ["Penicillin"]
     # Saving again from the refreshed form keeps both.
     token_b2 = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    again = other.post(f"/children/{ELLIE}/add/allergies", data={
-        "csrf_token": token_b2, "version": "2", "substance": "Latex"})
+    again = other.post(
+        f"/children/{ELLIE}/add/allergies",
+        data={"csrf_token": token_b2, "version": "2", "substance": "Latex"},
+    )
     assert again.status_code == 302
     with db.transaction() as session:
         assert [a["substance"] for a in load_current(session, ELLIE)[1]["allergies"]] == [
-            "Penicillin", "Latex"]
+            "Penicillin",
+            "Latex",
+        ]
 
 
-@pytest.mark.parametrize("section,data,check", [
-    ("immunisations", {"vaccine": "MMR", "dose": "2", **date_parts("date", "2026-11-01"),
-                       "source": "gp_record"},
-     lambda r: r["immunisations"][-1] == {"vaccine": "MMR", "dose": 2, "date": "2026-11-01",
-                                          "source": "gp_record"}),
-    ("conditions", {"name": "Hay fever", "status": "active"},
-     lambda r: r["conditions"][-1] == {"name": "Hay fever", "status": "active"}),
-    ("medications", {"name": "Cetirizine", "dose": "5mg once a day"},
-     lambda r: r["medications"][-1]["dose"] == "5mg once a day"),
-    ("screening", {"test": "vision", "result": "negative", **date_parts("date", "2026-10-10")},
-     lambda r: r["screening"][-1]["test"] == "vision"),
-    ("family_history", {"relative": "birth_mother", "condition": "Asthma",
-                        "category": "physical", "consent_to_share_with_young_person": "no",
-                        "relevant_to_carer": "yes"},
-     lambda r: r["family_history"][-1]["consent_to_share_with_young_person"] is False
-     and r["family_history"][-1]["relevant_to_carer"] is True),
-])
+@pytest.mark.parametrize(
+    "section,data,check",
+    [
+        (
+            "immunisations",
+            {
+                "vaccine": "MMR",
+                "dose": "2",
+                **date_parts("date", "2026-11-01"),
+                "source": "gp_record",
+            },
+            lambda r: (
+                r["immunisations"][-1]
+                == {"vaccine": "MMR", "dose": 2, "date": "2026-11-01", "source": "gp_record"}
+            ),
+        ),
+        (
+            "conditions",
+            {"name": "Hay fever", "status": "active"},
+            lambda r: r["conditions"][-1] == {"name": "Hay fever", "status": "active"},
+        ),
+        (
+            "medications",
+            {"name": "Cetirizine", "dose": "5mg once a day"},
+            lambda r: r["medications"][-1]["dose"] == "5mg once a day",
+        ),
+        (
+            "screening",
+            {"test": "vision", "result": "negative", **date_parts("date", "2026-10-10")},
+            lambda r: r["screening"][-1]["test"] == "vision",
+        ),
+        (
+            "family_history",
+            {
+                "relative": "birth_mother",
+                "condition": "Asthma",
+                "category": "physical",
+                "consent_to_share_with_young_person": "no",
+                "relevant_to_carer": "yes",
+            },
+            lambda r: (
+                r["family_history"][-1]["consent_to_share_with_young_person"] is False
+                and r["family_history"][-1]["relevant_to_carer"] is True
+            ),
+        ),
+    ],
+)
 def test_each_section_form_saves_a_new_version(nurse, db, section, data, check):
     token, version = form_page(nurse, f"/children/{ELLIE}/add/{section}")
-    response = nurse.post(f"/children/{ELLIE}/add/{section}",
-                          data={"csrf_token": token, "version": version, **data})
+    response = nurse.post(
+        f"/children/{ELLIE}/add/{section}", data={"csrf_token": token, "version": version, **data}
+    )
     assert response.status_code == 302, error_summary(parse(response))
     with db.transaction() as session:
         new_version, record = load_current(session, ELLIE)
@@ -255,43 +329,70 @@ def test_each_section_form_saves_a_new_version(nurse, db, section, data, check):
 
 def test_section_form_names_its_missing_fields(nurse):
     token, version = form_page(nurse, f"/children/{ELLIE}/add/family_history")
-    response = nurse.post(f"/children/{ELLIE}/add/family_history",
-                          data={"csrf_token": token, "version": version})
+    response = nurse.post(
+        f"/children/{ELLIE}/add/family_history", data={"csrf_token": token, "version": version}
+    )
     targets = [href for href, _ in error_summary(parse(response))]
-    assert targets == ["#relative", "#condition", "#category",
-                       "#consent_to_share_with_young_person", "#relevant_to_carer"]
+    assert targets == [
+        "#relative",
+        "#condition",
+        "#category",
+        "#consent_to_share_with_young_person",
+        "#relevant_to_carer",
+    ]
 
 
 def test_information_request_log_chase_and_answer(nurse, db):
     token, version = form_page(nurse, f"/children/{ELLIE}/information-requests/new")
-    response = nurse.post(f"/children/{ELLIE}/information-requests/new", data={
-        "csrf_token": token, "version": version, "to": "camhs",
-        **date_parts("sent_on", "2026-10-01"), "summary": "Any involvement since 2025?"})
+    response = nurse.post(
+        f"/children/{ELLIE}/information-requests/new",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "to": "camhs",
+            **date_parts("sent_on", "2026-10-01"),
+            "summary": "Any involvement since 2025?",
+        },
+    )
     assert response.status_code == 302
     assert "INFO_REQUEST_OUTSTANDING" in flags_for(db, ELLIE)
     with db.transaction() as session:
         version, record = load_current(session, ELLIE)
     index = len(record["information_requests"]) - 1
     token, _ = form_page(nurse, f"/children/{ELLIE}")
-    chased = nurse.post(f"/children/{ELLIE}/information-requests/{index}/chase",
-                        data={"csrf_token": token, "version": str(version)})
+    chased = nurse.post(
+        f"/children/{ELLIE}/information-requests/{index}/chase",
+        data={"csrf_token": token, "version": str(version)},
+    )
     assert chased.status_code == 302
     with db.transaction() as session:
         version, record = load_current(session, ELLIE)
     assert len(record["information_requests"][index]["chased_on"]) == 1
     token, form_version = form_page(nurse, f"/children/{ELLIE}/information-requests/{index}/answer")
-    answered = nurse.post(f"/children/{ELLIE}/information-requests/{index}/answer", data={
-        "csrf_token": token, "version": form_version, **date_parts("received_on", "2026-11-02"),
-        "summary": "Not known to CAMHS."})
+    answered = nurse.post(
+        f"/children/{ELLIE}/information-requests/{index}/answer",
+        data={
+            "csrf_token": token,
+            "version": form_version,
+            **date_parts("received_on", "2026-11-02"),
+            "summary": "Not known to CAMHS.",
+        },
+    )
     assert answered.status_code == 302
     assert "INFO_REQUEST_OUTSTANDING" not in flags_for(db, ELLIE)
 
 
 def test_free_text_with_script_shows_as_text(nurse):
     token, version = form_page(nurse, f"/children/{ELLIE}/add/allergies")
-    nurse.post(f"/children/{ELLIE}/add/allergies", data={
-        "csrf_token": token, "version": version, "substance": "<script>alert(1)</script>",
-        "reaction": "<img src=x onerror=alert(2)>"})
+    nurse.post(
+        f"/children/{ELLIE}/add/allergies",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "substance": "<script>alert(1)</script>",
+            "reaction": "<img src=x onerror=alert(2)>",
+        },
+    )
     page = nurse.get(f"/children/{ELLIE}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -299,8 +400,11 @@ def test_free_text_with_script_shows_as_text(nurse):
 
 
 def every_post_route(app):
-    return sorted(rule.rule for rule in app.url_map.iter_rules()
-                  if "POST" in rule.methods and rule.endpoint != "static")
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint != "static"
+    )
 
 
 def test_every_form_post_without_a_csrf_token_is_refused(nurse, app, db):
@@ -326,33 +430,42 @@ def test_import_from_the_web(nurse, db):
     jordan = (SPEC / "examples" / "jordan-typical.json").read_bytes()
     from io import BytesIO
 
-    imported = nurse.post("/import", data={"csrf_token": token,
-                                           "file": (BytesIO(jordan), "jordan.json")},
-                          content_type="multipart/form-data")
+    imported = nurse.post(
+        "/import",
+        data={"csrf_token": token, "file": (BytesIO(jordan), "jordan.json")},
+        content_type="multipart/form-data",
+    )
     assert imported.status_code == 302 and imported.headers["Location"].endswith("/EX-JORDAN")
 
     bad = json.loads(jordan)
     bad["child"]["ref"] = "EX-BAD"
     bad["assessments"][1]["date"] = "2099-01-01"
     bad["child"]["nhs_number"] = "9991000012"
-    refused = nurse.post("/import", data={"csrf_token": token,
-                                          "file": (BytesIO(json.dumps(bad).encode()), "b.json")},
-                         content_type="multipart/form-data")
+    refused = nurse.post(
+        "/import",
+        data={"csrf_token": token, "file": (BytesIO(json.dumps(bad).encode()), "b.json")},
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 400
     messages = [m for _, m in error_summary(parse(refused))]
     assert any(m.startswith("child.nhs_number: is not a valid NHS number") for m in messages)
     assert any(m.startswith("assessments[1].date: must not be in the future") for m in messages)
     assert nurse.get("/children/EX-BAD").status_code == 404
 
-    again = nurse.post("/import", data={"csrf_token": token,
-                                        "file": (BytesIO(jordan), "jordan.json")},
-                       content_type="multipart/form-data")
+    again = nurse.post(
+        "/import",
+        data={"csrf_token": token, "file": (BytesIO(jordan), "jordan.json")},
+        content_type="multipart/form-data",
+    )
     assert "already exists" in text(parse(again))
 
     other = json.loads((ROOT / "fixtures" / "fx-liam.json").read_text())
     other["child"]["ref"] = "FX-LIAM-2"
-    foreign = nurse.post("/import", data={"csrf_token": token, "file": (
-        BytesIO(json.dumps(other).encode()), "l.json")}, content_type="multipart/form-data")
+    foreign = nurse.post(
+        "/import",
+        data={"csrf_token": token, "file": (BytesIO(json.dumps(other).encode()), "l.json")},
+        content_type="multipart/form-data",
+    )
     assert foreign.status_code == 400
     assert "child.responsible_authority" in text(parse(foreign))
 
@@ -368,14 +481,29 @@ def test_views_and_changes_are_audited_without_health_data(nurse, db, caplog):
     caplog.set_level(logging.INFO, logger="passport.audit")
     nurse.get(f"/children/{ELLIE}")
     token, version = form_page(nurse, f"/children/{ELLIE}/add/allergies")
-    nurse.post(f"/children/{ELLIE}/add/allergies", data={
-        "csrf_token": token, "version": version, "substance": "Peanuts",
-        "reaction": "Swollen lips"})
+    nurse.post(
+        f"/children/{ELLIE}/add/allergies",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "substance": "Peanuts",
+            "reaction": "Swollen lips",
+        },
+    )
     with db.transaction() as session:
-        events = [(e.actor, e.action, e.target, e.record_ref, e.record_version)
-                  for e in session.query(AuditEvent).order_by(AuditEvent.id)]
+        events = [
+            (e.actor, e.action, e.target, e.record_ref, e.record_version)
+            for e in session.query(AuditEvent).order_by(AuditEvent.id)
+        ]
     assert ("nurse@example.org", "view", "record", ELLIE, 1) in events
     assert ("nurse@example.org", "edit", "allergies", ELLIE, 2) in events
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "action=edit" in logged and ELLIE in logged
     assert "Peanuts" not in logged and "Swollen" not in logged
+
+
+def test_every_flag_the_rules_raise_has_a_label_of_its_own():
+    from passport.rules import FLAG_CODES
+    from passport.web.filters import FLAG_LABELS
+
+    assert set(FLAG_CODES) <= set(FLAG_LABELS), set(FLAG_CODES) - set(FLAG_LABELS)

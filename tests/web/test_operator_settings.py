@@ -26,8 +26,10 @@ def test_a_different_secret_is_a_clear_message_and_one_log_line(config, database
         client = moved.test_client()
         assert sign_in(client, code=False).headers["Location"].endswith("/sign-in/code")
         with caplog.at_level(logging.ERROR):
-            answer = client.post("/sign-in/code", data={
-                "code": "123456", "csrf_token": csrf_token(client, "/sign-in/code")})
+            answer = client.post(
+                "/sign-in/code",
+                data={"code": "123456", "csrf_token": csrf_token(client, "/sign-in/code")},
+            )
         assert answer.status_code == 503
         page = answer.get_data(as_text=True)
         assert "you cannot sign in right now" in page and "Traceback" not in page
@@ -42,20 +44,39 @@ def test_a_different_secret_is_a_clear_message_and_one_log_line(config, database
 def test_user_create_says_created_only_once_the_account_is_saved(cli, db, monkeypatch):
     """`passport user create ... | head -1`: the reader goes away after the first line. The
     first line may only claim what is already committed."""
+
     def reader_gone(*args, **kwargs):
         raise BrokenPipeError
 
     monkeypatch.setattr(passport_cli.click, "echo", reader_gone)
     with pytest.raises(BrokenPipeError):
-        cli("user", "create", "--role", "nurse", "--email", "piped@example.org",
-            "--authority", "Example City Council", input="a long enough password\n")
+        cli(
+            "user",
+            "create",
+            "--role",
+            "nurse",
+            "--email",
+            "piped@example.org",
+            "--authority",
+            "Example City Council",
+            input="a long enough password\n",
+        )
     with db.transaction() as session:
         assert session.scalar(select(User).where(User.email == "piped@example.org"))
 
 
 def test_user_create_refused_prints_no_success(cli, db):
-    refused = cli("user", "create", "--role", "nurse", "--email", "short@example.org",
-                     "--authority", "Example City Council", input="short\n")
+    refused = cli(
+        "user",
+        "create",
+        "--role",
+        "nurse",
+        "--email",
+        "short@example.org",
+        "--authority",
+        "Example City Council",
+        input="short\n",
+    )
     assert refused.exit_code != 0 and "Created" not in refused.output
 
 
@@ -63,8 +84,9 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached(app, client):
     assert client.get("/healthz").status_code == 200
     database = app.extensions["db"]
     reachable = database.engine
-    database.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none",
-                                    connect_args={"connect_timeout": 2})
+    database.engine = create_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2}
+    )
     try:
         down = client.get("/healthz")
         assert down.status_code == 503 and down.get_data(as_text=True) == "database unreachable"
@@ -82,9 +104,14 @@ def test_cookies_are_secure_without_any_setting(tmp_path, monkeypatch, config, d
     try:
         make_nurse(app.extensions["db"])
         client = app.test_client()
-        answer = client.post("/sign-in", data={"email": "nurse@example.org",
-                                               "password": PASSWORD,
-                                               "csrf_token": csrf_token(client)})
+        answer = client.post(
+            "/sign-in",
+            data={
+                "email": "nurse@example.org",
+                "password": PASSWORD,
+                "csrf_token": csrf_token(client),
+            },
+        )
         cookie = answer.headers["Set-Cookie"]
         assert "Secure" in cookie and "HttpOnly" in cookie
     finally:
@@ -135,11 +162,19 @@ def test_without_trusted_proxies_a_forwarded_address_is_not_believed(app, db):
     make_nurse(db)
     client = app.test_client()
     for n in range(5):
-        answer = client.post("/sign-in", data={
-            "email": "nurse@example.org", "password": "wrong password",
-            "csrf_token": csrf_token(client)}, headers={"X-Forwarded-For": f"192.0.2.{n}"})
+        answer = client.post(
+            "/sign-in",
+            data={
+                "email": "nurse@example.org",
+                "password": "wrong password",
+                "csrf_token": csrf_token(client),
+            },
+            headers={"X-Forwarded-For": f"192.0.2.{n}"},
+        )
         assert answer.status_code == 400
-    blocked = client.post("/sign-in", data={
-        "email": "nurse@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)},
-        headers={"X-Forwarded-For": "192.0.2.99"})
+    blocked = client.post(
+        "/sign-in",
+        data={"email": "nurse@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)},
+        headers={"X-Forwarded-For": "192.0.2.99"},
+    )
     assert blocked.status_code == 429

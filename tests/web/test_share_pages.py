@@ -18,9 +18,17 @@ def signed_in_nurse(cli, db, client):
 def test_make_see_the_access_log_and_cancel_a_link(cli, db, client):
     signed_in_nurse(cli, db, client)
     token, _ = form_page(client, "/children/FX-DANIEL/links/new")
-    made = client.post("/children/FX-DANIEL/links/new", data={
-        "csrf_token": token, "document": "leaver-summary", "label": "College nurse",
-        "days": "14", "passcode": "open-sesame", "consent": "y"})
+    made = client.post(
+        "/children/FX-DANIEL/links/new",
+        data={
+            "csrf_token": token,
+            "document": "leaver-summary",
+            "label": "College nurse",
+            "days": "14",
+            "passcode": "open-sesame",
+            "consent": "y",
+        },
+    )
     assert made.status_code == 200
     soup = parse(made)
     link = soup.select_one("#share-link").get_text().strip()
@@ -28,11 +36,17 @@ def test_make_see_the_access_log_and_cancel_a_link(cli, db, client):
     assert soup.select_one("#share-qr")["src"].startswith("data:image/png;base64,")
     assert "This is the only time the link is shown" in text(soup)
 
-    payload_url = re.search(r'"url":\s*"([^"]+)"', __import__("base64").urlsafe_b64decode(
-        link.split("shlink:/")[1] + "==").decode()).group(1)
+    payload_url = re.search(
+        r'"url":\s*"([^"]+)"',
+        __import__("base64").urlsafe_b64decode(link.split("shlink:/")[1] + "==").decode(),
+    ).group(1)
     path = payload_url.replace("http://localhost", "")
-    assert client.post(path, json={"recipient": "Westmoor College",
-                                   "passcode": "open-sesame"}).status_code == 200
+    assert (
+        client.post(
+            path, json={"recipient": "Westmoor College", "passcode": "open-sesame"}
+        ).status_code
+        == 200
+    )
 
     page = get_page(client, "/children/FX-DANIEL")
     card = page.find("h3", string="College nurse").find_parent(class_="nhsuk-card")
@@ -41,28 +55,41 @@ def test_make_see_the_access_log_and_cancel_a_link(cli, db, client):
 
     token, _ = form_page(client, "/children/FX-DANIEL")
     public_id = card.find("form")["action"].split("/")[-2]
-    cancelled = client.post(f"/children/FX-DANIEL/links/{public_id}/revoke",
-                            data={"csrf_token": token})
+    cancelled = client.post(
+        f"/children/FX-DANIEL/links/{public_id}/revoke", data={"csrf_token": token}
+    )
     assert cancelled.status_code == 302
-    assert client.post(path, json={"recipient": "Westmoor College",
-                                   "passcode": "open-sesame"}).status_code == 404
+    assert (
+        client.post(
+            path, json={"recipient": "Westmoor College", "passcode": "open-sesame"}
+        ).status_code
+        == 404
+    )
     assert "Cancelled on" in text(get_page(client, "/children/FX-DANIEL"))
 
 
 def test_the_link_form_names_what_is_wrong(cli, db, client):
     signed_in_nurse(cli, db, client)
     token, _ = form_page(client, "/children/FX-DANIEL/links/new")
-    response = client.post("/children/FX-DANIEL/links/new", data={
-        "csrf_token": token, "document": "passport", "days": "400", "passcode": "abc"})
+    response = client.post(
+        "/children/FX-DANIEL/links/new",
+        data={"csrf_token": token, "document": "passport", "days": "400", "passcode": "abc"},
+    )
     assert response.status_code == 400
     summary = dict(error_summary(parse(response)))
     assert summary["#days"] == "Enter a number of days from 1 to 365"
     assert summary["#consent"] == "Confirm the young person agreed to share this"
-    response = client.post("/children/FX-DANIEL/links/new", data={
-        "csrf_token": token, "document": "passport", "days": "30", "passcode": "abc",
-        "consent": "y"})
-    assert dict(error_summary(parse(response)))["#passcode"] == \
-        "Must be at least 6 characters"
+    response = client.post(
+        "/children/FX-DANIEL/links/new",
+        data={
+            "csrf_token": token,
+            "document": "passport",
+            "days": "30",
+            "passcode": "abc",
+            "consent": "y",
+        },
+    )
+    assert dict(error_summary(parse(response)))["#passcode"] == "Must be at least 6 characters"
 
 
 def test_links_of_another_authoritys_child_are_a_404(cli, db, client):
@@ -74,7 +101,10 @@ def test_links_of_another_authoritys_child_are_a_404(cli, db, client):
 def test_days_that_are_not_a_number_are_named_plainly(cli, db, client):
     signed_in_nurse(cli, db, client)
     token, _ = form_page(client, "/children/FX-DANIEL/links/new")
-    response = client.post("/children/FX-DANIEL/links/new", data={
-        "csrf_token": token, "document": "passport", "days": "thirty", "consent": "y"})
+    response = client.post(
+        "/children/FX-DANIEL/links/new",
+        data={"csrf_token": token, "document": "passport", "days": "thirty", "consent": "y"},
+    )
     assert dict(error_summary(parse(response)))["#days"] == (
-        "How many days the link works for must be a whole number, like 12")
+        "How many days the link works for must be a whole number, like 12"
+    )

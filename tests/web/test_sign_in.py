@@ -50,8 +50,9 @@ def test_a_nurse_signs_in_to_the_caseload(client, db, cli):
 
 def test_other_roles_never_reach_the_nurses_pages(client, db):
     with db.transaction() as session:
-        create_user(session, email="carer@example.org", password=PASSWORD, role="carer",
-                    carer_ref="FC-1")
+        create_user(
+            session, email="carer@example.org", password=PASSWORD, role="carer", carer_ref="FC-1"
+        )
     sign_in(client, email="carer@example.org")
     home = client.get("/")
     assert home.status_code == 302 and home.headers["Location"].endswith("/placements")
@@ -92,8 +93,10 @@ def test_unknown_email_gets_the_same_answer(client, db):
 
 def test_empty_form_names_each_field(client):
     response = client.post("/sign-in", data={"csrf_token": csrf_token(client)})
-    assert error_summary(parse(response)) == [("#email", "Enter your email address"),
-                                              ("#password", "Enter your password")]
+    assert error_summary(parse(response)) == [
+        ("#email", "Enter your email address"),
+        ("#password", "Enter your password"),
+    ]
 
 
 def test_a_post_without_csrf_token_is_refused(client, db):
@@ -129,12 +132,10 @@ def test_a_session_ends_after_30_minutes_idle(client, db):
     sign_in(client)
     assert client.get("/caseload").status_code == 200
     with db.transaction() as session:
-        session.execute(update(SignInSession).values(
-            last_seen_at=utcnow() - timedelta(minutes=29)))
+        session.execute(update(SignInSession).values(last_seen_at=utcnow() - timedelta(minutes=29)))
     assert client.get("/caseload").status_code == 200  # 29 minutes idle is still fine
     with db.transaction() as session:
-        session.execute(update(SignInSession).values(
-            last_seen_at=utcnow() - timedelta(minutes=31)))
+        session.execute(update(SignInSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
     assert client.get("/caseload").status_code == 302
     with db.transaction() as session:
         assert session.query(SignInSession).count() == 0

@@ -18,50 +18,65 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0007'
-down_revision: str | None = '0006'
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('carer_grants',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('child_ref', sa.String(length=64), nullable=False),
-    sa.Column('authority', sa.String(length=200), nullable=False),
-    sa.Column('carer_ref', sa.String(length=64), nullable=False),
-    sa.Column('granted_by', sa.String(length=254), nullable=False),
-    sa.Column('granted_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_carer_grants_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_carer_grants')),
-    sa.UniqueConstraint('user_id', 'child_ref', 'authority', name=op.f('uq_carer_grants_user_id'))
+    op.create_table(
+        "carer_grants",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("child_ref", sa.String(length=64), nullable=False),
+        sa.Column("authority", sa.String(length=200), nullable=False),
+        sa.Column("carer_ref", sa.String(length=64), nullable=False),
+        sa.Column("granted_by", sa.String(length=254), nullable=False),
+        sa.Column("granted_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_carer_grants_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_carer_grants")),
+        sa.UniqueConstraint(
+            "user_id", "child_ref", "authority", name=op.f("uq_carer_grants_user_id")
+        ),
     )
-    with op.batch_alter_table('carer_grants', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_carer_grants_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table("carer_grants", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_carer_grants_user_id"), ["user_id"], unique=False)
 
-    op.create_table('throttle_buckets',
-    sa.Column('key', sa.String(length=64), nullable=False),
-    sa.Column('window_start', sa.DateTime(), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_throttle_buckets'))
+    op.create_table(
+        "throttle_buckets",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("window_start", sa.DateTime(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_throttle_buckets")),
     )
-    op.create_table('pending_sign_ins',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('code_attempts', sa.Integer(), nullable=False),
-    sa.Column('used_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_pending_sign_ins_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_sign_ins')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_pending_sign_ins_token_hash'))
+    op.create_table(
+        "pending_sign_ins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("code_attempts", sa.Integer(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_pending_sign_ins_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_sign_ins")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_pending_sign_ins_token_hash")),
     )
-    with op.batch_alter_table('pending_sign_ins', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_pending_sign_ins_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table("pending_sign_ins", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pending_sign_ins_user_id"), ["user_id"], unique=False)
 
-    with op.batch_alter_table('invitations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('authority', sa.String(length=200), nullable=True))
+    with op.batch_alter_table("invitations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("authority", sa.String(length=200), nullable=True))
 
     # Invitations sent by a nurse carry her authority from now on; fill in the old ones.
     op.execute("""
@@ -97,12 +112,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('invitations', schema=None) as batch_op:
-        batch_op.drop_column('authority')
-    with op.batch_alter_table('pending_sign_ins', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_pending_sign_ins_user_id'))
-    op.drop_table('pending_sign_ins')
-    op.drop_table('throttle_buckets')
-    with op.batch_alter_table('carer_grants', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_carer_grants_user_id'))
-    op.drop_table('carer_grants')
+    with op.batch_alter_table("invitations", schema=None) as batch_op:
+        batch_op.drop_column("authority")
+    with op.batch_alter_table("pending_sign_ins", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pending_sign_ins_user_id"))
+    op.drop_table("pending_sign_ins")
+    op.drop_table("throttle_buckets")
+    with op.batch_alter_table("carer_grants", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_carer_grants_user_id"))
+    op.drop_table("carer_grants")

@@ -159,8 +159,9 @@ class SectionSpec:
     when_empty: Callable[[Mapping[str, Any]], str | None] = lambda record: None
 
 
-def build_section(spec: SectionSpec, record: Mapping[str, Any], patient: str,
-                  entries: Entries) -> dict[str, Any]:
+def build_section(
+    spec: SectionSpec, record: Mapping[str, Any], patient: str, entries: Entries
+) -> dict[str, Any]:
     references, rows = [], []
     for item in record.get(spec.field) or []:
         references.append(entries.add(spec.resource(item, patient, entries)))
@@ -171,8 +172,9 @@ def build_section(spec: SectionSpec, record: Mapping[str, Any], patient: str,
         parts.append(table(spec.headings, rows))
     else:
         parts.append(paragraph(spec.none_known if reason == "nilknown" else spec.nothing_said))
-    return section(spec.title, spec.code, references, "".join(parts),
-                   empty_reason=None if rows else reason)
+    return section(
+        spec.title, spec.code, references, "".join(parts), empty_reason=None if rows else reason
+    )
 
 
 def _severity(value: Any) -> str | None:
@@ -182,8 +184,12 @@ def _severity(value: Any) -> str | None:
 def _immunisation_preamble(record: Mapping[str, Any]) -> list[str]:
     history = record.get("immunisation_history_status")
     if history == "unknown":
-        return [paragraph("No record was found of immunisations before coming into care. "
-                          "A dose without a record counts as not given.")]
+        return [
+            paragraph(
+                "No record was found of immunisations before coming into care. "
+                "A dose without a record counts as not given."
+            )
+        ]
     if history == "partial":
         return [paragraph("The immunisation record is incomplete.")]
     return []
@@ -191,72 +197,120 @@ def _immunisation_preamble(record: Mapping[str, Any]) -> list[str]:
 
 def _immunisations_empty(record: Mapping[str, Any]) -> str | None:
     if record.get("immunisation_history_status") == "unknown" or not isinstance(
-            record.get("immunisations"), list):
+        record.get("immunisations"), list
+    ):
         return "unavailable"
     return "nilknown"
 
 
-def _assessment(assessment: Mapping[str, Any], patient: str, entries: Entries
-                ) -> dict[str, Any]:
+def _assessment(assessment: Mapping[str, Any], patient: str, entries: Entries) -> dict[str, Any]:
     """A ClinicalImpression, with one Practitioner per person however many they did."""
     practitioner = assessment["practitioner"]
-    who = ("Practitioner", *(practitioner.get(k)
-                             for k in ("name", "role", "grade", "registration")))
+    who = (
+        "Practitioner",
+        *(practitioner.get(k) for k in ("name", "role", "grade", "registration")),
+    )
     assessor = entries.add_once(who, lambda: r.practitioner(practitioner))
     return r.clinical_impression(assessment, patient, assessor)
 
 
 SECTIONS = (
     SectionSpec(
-        "allergies", "Allergies and intolerances",
+        "allergies",
+        "Allergies and intolerances",
         r.coded(r.LOINC, "48765-2", "Allergies and adverse reactions Document"),
         ("Substance", "Reaction", "Severity", "Recorded"),
         lambda a, patient, _: r.allergy_intolerance(a, patient),
-        lambda a: (a["substance"], a.get("reaction"), _severity(a.get("severity")),
-                   when(a.get("recorded_on"))),
-        "No known allergies.", "No information about allergies."),
+        lambda a: (
+            a["substance"],
+            a.get("reaction"),
+            _severity(a.get("severity")),
+            when(a.get("recorded_on")),
+        ),
+        "No known allergies.",
+        "No information about allergies.",
+    ),
     SectionSpec(
-        "medications", "Medicines",
+        "medications",
+        "Medicines",
         r.coded(r.LOINC, "10160-0", "History of Medication use Narrative"),
         ("Medicine", "Dose", "Reason", "Started", "Stopped"),
         lambda m, patient, _: r.medication_statement(m, patient),
-        lambda m: (m["name"], m.get("dose"), m.get("reason"), when(m.get("started")),
-                   when(m.get("stopped"))),
-        "No medicines recorded.", "No information about medicines."),
+        lambda m: (
+            m["name"],
+            m.get("dose"),
+            m.get("reason"),
+            when(m.get("started")),
+            when(m.get("stopped")),
+        ),
+        "No medicines recorded.",
+        "No information about medicines.",
+    ),
     SectionSpec(
-        "conditions", "Health problems",
+        "conditions",
+        "Health problems",
         r.coded(r.LOINC, "11450-4", "Problem list - Reported"),
         ("Problem", "Status", "Since", "Until", "Notes"),
         lambda c, patient, _: r.condition(c, patient),
-        lambda c: (c["name"], r.CONDITION_STATUS_WORDS.get(c["status"], c["status"]),
-                   when(c.get("onset")), when(c.get("resolved_on")), c.get("notes")),
-        "No health problems recorded.", "No information about health problems."),
+        lambda c: (
+            c["name"],
+            r.CONDITION_STATUS_WORDS.get(c["status"], c["status"]),
+            when(c.get("onset")),
+            when(c.get("resolved_on")),
+            c.get("notes"),
+        ),
+        "No health problems recorded.",
+        "No information about health problems.",
+    ),
     SectionSpec(
-        "immunisations", "Immunisations",
+        "immunisations",
+        "Immunisations",
         r.coded(r.LOINC, "11369-6", "History of Immunization Narrative"),
         ("Vaccine", "Dose", "Date", "Source"),
         lambda i, patient, _: r.immunization(i, patient),
-        lambda i: (i["vaccine"], str(i["dose"]) if i.get("dose") is not None else None,
-                   when(i["date"]), r.SOURCE_WORDS.get(i.get("source") or "", i.get("source"))),
-        "No immunisations recorded.", "No immunisations recorded.",
-        preamble=_immunisation_preamble, when_empty=_immunisations_empty),
+        lambda i: (
+            i["vaccine"],
+            str(i["dose"]) if i.get("dose") is not None else None,
+            when(i["date"]),
+            r.SOURCE_WORDS.get(i.get("source") or "", i.get("source")),
+        ),
+        "No immunisations recorded.",
+        "No immunisations recorded.",
+        preamble=_immunisation_preamble,
+        when_empty=_immunisations_empty,
+    ),
     SectionSpec(
-        "assessments", "Health assessments", r.concept("Health assessments"),
+        "assessments",
+        "Health assessments",
+        r.concept("Health assessments"),
         ("Date", "Assessment", "By", "Summary", "In the young person's words"),
         _assessment,
-        lambda a: (when(a["date"]), r.ASSESSMENT_WORDS.get(a["type"], a["type"]),
-                   r.practitioner_words(a["practitioner"]),
-                   (a.get("findings") or {}).get("summary"), a.get("young_person_views")),
-        "No health assessments yet.", "No information about health assessments."),
+        lambda a: (
+            when(a["date"]),
+            r.ASSESSMENT_WORDS.get(a["type"], a["type"]),
+            r.practitioner_words(a["practitioner"]),
+            (a.get("findings") or {}).get("summary"),
+            a.get("young_person_views"),
+        ),
+        "No health assessments yet.",
+        "No information about health assessments.",
+    ),
 )
 
 
-def _family_history_section(record: Mapping[str, Any], patient: str, entries: Entries,
-                            audience: str) -> dict[str, Any]:
+def _family_history_section(
+    record: Mapping[str, Any], patient: str, entries: Entries, audience: str
+) -> dict[str, Any]:
     shown = family_history_for(record, audience)
     references = [entries.add(r.family_member_history(entry, patient)) for entry in shown]
-    rows = [(r.RELATIVE_CODES.get(e["relative"], ("", "", e["relative"]))[2], e["condition"],
-             e.get("notes")) for e in shown]
+    rows = [
+        (
+            r.RELATIVE_CODES.get(e["relative"], ("", "", e["relative"]))[2],
+            e["condition"],
+            e.get("notes"),
+        )
+        for e in shown
+    ]
     if rows:
         narrative, reason = table(("Relative", "Condition", "Notes"), rows), None
     elif isinstance(record.get("family_history"), list) and not record["family_history"]:
@@ -264,17 +318,26 @@ def _family_history_section(record: Mapping[str, Any], patient: str, entries: En
     else:
         # Nothing recorded, or nothing this reader may see: the two must look the same.
         narrative, reason = paragraph("No family health history to show."), "unavailable"
-    return section("Family health history",
-                   r.coded(r.LOINC, "10157-6", "History of family member diseases Narrative"),
-                   references, narrative, empty_reason=reason)
+    return section(
+        "Family health history",
+        r.coded(r.LOINC, "10157-6", "History of family member diseases Narrative"),
+        references,
+        narrative,
+        empty_reason=reason,
+    )
 
 
-def _printable_copy_section(pdf: bytes, document_title: str, timestamp: str, patient: str,
-                            author: str, entries: Entries) -> dict[str, Any]:
+def _printable_copy_section(
+    pdf: bytes, document_title: str, timestamp: str, patient: str, author: str, entries: Entries
+) -> dict[str, Any]:
     if not isinstance(pdf, bytes | bytearray):
         raise TypeError("pdf must be bytes")
     reference = entries.add(
-        r.document_reference(bytes(pdf), document_title, timestamp, patient, author))
-    return section("Printable copy", r.concept("Printable copy (PDF)"), [reference],
-                   paragraph(f"A PDF copy of this document is attached: "
-                             f"{document_title.strip()}."))
+        r.document_reference(bytes(pdf), document_title, timestamp, patient, author)
+    )
+    return section(
+        "Printable copy",
+        r.concept("Printable copy (PDF)"),
+        [reference],
+        paragraph(f"A PDF copy of this document is attached: {document_title.strip()}."),
+    )
