@@ -83,7 +83,7 @@ def _import_one(path: Path, *, replace: bool, actor: str, how: str = "") -> bool
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Add a new version of a record that exists.")
 def import_command(files: tuple[Path, ...], replace: bool) -> None:
-    """Import lac-health-record/1 files. Each file is checked whole; a refused file writes
+    """Import lac-health-record/1 or /2 files. Each file is checked whole; a refused file writes
     nothing. Exits 0 only when every file was imported."""
     actor = _actor()
     results = [_import_one(path, replace=replace, actor=actor) for path in files]
@@ -99,7 +99,7 @@ def import_command(files: tuple[Path, ...], replace: bool) -> None:
 @click.argument("ref")
 @click.option("--version", "version", type=int, help="An earlier version (see history).")
 def export_command(ref: str, version: int | None) -> None:
-    """Print a record as lac-health-record/1 JSON."""
+    """Print a record as lac-health-record/2 JSON."""
     try:
         with _db().transaction() as db:
             document = records.export_record(db, ref, version)

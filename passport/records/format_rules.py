@@ -61,7 +61,12 @@ def _request_dates(prefix: Path, request: dict[str, Any]) -> Iterator[Dated]:
 def _dated(data: dict[str, Any]) -> Iterator[Dated]:
     """Every date in a loaded record, with its path and whether it is an event or a plan."""
     yield from _dates_in(
-        ("child",), data.get("child") or {}, "date_of_birth", "entered_care", "left_care"
+        ("child",),
+        data.get("child") or {},
+        "date_of_birth",
+        "entered_care",
+        "left_care",
+        "arrived_in_uk",
     )
     for i, placement in _items(data, "placements"):
         yield from _dates_in(("placements", i), placement, "start")

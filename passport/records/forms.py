@@ -1,4 +1,4 @@
-"""The nurse's forms. Each one turns what was typed into a piece of lac-health-record/1, which
+"""The nurse's forms. Each one turns what was typed into a piece of lac-health-record/2, which
 then goes through the same checks as an import (`service.check_record`), so the web can never
 save what the exchange format would refuse.
 
@@ -515,5 +515,5 @@ class InviteForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Upload a lac-health-record/1 file (JSON)")
+    file = FileField("Upload a lac-health-record file (JSON, version 1 or 2)")
     replace = BooleanField("Add this as a new version of a record already here")

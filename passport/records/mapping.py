@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from passport.records import models as m
+from passport.records.schemas import FORMAT
 
 # For each table: (field in the format, attribute on the row). Same name unless shown.
 CHILD = [
@@ -26,6 +27,8 @@ CHILD = [
     "unaccompanied_asylum_seeking",
     "entered_care",
     "left_care",
+    "country_of_origin",
+    "arrived_in_uk",
 ]
 PLACEMENT = ["start", "end", "type", "carer_ref", "area", "host_authority"]
 PRACTICE = ["name", "ods_code", "phone", "registered_on"]
@@ -181,7 +184,7 @@ def _assessment_row(position: int, a: dict[str, Any]) -> m.Assessment:
 def record_from_version(version: m.RecordVersion) -> dict[str, Any]:
     """The record as a dict ready for `RecordSchema.dump`, as it was given to us."""
     present = set(version.sections_present)
-    record: dict[str, Any] = {"format": "lac-health-record/1", "child": _read(version.child, CHILD)}
+    record: dict[str, Any] = {"format": FORMAT, "child": _read(version.child, CHILD)}
     for section, (_, fields) in LISTS.items():
         if section in present:
             record[section] = [_read(row, fields) for row in getattr(version, section)]

@@ -135,6 +135,9 @@ class Child(Base):
     unaccompanied_asylum_seeking: Mapped[bool] = mapped_column(Boolean, default=False)
     entered_care: Mapped[dt.date] = mapped_column(Date)
     left_care: Mapped[dt.date | None] = mapped_column(Date)
+    # New in lac-health-record/2.
+    country_of_origin: Mapped[str | None] = mapped_column(String(SHORT))
+    arrived_in_uk: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Placement(Base):

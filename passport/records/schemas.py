@@ -1,4 +1,4 @@
-"""marshmallow schemas for lac-health-record/1, the record exchange format.
+"""marshmallow schemas for lac-health-record/2 (and /1, which it upgrades), the exchange format.
 
 They implement `lac-health-record.schema.json` field by field and the rules in the format's
 README that a JSON Schema cannot say (NHS number check digit, real dates, nothing in the
@@ -31,7 +31,6 @@ from passport.records.format_fields import (
     Bool,
     CalendarDate,
     Choice,
-    Const,
     NhsNumber,
     Number,
     Obj,
@@ -43,14 +42,18 @@ from passport.records.format_fields import (
 )
 from passport.records.format_rules import record_rule_breaches
 
-FORMAT = "lac-health-record/1"
+FORMAT = "lac-health-record/2"
+FORMAT_1 = "lac-health-record/1"
+FORMATS = (FORMAT_1, FORMAT)
+# Fields a /1 file may not carry: new in /2 (docs/format/lac-health-record-2.md).
+NEW_IN_2 = {"child": ("country_of_origin", "arrived_in_uk")}
 
 
 class FormatSchema(Schema):
     """Strict about unknown fields and types, and silent about absent optional ones."""
 
     error_messages = {
-        "unknown": "is not a field of lac-health-record/1",
+        "unknown": "is not a field of lac-health-record (/1 or /2)",
         "type": "must be an object",
     }
 
@@ -83,6 +86,9 @@ class ChildSchema(FormatSchema):
     unaccompanied_asylum_seeking = Bool(load_default=False)
     entered_care = CalendarDate(required=True)
     left_care = CalendarDate()
+    # New in /2.
+    country_of_origin = short()
+    arrived_in_uk = CalendarDate()
 
 
 class PlacementSchema(FormatSchema):
@@ -322,7 +328,7 @@ class FamilyHistoryEntrySchema(FormatSchema):
 class RecordSchema(FormatSchema):
     """One child's whole health record."""
 
-    format = Const(FORMAT, required=True)
+    format = Choice(*FORMATS, required=True)
     child = Obj(ChildSchema, required=True)
     placements = Array(Obj(PlacementSchema))
     contacts = Obj(ContactsSchema)
@@ -353,9 +359,11 @@ class RecordSchema(FormatSchema):
         return {k: v for k, v in data.items() if not k.startswith("x_")}
 
     def load_record(self, data: Any) -> dict[str, Any]:
-        """Load and check a whole document; the result carries its `x_` fields again."""
+        """Load and check a whole document, /1 or /2; the result is /2 (a /1 file is upgraded:
+        every field means the same) and carries its `x_` fields again."""
         self._extensions = {}
         loaded: dict[str, Any] = self.load(data)
+        loaded["format"] = FORMAT
         loaded.update(self._extensions)
         return loaded
 
@@ -364,6 +372,15 @@ class RecordSchema(FormatSchema):
         errors: dict[str, Any] = {}
         for path, message in record_rule_breaches(data, self.today()):
             _store(errors, path, message)
+        if data.get("format") == FORMAT_1:
+            for section, names in NEW_IN_2.items():
+                for name in names:
+                    if name in (data.get(section) or {}):
+                        _store(
+                            errors,
+                            (section, name),
+                            f"is new in {FORMAT}: a {FORMAT_1} file cannot carry it",
+                        )
         if errors:
             raise ValidationError(errors)
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from passport.records import models as m
 from passport.records.mapping import record_from_version, version_from_record
-from passport.records.schemas import FORMAT, RecordSchema
+from passport.records.schemas import FORMAT, FORMATS, RecordSchema
 
 ROOT = "$"
 
@@ -141,8 +141,8 @@ def check_record(data: Any, today: Callable[[], date]) -> dict[str, Any]:
         message = f"must be a JSON object holding one {FORMAT} record, not {kind}"
         raise RecordRefused([FieldError(ROOT, message)])
     given_format = data.get("format")
-    if given_format != FORMAT and isinstance(given_format, str):
-        message = f'this file is "{given_format}"; this installation reads "{FORMAT}" only'
+    if given_format not in FORMATS and isinstance(given_format, str):
+        message = f'this file is "{given_format}"; this installation reads {" and ".join(FORMATS)}'
         raise RecordRefused([FieldError("format", message)])
     try:
         return RecordSchema(today=today).load_record(data)
@@ -274,7 +274,7 @@ def load_record(session: Session, ref: str, version: int | None = None) -> dict[
 
 
 def export_record(session: Session, ref: str, version: int | None = None) -> dict[str, Any]:
-    """The record in lac-health-record/1, ready for `json.dumps`."""
+    """The record in lac-health-record/2 (whatever it was imported as), ready for `json.dumps`."""
     return RecordSchema().dump_record(load_record(session, ref, version))
 
 

@@ -238,7 +238,7 @@ def _import_upload(form: f.ImportForm) -> service.Imported:
     upload = form.file.data
     if upload is None or not upload.filename:
         raise service.RecordRefused(
-            [service.FieldError("file", "Select a lac-health-record/1 file to upload")]
+            [service.FieldError("file", "Select a lac-health-record file to upload")]
         )
     config = context.config()
     raw = service.read_limited(upload.stream, config.max_record_bytes)

@@ -1,6 +1,7 @@
-"""Hypothesis strategies that build valid lac-health-record/1 records from the JSON Schema's shape.
+"""Hypothesis strategies that build valid lac-health-record/1 and /2 records from the JSON
+Schemas' shape.
 
-The schema in ../shared/spec is walked: every object gets its required fields and any subset of
+The schema (/1 vendored in docs/format/lac-health-record-1, /2 in docs/format) is walked: every object gets its required fields and any subset of
 its optional ones, every string its pattern or length, every number its bounds. Then the rules the
 schema cannot say (real NHS numbers, dates between birth and today and in order, unique
 assessment ids, references that resolve) are made true, so every record drawn must import.
@@ -14,27 +15,23 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.conftest import SPEC
+from tests.conftest import ROOT, SPEC
 
 SCHEMA = json.loads((SPEC / "lac-health-record.schema.json").read_text())
-DEFS = SCHEMA["$defs"]
+SCHEMA_2 = json.loads((ROOT / "docs" / "format" / "lac-health-record-2.schema.json").read_text())
 PLAIN_TEXT = st.characters(blacklist_categories=("Cs", "Cc"))
 
 
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
+def resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
-        node = DEFS[node["$ref"].rsplit("/", 1)[1]]
+        node = defs[node["$ref"].rsplit("/", 1)[1]]
     return node
 
 
-def is_date(node: dict[str, Any]) -> bool:
-    return resolve(node).get("format") == "date"
-
-
 def from_node(
-    node: dict[str, Any], dates: st.SearchStrategy[date], name: str = ""
+    node: dict[str, Any], dates: st.SearchStrategy[date], defs: dict[str, Any]
 ) -> st.SearchStrategy:
-    node = resolve(node)
+    node = resolve(node, defs)
     if node.get("format") == "date":
         return dates.map(date.isoformat)
     if "const" in node:
@@ -43,9 +40,9 @@ def from_node(
         return st.sampled_from(node["enum"])
     kind = node.get("type")
     if kind == "object":
-        return objects(node, dates)
+        return objects(node, dates, defs)
     if kind == "array":
-        items = from_node(node["items"], dates)
+        items = from_node(node["items"], dates, defs)
         return st.lists(items, max_size=4)
     if kind == "string":
         if "pattern" in node:
@@ -72,7 +69,9 @@ def from_node(
     raise AssertionError(f"no strategy for {node}")
 
 
-def objects(node: dict[str, Any], dates: st.SearchStrategy[date]) -> st.SearchStrategy:
+def objects(
+    node: dict[str, Any], dates: st.SearchStrategy[date], defs: dict[str, Any]
+) -> st.SearchStrategy:
     properties = node.get("properties", {})
     required = set(node.get("required", []))
 
@@ -81,7 +80,7 @@ def objects(node: dict[str, Any], dates: st.SearchStrategy[date]) -> st.SearchSt
         out = {}
         for key, sub in properties.items():
             if key in required or draw(st.booleans()):
-                out[key] = draw(from_node(sub, dates, key))
+                out[key] = draw(from_node(sub, dates, defs))
         return out
 
     return build()
@@ -118,10 +117,10 @@ ORDERED_PAIRS = (
 
 
 @st.composite
-def records(draw: st.DrawFn, today: date) -> dict[str, Any]:
-    born = draw(st.dates(date(2005, 1, 1), today))
+def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> dict[str, Any]:
+    born = draw(st.dates(date(2001, 1, 1), today))
     dates = st.dates(born, today)
-    record = draw(objects(SCHEMA, dates))
+    record = draw(objects(schema, dates, schema["$defs"]))
     child = record["child"]
     child["date_of_birth"] = born.isoformat()
     if "nhs_number" in child:

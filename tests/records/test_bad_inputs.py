@@ -157,17 +157,20 @@ CASES: list[tuple[str, bytes, list[str]]] = [
     (
         "unknown-top-level-field",
         as_json(set_at("nickname", "Rob")),
-        ["nickname: is not a field of lac-health-record/1"],
+        ["nickname: is not a field of lac-health-record (/1 or /2)"],
     ),
     (
         "unknown-nested-field",
         as_json(set_at("assessments.0.practitioner.mobile", "07700")),
-        ["assessments[0].practitioner.mobile: is not a field of lac-health-record/1"],
+        ["assessments[0].practitioner.mobile: is not a field of lac-health-record (/1 or /2)"],
     ),
     (
         "wrong-format-version",
-        as_json(set_at("format", "lac-health-record/2")),
-        ['format: this file is "lac-health-record/2"'],
+        as_json(set_at("format", "lac-health-record/3")),
+        [
+            'format: this file is "lac-health-record/3"; this installation reads '
+            "lac-health-record/1 and lac-health-record/2"
+        ],
     ),
     ("format-missing", as_json(delete_at("format")), ["format: is required"]),
     (
@@ -246,7 +249,7 @@ CASES: list[tuple[str, bytes, list[str]]] = [
     (
         "json-array",
         b"[" + as_json(lambda r: None) + b"]",
-        ["$: must be a JSON object holding one lac-health-record/1 record, not an array"],
+        ["$: must be a JSON object holding one lac-health-record/2 record, not an array"],
     ),
     ("json-string", b'"a record"', ["$: must be a JSON object"]),
     ("empty-file", b"", ["$: the file is empty"]),

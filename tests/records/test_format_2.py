@@ -1,0 +1,113 @@
+"""lac-health-record/2: files in /1 and /2 both import, /1 is upgraded with nothing lost,
+export writes /2, and a /1 file cannot carry what is new in /2."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from passport.records.service import RecordRefused, check_record, export_record, import_record
+from tests.conftest import ROOT, SPEC, TODAY
+
+SCHEMA_2 = json.loads((ROOT / "docs" / "format" / "lac-health-record-2.schema.json").read_text())
+JORDAN = json.loads((SPEC / "examples" / "jordan-typical.json").read_text())
+
+
+def arrived() -> dict:
+    record = json.loads(json.dumps(JORDAN))
+    record["format"] = "lac-health-record/2"
+    record["child"].update(country_of_origin="ER", arrived_in_uk="2025-09-01")
+    return record
+
+
+def test_a_version_2_file_keeps_country_and_arrival_through_import_and_export(db):
+    record = arrived()
+    jsonschema.validate(record, SCHEMA_2)
+    with db.transaction() as session:
+        import_record(session, check_record(record, lambda: TODAY), actor="test")
+    with db.transaction() as session:
+        exported = export_record(session, record["child"]["ref"])
+    assert exported["format"] == "lac-health-record/2"
+    assert exported["child"]["country_of_origin"] == "ER"
+    assert exported["child"]["arrived_in_uk"] == "2025-09-01"
+    jsonschema.validate(exported, SCHEMA_2)
+
+
+def test_a_version_1_file_is_upgraded_on_import_with_nothing_lost(db):
+    with db.transaction() as session:
+        import_record(session, check_record(JORDAN, lambda: TODAY), actor="test")
+    with db.transaction() as session:
+        exported = export_record(session, JORDAN["child"]["ref"])
+    assert exported == {
+        **JORDAN,
+        "format": "lac-health-record/2",
+        "child": {
+            **JORDAN["child"],
+            **{k: v for k, v in exported["child"].items() if k not in JORDAN["child"]},
+        },
+    }
+    assert "country_of_origin" not in exported["child"]
+    jsonschema.validate(exported, SCHEMA_2)
+
+
+@pytest.mark.parametrize("field", ["country_of_origin", "arrived_in_uk"])
+def test_a_version_1_file_cannot_carry_what_is_new_in_version_2(field):
+    record = arrived()
+    record["format"] = "lac-health-record/1"
+    record["child"] = {k: v for k, v in record["child"].items() if k in (field, *JORDAN["child"])}
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [str(e) for e in refused.value.errors] == [
+        f"child.{field}: is new in lac-health-record/2: a lac-health-record/1 file cannot carry it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arrival", "message"),
+    [
+        (
+            "2026-12-25",
+            "child.arrived_in_uk: must not be in the future (2026-12-25 is after today)",
+        ),
+        ("2000-01-01", "child.arrived_in_uk: must not be before the date of birth (2011-04-12)"),
+    ],
+)
+def test_the_arrival_date_is_checked_like_every_date(arrival, message):
+    record = arrived()
+    record["child"]["arrived_in_uk"] = arrival
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert message in [str(e) for e in refused.value.errors]
+
+
+def test_the_vendored_version_1_schema_and_the_version_2_schema_differ_only_as_documented():
+    schema_1 = json.loads((SPEC / "lac-health-record.schema.json").read_text())
+    child_1 = schema_1["$defs"]["child"]["properties"]
+    child_2 = SCHEMA_2["$defs"]["child"]["properties"]
+    assert set(child_2) - set(child_1) == {"country_of_origin", "arrived_in_uk"}
+    assert {k: v for k, v in SCHEMA_2["$defs"].items() if k != "child"} == {
+        k: v for k, v in schema_1["$defs"].items() if k != "child"
+    }
+    assert SCHEMA_2["properties"]["format"] == {"const": "lac-health-record/2"}
+    page = (ROOT / "docs" / "format" / "lac-health-record-2.md").read_text()
+    for field in set(child_2) - set(child_1):
+        assert f"`child.{field}`" in page
+
+
+def test_the_country_and_arrival_reach_the_rules_through_the_store(cli, db):
+    """Yusuf's fixture (/2) names Sudan and his arrival: imported and read back from the
+    database, the rules prompt the tests Sudan calls for and plan catch-up from his arrival."""
+    from passport.records.exchange import as_exchange_json
+    from passport.records.service import load_record
+    from passport.rules import check_record as check_rules
+
+    assert cli("import", str(ROOT / "fixtures" / "fx-yusuf.json")).exit_code == 0
+    with db.transaction() as session:
+        record = as_exchange_json(load_record(session, "FX-YUSUF"))
+    assert record["child"]["country_of_origin"] == "SD"
+    flags = {flag.code: flag.message for flag in check_rules(record, TODAY).flags}
+    assert "schistosomiasis and strongyloides" in flags["UASC_SCREENING_INCOMPLETE"]
+    assert "Sudan" in flags["BCG_ELIGIBLE"]
+    assert flags["IMMUNISATIONS_INCOMPLETE"].startswith("Catch-up plan from 14 July 2026")
