@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from passport.accounts.models import User
-from passport.cli import DEMO_ACCOUNTS
+from passport.cli.records import DEMO_ACCOUNTS
 from tests.conftest import FIXTURES
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from passport import cli as passport_cli
 from passport import create_app
 from passport.accounts.models import User
+from passport.cli import users as users_cli
 from passport.config import Config, ConfigError
 from tests.conftest import empty_tables
 from tests.helpers import PASSWORD, csrf_token, make_nurse, sign_in
@@ -48,7 +49,7 @@ def test_user_create_says_created_only_once_the_account_is_saved(cli, db, monkey
     def reader_gone(*args, **kwargs):
         raise BrokenPipeError
 
-    monkeypatch.setattr(passport_cli.click, "echo", reader_gone)
+    monkeypatch.setattr(users_cli.click, "echo", reader_gone)
     with pytest.raises(BrokenPipeError):
         cli(
             "user",
