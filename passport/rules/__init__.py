@@ -11,8 +11,10 @@ Pure Python: no Flask, no database. One call checks one child's record on one da
     report.to_json()      # the JSON shape used by ``passport check --json`` and the API
     render_text(report)   # plain text for the command line
 
-The decisions behind each flag are in ``passport.rules.checks``; the immunisation schedule is
-data (``schedule.json``, with a source for each row) applied by ``passport.rules.immunisations``;
+The decisions behind each flag are in ``passport.rules.checks`` (each flag worked out by a
+helper of its own in ``assessment_flags``, ``care_flags``, ``immunisation_flags`` or
+``screening_flags``); the immunisation schedule is data (``schedule.json``, with a source for
+each row, read by ``passport.rules.schedule``) applied by ``passport.rules.immunisations``;
 screening by country of origin is data (``arrival_screening.json``) applied by
 ``passport.rules.screening``; working-day arithmetic is in ``passport.rules.working_days``.
 The sources of every rule are in ``docs/rules.md``.
