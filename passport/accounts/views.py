@@ -20,8 +20,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from passport.accounts import invitations, totp
 from passport.accounts import service as accounts
-from passport.accounts import totp
+from passport.accounts import sign_in as signing
 from passport.config import Config
 from passport.documents.render import qr_data_url
 from passport.records.editing import child_or_404
@@ -111,13 +112,13 @@ def sign_in():
     failed, refused = False, None
     if form.validate_on_submit():
         db = context.db()
-        outcome = accounts.sign_in_with_password(
+        outcome = signing.sign_in_with_password(
             db.sessions, db.engine, form.email.data, form.password.data, client_address()
         )
         user, refused = outcome.user, outcome.refused
         if user is not None and accounts.needs_second_factor(user):
             with db.transaction() as dbs:
-                pending = accounts.start_pending(dbs, user)
+                pending = signing.start_pending(dbs, user)
             session.clear()
             session["pending"] = pending
             return redirect(url_for("accounts.sign_in_code"))
@@ -154,7 +155,7 @@ def sign_in_code():
     if form.validate_on_submit():
         db = context.db()
         try:
-            outcome = accounts.sign_in_with_code(
+            outcome = signing.sign_in_with_code(
                 db.sessions, db.engine, pending, form.code.data, context.config().secret_key
             )
         except accounts.SecondFactorUnreadable as error:
@@ -177,7 +178,7 @@ def _accept_signed_in(token: str):
     """A carer with an account adds the invitation's child to it (ADR 0007)."""
     try:
         with context.db().transaction() as dbs:
-            accepted = accounts.accept_invitation_signed_in(dbs, token, g.user.user_id)
+            accepted = invitations.accept_invitation_signed_in(dbs, token, g.user.user_id)
             context.audit(dbs, "join", "placement", accepted.child_ref)
     except accounts.AccountError:
         return render_template("pages/invitation_gone.html"), 404
@@ -197,7 +198,7 @@ def invitation():
     if request.method == "POST":
         token = request.form.get("token", "")
         with context.db().transaction() as dbs:
-            invited = accounts.open_invitation(dbs, token) if token else None
+            invited = invitations.open_invitation(dbs, token) if token else None
         if invited is None:
             return render_template("pages/invitation_gone.html"), 404
         if signed_in_carer and request.form.get("accept") and ConfirmForm().validate():
@@ -205,7 +206,7 @@ def invitation():
         if not signed_in_carer and form.validate_on_submit():
             try:
                 with context.db().transaction() as dbs:
-                    user = accounts.accept_invitation(dbs, token, form.password.data)
+                    user = invitations.accept_invitation(dbs, token, form.password.data)
                     accounts.record_join(dbs, user)
             except accounts.AccountError as error:
                 form.password.errors = [*form.password.errors, str(error).split(": ", 1)[-1]]
@@ -285,7 +286,7 @@ def invite(ref: str):
         return back
     try:
         with context.db().transaction() as dbs:
-            made, token = accounts.create_invitation(
+            made, token = invitations.create_invitation(
                 dbs,
                 role=role,
                 email=form.email.data,

@@ -7,6 +7,7 @@ import sys
 import click
 from sqlalchemy import select
 
+from passport.accounts import invitations
 from passport.accounts import service as accounts
 from passport.accounts.models import User
 from passport.cli.app import _actor, _config, _db, main
@@ -69,7 +70,7 @@ def _grant(db, user, child_ref: str, carer_ref: str | None) -> str:
     carer_ref = carer_ref or user.carer_ref
     if not carer_ref:
         raise accounts.AccountError("--carer-ref: say which carer ref the child is placed with")
-    accounts.grant_carer(
+    invitations.grant_carer(
         db, user, child_ref=child_ref, authority=authority, carer_ref=carer_ref, by=_actor()
     )
     return authority

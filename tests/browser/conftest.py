@@ -14,7 +14,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
 from werkzeug.serving import make_server
 
-from passport.accounts.service import create_user, grant_carer
+from passport.accounts.invitations import grant_carer
+from passport.accounts.service import create_user
 from passport.db import Database
 from passport.records.service import load_record
 from tests.conftest import TEST_SECRET, next_code

@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from passport.accounts.invitations import create_invitation, grant_carer
 from passport.accounts.models import User
-from passport.accounts.service import create_invitation, create_user, grant_carer
+from passport.accounts.service import create_user
 from passport.records.service import check_record, import_record
 from tests.conftest import FIXTURES, TEST_SECRET, TODAY, next_code
 from tests.helpers import PASSWORD, csrf_token, form_page, get_page, sign_in

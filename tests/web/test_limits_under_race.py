@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 
 from passport import create_app
 from passport.accounts import service as accounts
-from passport.accounts import totp
+from passport.accounts import sign_in, totp
 from passport.accounts.models import PendingSignIn, User
 from passport.accounts.service import create_user
 from passport.db import utcnow
@@ -444,7 +444,7 @@ def test_a_pending_sign_in_expires_after_five_minutes(app, db):
     )
     with db.transaction() as session:
         session.execute(
-            update(PendingSignIn).values(created_at=utcnow() - accounts.PENDING_LIFETIME)
+            update(PendingSignIn).values(created_at=utcnow() - sign_in.PENDING_LIFETIME)
         )
     late = client.post(
         "/sign-in/code",

@@ -8,7 +8,8 @@ import threading
 
 from sqlalchemy import select
 
-from passport.accounts.service import create_user, grant_carer
+from passport.accounts.invitations import grant_carer
+from passport.accounts.service import create_user
 from passport.db import utcnow
 from passport.records.schemas import RecordSchema
 from passport.records.service import (
