@@ -21,10 +21,7 @@ from passport.records.bulk import current_records, current_versions_query
 from passport.records.exchange import as_exchange_json
 from passport.records.placements import current_placement
 from passport.rules import CheckReport, check_record
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+from passport.rules.dates import age_in_years
 
 
 @dataclass(frozen=True)
@@ -157,7 +154,7 @@ def entry_for(
         name=f"{child['given_name']} {child['family_name']}",
         preferred_name=child.get("preferred_name"),
         date_of_birth=child["date_of_birth"],
-        age=age_on(child["date_of_birth"], as_of),
+        age=age_in_years(child["date_of_birth"], as_of),
         unaccompanied_asylum_seeking=child.get("unaccompanied_asylum_seeking", False),
         placement_area=current_placement_area(record, as_of),
         responsible_authority=child.get("responsible_authority"),

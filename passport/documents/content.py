@@ -9,12 +9,15 @@ templates lay out. Consent rules live here, once:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from passport.documents import words as w
+from passport.records.audience import CARER, YOUNG_PERSON, family_history_for
 from passport.rules import check_record
+from passport.rules.dates import age_in_years
 
 DOCUMENTS = {
     "passport": "Your health passport",
@@ -47,18 +50,6 @@ class Document:
     @property
     def full_name(self) -> str:
         return f"{self.child['given_name']} {self.child['family_name']}"
-
-
-def family_history_for_young_person(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        e
-        for e in record.get("family_history", [])
-        if e.get("consent_to_share_with_young_person") is True
-    ]
-
-
-def family_history_for_carer(record: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for e in record.get("family_history", []) if e.get("relevant_to_carer") is True]
 
 
 def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
@@ -214,7 +205,7 @@ def _health(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _family(entries: list[dict[str, Any]], carer: bool = False) -> list[dict[str, Any]]:
+def _family(entries: Sequence[Mapping[str, Any]], carer: bool = False) -> list[dict[str, Any]]:
     out = []
     for e in entries:
         who = w.RELATIVE_WORDS[e["relative"]]
@@ -283,7 +274,7 @@ def build(
             }
             for m in record.get("mental_health", [])
         ],
-        "family": _family(family_history_for_young_person(record)),
+        "family": _family(family_history_for(record, YOUNG_PERSON)),
         "next": _next_steps(record, report, as_of),
         "glossary": w.GLOSSARY,
     }
@@ -363,7 +354,7 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
             "preferred_name": child.get("preferred_name"),
             "pronouns": child.get("pronouns"),
             "born": w.long_date(born),
-            "age": w.age_on(born, as_of),
+            "age": age_in_years(born, as_of),
             "language": child.get("first_language"),
             "interpreter": child.get("interpreter_needed", False),
             "nhs_number": _nhs(child.get("nhs_number")),
@@ -371,16 +362,19 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
         },
         "allergies": health["allergies"],
         "family_allergies": [
-            f for f in _family(family_history_for_carer(record), carer=True) if f["is_allergy"]
+            f for f in _family(family_history_for(record, CARER), carer=True) if f["is_allergy"]
         ],
         "family_health": [
-            f for f in _family(family_history_for_carer(record), carer=True) if not f["is_allergy"]
+            f for f in _family(family_history_for(record, CARER), carer=True) if not f["is_allergy"]
         ],
         "medicines": health["medicines"],
         "conditions": health["conditions"],
         "carer_actions": carer_actions,
         "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
+        "check_overdue": bool(report.next_rha_due and report.next_rha_due < as_of),
         "vaccinations_due": [course.vaccine for course in report.immunisations.courses()],
+        # An unknown or incomplete history is never "nothing due" (issue 12).
+        "vaccinations_unsure": not report.immunisations.up_to_date,
         "contacts": [
             (label, contacts[key])
             for key, label in (

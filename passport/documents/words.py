@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from passport.rules.dates import age_in_years, long_date
+
 VACCINE_PROTECTS = {
     "6-in-1": "diphtheria, tetanus, whooping cough, polio, Hib and hepatitis B",
     "5-in-1": "diphtheria, tetanus, whooping cough, polio and Hib",
@@ -55,16 +57,6 @@ OWNER_WORDS = {
     "other": "someone in your team",
 }
 
-CARER_OWNER_WORDS = {
-    **OWNER_WORDS,
-    "carer": "you (the carer)",
-    "young_person": "the child",
-    "social_worker": "the social worker",
-    "lac_nurse": "the LAC nurse",
-    "gp": "the GP",
-    "dentist": "the dentist",
-}
-
 GLOSSARY = (
     (
         "CAMHS",
@@ -103,22 +95,10 @@ GLOSSARY = (
 )
 
 
-def long_date(value: date | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return f"{value.day} {value:%B %Y}"
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def when_you_were(born: date, day: date | str) -> str:
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    age = age_on(born, day)
+    age = age_in_years(born, day)
     if age < 1:
         months = (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
         if months < 1:

@@ -30,6 +30,7 @@ from passport.records.editing import (
     save_change,
 )
 from passport.records.schemas import RecordSchema
+from passport.rules.dates import long_date
 from passport.sharing import service as sharing
 from passport.web import context
 from passport.web.auth import require_role
@@ -108,7 +109,7 @@ def new_information_request(ref: str) -> ResponseReturnValue:
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
     form.for_assessment.choices = [("", "Not for a particular assessment")] + [
-        (a["id"], f"{a['type']} on {a['date']:%d %B %Y}") for a in record.get("assessments", [])
+        (a["id"], f"{a['type']} on {long_date(a['date'])}") for a in record.get("assessments", [])
     ]
     if request.method == "GET":
         form.version.data = str(version)

@@ -93,6 +93,12 @@ def school_year_end(date_of_birth: date, year_group: int) -> date:
     return date(school_year_start(date_of_birth, year_group).year + 1, 8, 31)
 
 
-def long_date(day: date) -> str:
-    """``10 June 2026``: the date style of the product's messages and documents."""
+def long_date(day: date | str | None) -> str:
+    """``10 June 2026``: the date style of every message, page and document of the product
+    (an ISO string is read as a date; no date is the empty string). The one date formatter:
+    the documents, the pages and the FHIR narrative all use it."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask
 
 from passport.records.exchange import as_exchange_json
 from passport.records.forms import words as form_words
+from passport.rules.dates import long_date
 
 FLAG_LABELS = {
     "IHA_MISSING": "No initial assessment",
@@ -32,15 +31,6 @@ FLAG_LABELS = {
     "GP_NOT_REGISTERED": "No GP",
     "LEAVER_SUMMARY_DUE": "Care-leaver summary due",
 }
-
-
-def long_date(value: date | str | None) -> str:
-    """A date as the NHS writes it: 10 May 2026."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return f"{value.day} {value:%B %Y}"
 
 
 def flag_label(code: str) -> str:

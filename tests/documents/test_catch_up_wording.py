@@ -139,3 +139,34 @@ def test_no_document_tells_someone_with_an_unknown_history_they_are_up_to_date(b
     for kind in ("passport", "leaver-summary"):
         text = vaccinations_text(kind, unknown, as_of).casefold()
         assert not any(phrase in text for phrase in FALSE_COMFORT), (born, kind, text)
+
+
+def carer_todo(data: dict[str, Any], as_of: date = AS_OF) -> str:
+    soup = BeautifulSoup(render_html(build("carer-sheet", data, as_of)), "html.parser")
+    return " ".join(soup.find(id="todo-heading").parent.get_text(" ").split())
+
+
+def test_the_carer_is_not_told_nothing_is_due_when_the_record_is_incomplete():
+    """The carer's sheet said "Nothing is due right now" for a partial history with no dose
+    listed: never reassurance the record cannot give (issue 12, item 1)."""
+    partial = record("2010-05-10", entered_care="2026-09-14", status="partial")
+    partial["immunisations"] = [
+        {"vaccine": vaccine, "date": day, "source": "gp_record"}
+        for vaccine, day in (
+            ("Td/IPV", "2026-09-20"),
+            ("MMR", "2026-09-20"),
+            ("MenACWY", "2026-09-20"),
+            ("HPV", "2026-09-20"),
+            ("Td/IPV", "2026-10-20"),
+            ("MMR", "2026-10-20"),
+            ("Td/IPV", "2026-11-18"),
+        )
+    ]
+    todo = carer_todo(partial)
+    assert "Nothing is due right now" not in todo
+    assert (
+        "The vaccination record is not complete, so we cannot say all vaccinations are done" in todo
+    )
+
+    complete = {**partial, "immunisation_history_status": "complete"}
+    assert "The vaccination record is not complete" not in carer_todo(complete)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
+
+from passport.rules.dates import long_date
 
 XHTML = "http://www.w3.org/1999/xhtml"
 
@@ -40,7 +41,6 @@ def when(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        day = date.fromisoformat(value)
+        return long_date(value)
     except ValueError:
         return value
-    return f"{day.day} {day:%B %Y}"
