@@ -16,6 +16,7 @@ from typing import Any
 
 from passport.documents import words as w
 from passport.records.audience import CARER, YOUNG_PERSON, family_history_for
+from passport.records.placements import current_placement
 from passport.rules import check_record
 from passport.rules.dates import age_in_years
 
@@ -328,18 +329,9 @@ def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
     }
 
 
-def _current_placement(record: dict[str, Any], as_of: date) -> dict[str, Any] | None:
-    for p in reversed(record.get("placements", [])):
-        if date.fromisoformat(p["start"]) <= as_of and (
-            not p.get("end") or date.fromisoformat(p["end"]) >= as_of
-        ):
-            return p
-    return None
-
-
 def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dict[str, Any]:
     child = record["child"]
-    placement = _current_placement(record, as_of)
+    placement = current_placement(record, as_of)
     contacts = record.get("contacts", {})
     carer_actions = [
         {"action": x["action"], "due": w.long_date(x.get("due"))}

@@ -21,6 +21,7 @@ from passport.config import Config
 from passport.db import utcnow
 from passport.documents import service as documents
 from passport.records import forms as f
+from passport.records import section_forms as sf
 from passport.records import service, workflow
 from passport.records.editing import (
     attach_errors,
@@ -62,7 +63,7 @@ def child(ref: str) -> ResponseReturnValue:
         version=version,
         history=history,
         today=today,
-        sections=f.SECTIONS,
+        sections=sf.SECTIONS,
         issued=issued,
         document_kinds=documents.KINDS,
         links=links,
@@ -196,15 +197,15 @@ def answer_information_request(ref: str, index: int) -> ResponseReturnValue:
 
 @nurse_only
 def add_item(ref: str, section: str) -> ResponseReturnValue:
-    spec = f.SECTIONS.get(section)
+    spec = sf.SECTIONS.get(section)
     if spec is None:
         abort(404)
-    form = f.SECTION_FORMS[section]()
+    form = sf.SECTION_FORMS[section]()
     if request.method == "GET":
         form.version.data = str(current_version(ref))
     conflict, loose = False, []
     if form.validate_on_submit():
-        item = f.section_item(spec, form)
+        item = sf.section_item(spec, form)
         index = 0
 
         def add(document: dict[str, Any]) -> None:

@@ -8,9 +8,7 @@ and store only the ciphertext. The key and the token leave this module once, in 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -444,64 +442,6 @@ def _spend_like_a_passcode_check() -> None:
         _hasher.verify(_DUMMY, "not the passcode")
     except VerificationError:
         pass
-
-
-# file id . expiry (seconds) . HMAC-SHA256 in base64url: ASCII digits only (int() would take
-# "²" or "١"), and ids and times a database integer can hold.
-_LOCATION = re.compile(r"[0-9]{1,15}\.[0-9]{1,12}\.[A-Za-z0-9_-]{43}", re.ASCII)
-
-
-class LocationSigner:
-    """Short-lived file locations that need no database row: the file id and expiry, signed
-    with the installation's secret (HMAC-SHA256). They cannot be forged or extended."""
-
-    def __init__(self, secret: str) -> None:
-        self.key = hashlib.sha256(b"passport-shl-location:" + secret.encode()).digest()
-
-    def _mac(self, file_id: int, expires: int) -> str:
-        message = f"{file_id}.{expires}".encode()
-        return shl.b64url_encode(hmac.new(self.key, message, hashlib.sha256).digest())
-
-    def __call__(self, file_id: int, expires: int) -> str:
-        return f"{file_id}.{expires}.{self._mac(file_id, expires)}"
-
-    def read(self, location: str, now: datetime) -> int | None:
-        """The file id, if the location is genuine and not yet expired."""
-        if not _LOCATION.fullmatch(location):
-            return None
-        parts = location.split(".")
-        file_id, expires = int(parts[0]), int(parts[1])
-        if not hmac.compare_digest(parts[2], self._mac(file_id, expires)):
-            return None
-        if now.timestamp() >= expires:
-            return None
-        return file_id
-
-
-def file_at(session: Session, location: str, now: datetime, signer: LocationSigner) -> str | None:
-    """The JWE behind a short-lived location, if the location and its link are still live."""
-    file_id = signer.read(location, now)
-    if file_id is None:
-        return None
-    row = session.execute(
-        select(
-            ShareFile.jwe,
-            ShareLink.expires_at,
-            ShareLink.revoked_at,
-            ShareLink.failed_attempts,
-            ShareLink.max_attempts,
-        )
-        .join(ShareLink, ShareLink.id == ShareFile.link_id)
-        .where(ShareFile.id == file_id)
-    ).first()
-    if (
-        row is None
-        or row.revoked_at is not None
-        or now >= row.expires_at
-        or (row.failed_attempts >= row.max_attempts)
-    ):
-        return None
-    return row.jwe
 
 
 def links_for(session: Session, ref: str) -> list[ShareLink]:

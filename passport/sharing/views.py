@@ -28,7 +28,7 @@ from passport.documents.render import qr_data_url
 from passport.records.editing import child_or_404
 from passport.records.service import RecordNotFound
 from passport.security import csrf
-from passport.sharing import service
+from passport.sharing import locations, service
 from passport.web import context
 from passport.web.auth import require_role
 from passport.web.fields import ConfirmForm, WholeNumberField
@@ -79,8 +79,8 @@ def _protocol(body: Any, status: int, extra: dict[str, str] | None = None) -> Re
     return response
 
 
-def _signer() -> service.LocationSigner:
-    return service.LocationSigner(context.config().secret_key)
+def _signer() -> locations.LocationSigner:
+    return locations.LocationSigner(context.config().secret_key)
 
 
 @csrf.exempt
@@ -107,7 +107,7 @@ def file_at(location: str) -> ResponseReturnValue:
     if request.method == "OPTIONS":
         return _protocol({}, 204)
     with context.db().transaction() as session:
-        jwe = service.file_at(session, location, utcnow(), _signer()) if location else None
+        jwe = locations.file_at(session, location, utcnow(), _signer()) if location else None
     if jwe is None:
         return _protocol({"error": "not found"}, 404)
     response = Response(jwe, mimetype="application/jose")

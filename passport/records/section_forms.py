@@ -1,0 +1,245 @@
+"""The forms of the record's simpler sections (immunisations, allergies, conditions,
+medicines, screening, family history): each described as data, one form class made from each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wtforms import (
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from passport.records.forms import VersionedForm, choices
+from passport.records.schemas import (
+    AllergySchema,
+    ConditionSchema,
+    FamilyHistoryEntrySchema,
+    ImmunisationSchema,
+    ScreeningSchema,
+    choices_of,
+)
+from passport.web.fields import (
+    DatePartsField,
+    WholeNumberField,
+    required,
+)
+
+# --- the simpler sections: one form each, described as data --------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # text | textarea | date | select | radios | integer | yesno
+    label: str
+    required: str | None = None  # the message when missing
+    choices: tuple[str, ...] = ()
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    section: str
+    title: str
+    added: str
+    fields: tuple[FieldSpec, ...]
+
+
+VACCINES = (
+    "6-in-1",
+    "5-in-1",
+    "PCV",
+    "MenB",
+    "MenC",
+    "Rotavirus",
+    "Hib/MenC",
+    "MMR",
+    "MMRV",
+    "4-in-1 pre-school booster",
+    "Flu",
+    "HPV",
+    "Td/IPV",
+    "MenACWY",
+    "BCG",
+    "Hepatitis B",
+    "COVID-19",
+)
+
+SECTIONS: dict[str, SectionSpec] = {
+    "immunisations": SectionSpec(
+        "immunisations",
+        "Add an immunisation",
+        "Immunisation added",
+        (
+            FieldSpec("vaccine", "select", "Vaccine", "Select the vaccine", VACCINES),
+            FieldSpec("dose", "integer", "Dose number", hint="Leave blank if not known"),
+            FieldSpec("date", "date", "Date given", "Enter the date it was given"),
+            FieldSpec(
+                "source",
+                "radios",
+                "Where this is recorded",
+                "Select where this is recorded",
+                choices_of(ImmunisationSchema, "source"),
+            ),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
+    "allergies": SectionSpec(
+        "allergies",
+        "Add an allergy",
+        "Allergy added",
+        (
+            FieldSpec(
+                "substance", "text", "What they are allergic to", "Enter what they are allergic to"
+            ),
+            FieldSpec("reaction", "textarea", "What happens"),
+            FieldSpec(
+                "severity", "radios", "How severe", None, choices_of(AllergySchema, "severity")
+            ),
+            FieldSpec("recorded_on", "date", "Date recorded"),
+        ),
+    ),
+    "conditions": SectionSpec(
+        "conditions",
+        "Add a condition",
+        "Condition added",
+        (
+            FieldSpec("name", "text", "Condition", "Enter the name of the condition"),
+            FieldSpec(
+                "status",
+                "radios",
+                "Status",
+                "Select the status of the condition",
+                choices_of(ConditionSchema, "status"),
+            ),
+            FieldSpec("onset", "date", "Date it started or was first noted"),
+            FieldSpec("resolved_on", "date", "Date it was resolved"),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
+    "medications": SectionSpec(
+        "medications",
+        "Add a medicine",
+        "Medicine added",
+        (
+            FieldSpec("name", "text", "Medicine", "Enter the name of the medicine"),
+            FieldSpec("dose", "text", "Dose", hint="For example, 10mg once a day"),
+            FieldSpec("reason", "text", "What it is for"),
+            FieldSpec("started", "date", "Date started"),
+            FieldSpec("stopped", "date", "Date stopped"),
+        ),
+    ),
+    "screening": SectionSpec(
+        "screening",
+        "Add a screening test",
+        "Screening test added",
+        (
+            FieldSpec(
+                "test", "radios", "Test", "Select the test", choices_of(ScreeningSchema, "test")
+            ),
+            FieldSpec("name", "text", "Name of the test", hint="For example, IGRA blood test"),
+            FieldSpec("date", "date", "Date of the test"),
+            FieldSpec(
+                "result",
+                "radios",
+                "Result",
+                "Select the result",
+                choices_of(ScreeningSchema, "result"),
+            ),
+            FieldSpec("follow_up", "textarea", "Follow-up"),
+        ),
+    ),
+    "family_history": SectionSpec(
+        "family_history",
+        "Add birth-family health history",
+        "Family health history added",
+        (
+            FieldSpec(
+                "relative",
+                "radios",
+                "Relative",
+                "Select the relative",
+                choices_of(FamilyHistoryEntrySchema, "relative"),
+            ),
+            FieldSpec("condition", "text", "Condition", "Enter the condition"),
+            FieldSpec(
+                "category",
+                "radios",
+                "Kind of condition",
+                "Select the kind of condition",
+                choices_of(FamilyHistoryEntrySchema, "category"),
+            ),
+            FieldSpec("notes", "textarea", "Notes"),
+            FieldSpec(
+                "source",
+                "text",
+                "Where this came from",
+                hint="For example, birth parent health form",
+            ),
+            FieldSpec("recorded_on", "date", "Date recorded"),
+            FieldSpec(
+                "consent_to_share_with_young_person",
+                "yesno",
+                "Has the relative agreed that the young person may see this?",
+                "Select whether the relative agreed the young person may see this",
+            ),
+            FieldSpec(
+                "relevant_to_carer",
+                "yesno",
+                "Does the carer need to know this to keep the child safe?",
+                "Select whether the carer needs to know this",
+            ),
+        ),
+    ),
+}
+
+
+def section_form_class(spec: SectionSpec) -> type[VersionedForm]:
+    attrs: dict[str, Any] = {}
+    for f in spec.fields:
+        validators = [required(f.required)] if f.required else [Optional()]
+        if f.kind == "date":
+            attrs[f.name] = DatePartsField(f.label, validators=validators)
+        elif f.kind == "textarea":
+            attrs[f.name] = TextAreaField(f.label, validators=validators)
+        elif f.kind == "integer":
+            attrs[f.name] = WholeNumberField(f.label, validators=validators)
+        elif f.kind == "select":
+            attrs[f.name] = SelectField(
+                f.label,
+                choices=[("", "Select")] + [(c, c) for c in f.choices],
+                validators=validators,
+            )
+        elif f.kind == "radios":
+            attrs[f.name] = RadioField(f.label, choices=choices(*f.choices), validators=validators)
+        elif f.kind == "yesno":
+            attrs[f.name] = RadioField(
+                f.label, choices=[("yes", "Yes"), ("no", "No")], validators=validators
+            )
+        else:
+            attrs[f.name] = StringField(f.label, validators=validators)
+    return type(f"{spec.section.title()}Form", (VersionedForm,), attrs)
+
+
+SECTION_FORMS = {name: section_form_class(spec) for name, spec in SECTIONS.items()}
+
+
+def section_item(spec: SectionSpec, form: VersionedForm) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for f in spec.fields:
+        value = form[f.name].data
+        if f.kind == "date":
+            value = value.isoformat() if value else None
+        elif f.kind == "yesno":
+            value = {"yes": True, "no": False}.get(value)
+        elif isinstance(value, str):
+            value = value.strip() or None
+        if value is not None:
+            item[f.name] = value
+    return item
