@@ -55,10 +55,10 @@ def make_engine(database_url: str, *, access_log: bool = False) -> Engine:
     """An engine for the database at `database_url`.
 
     `access_log=True` makes the engine for one job: answering a sharing link and writing its
-    access-log line (ADR 0005). Its connections run each statement as its own transaction
-    and confirm a commit before it reaches the disk: an application crash loses nothing, a
-    power cut or a database crash may lose the last moment of log lines, and the database
-    stays consistent either way. Health records are never written through it.
+    access-log line (ADR 0005). Its connections run each statement as its own transaction.
+    Every engine commits durably (SQLite `synchronous=FULL`, PostgreSQL
+    `synchronous_commit=on`, whatever the server's default): who opened a looked-after child's
+    health record is a safeguarding record, and no crash may lose a line of it.
     """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -76,22 +76,18 @@ def make_engine(database_url: str, *, access_log: bool = False) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            if access_log:
-                # WAL with NORMAL: the write-ahead log is synced at checkpoints, not at
-                # every commit.
-                cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: with WAL, the log is synced at every commit, not only at checkpoints.
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
 
         return engine
-    if access_log:
-        return create_engine(
-            url,
-            pool_pre_ping=True,
-            pool_size=POOL_SIZE,
-            isolation_level="AUTOCOMMIT",
-            connect_args={"options": "-c synchronous_commit=off"},
-        )
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        connect_args={"options": "-c synchronous_commit=on"},
+        **({"isolation_level": "AUTOCOMMIT"} if access_log else {}),
+    )
 
 
 class Database:
