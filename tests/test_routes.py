@@ -25,6 +25,7 @@ GET /view
 GET,POST /account/security
 GET,POST /children/<ref>/add/<section>
 GET,POST /children/<ref>/assessments/new
+GET,POST /children/<ref>/checks/<kind>/new
 GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/new
 GET,POST /children/<ref>/links/new

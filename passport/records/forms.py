@@ -281,6 +281,17 @@ class ChaseForm(VersionedForm):
     """Chasing an information request: a button, with the version the page showed."""
 
 
+# Dental checks and sight tests: the record keeps a list of dates for each.
+CHECKS = {
+    "dental": ("dental_checks", "Add a dental check", "Dental check added", "Date of the check"),
+    "optical": ("optical_checks", "Add a sight test", "Sight test added", "Date of the test"),
+}
+
+
+class CheckDateForm(VersionedForm):
+    on = DatePartsField("Date of the check", validators=[required("Enter the date of the check")])
+
+
 class InviteForm(FlaskForm):
     role = RadioField(
         "Who to invite",

@@ -223,6 +223,36 @@ def add_item(ref: str, section: str) -> ResponseReturnValue:
 
 
 @nurse_only
+def add_check(ref: str, kind: str) -> ResponseReturnValue:
+    """A dental check or a sight test on a date: it clears the flag that one is overdue."""
+    if kind not in f.CHECKS:
+        abort(404)
+    section, title, added, label = f.CHECKS[kind]
+    form = f.CheckDateForm()
+    form.on.label.text = label
+    if request.method == "GET":
+        form.version.data = str(current_version(ref))
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        on = form.on.data
+        assert on is not None  # the field is required
+
+        def add(document: dict[str, Any]) -> None:
+            document[section] = sorted({*document.get(section, []), on.isoformat()})
+
+        errors, conflict = save_change(ref, form.version.data, add, section.replace("_", " "))
+        if not errors and not conflict:
+            flash(added)
+            return _to_child(ref, "checks")
+        for error in errors:
+            if error.path.startswith(section):
+                form.on.errors = [*form.on.errors, f"{label} {error.message}"]
+            else:
+                loose.append(str(error))
+    return render_form("records/check_form.html", ref, form, conflict, loose, title=title)
+
+
+@nurse_only
 def export(ref: str) -> ResponseReturnValue:
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
@@ -298,6 +328,7 @@ ROUTES = (
         ["GET", "POST"],
     ),
     ("/children/<ref>/add/<section>", add_item, ["GET", "POST"]),
+    ("/children/<ref>/checks/<kind>/new", add_check, ["GET", "POST"]),
     ("/children/<ref>/export", export, ["GET"]),
     ("/import", import_record_page, ["GET", "POST"]),
     ("/children/<ref>/corrections/<int:request_id>/done", correction_done, ["POST"]),

@@ -91,3 +91,36 @@ def test_an_assessment_form_with_errors_is_accessible(page, live_server, db, cli
     summary.get_by_role("link", name="Enter the date of the assessment").click()
     expect(page.locator("#date-day")).to_be_focused()
     assert_no_axe_violations(page)
+
+
+def test_nurse_adds_a_sight_test_on_a_phone_and_the_flag_clears(page, live_server, db, cli):
+    """At 390 px, as a nurse on a phone would: the record's checks section, the form (axe, no
+    sideways scroll, an error for a future date), and the flag gone after saving."""
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    make_user(db, "nurse@example.org", PASSWORD, "nurse", authority="Example City Council")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "nurse@example.org", PASSWORD)
+    page.goto(f"{live_server}/children/FX-ELLIE")
+    expect(page.locator(".app-flag-list")).to_contain_text("Sight test overdue")
+    page.get_by_role("link", name="Add a sight test").click()
+    expect(page.get_by_role("heading", level=1, name="Add a sight test")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    when = page.get_by_role("group", name="Date of the test")
+    when.get_by_label("Day").fill("5")
+    when.get_by_label("Month").fill("1")
+    when.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Date of the test must not be in the future"
+    )
+    assert_no_axe_violations(page)
+
+    when.get_by_label("Year").fill("2026")
+    when.get_by_label("Month").fill("11")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Sight test added")
+    expect(page.locator("#checks + dl")).to_contain_text("5 November 2026")
+    expect(page.locator(".app-flag-list")).not_to_contain_text("Sight test overdue")
+    assert_no_console_errors(page)

@@ -507,3 +507,46 @@ def test_every_flag_the_rules_raise_has_a_label_of_its_own():
     from passport.web.filters import FLAG_LABELS
 
     assert set(FLAG_CODES) <= set(FLAG_LABELS), set(FLAG_CODES) - set(FLAG_LABELS)
+
+
+@pytest.mark.parametrize(
+    ("kind", "section", "flag"),
+    [
+        ("dental", "dental_checks", "Dental check overdue"),
+        ("optical", "optical_checks", "Sight test overdue"),
+    ],
+)
+def test_a_dental_check_or_sight_test_added_clears_its_overdue_flag(
+    app, cli, db, kind, section, flag
+):
+    """Issue 14: "the Dental check overdue flag cannot be cleared because a dental check cannot
+    be added". Mason's record (Northshire's) has both flags."""
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    make_nurse(db, email="shire@example.org", authority="Northshire County Council")
+    nurse = app.test_client()
+    assert sign_in(nurse, email="shire@example.org").status_code == 302
+    assert flag in text(get_page(nurse, "/children/FX-MASON"))
+    page = get_page(nurse, f"/children/FX-MASON/checks/{kind}/new")
+    assert page.select_one("h1").get_text(strip=True) in ("Add a dental check", "Add a sight test")
+    token, version = form_page(nurse, f"/children/FX-MASON/checks/{kind}/new")
+
+    future = nurse.post(
+        f"/children/FX-MASON/checks/{kind}/new",
+        data={"csrf_token": token, "version": version, **date_parts("on", "2027-01-05")},
+    )
+    assert future.status_code == 400
+    messages = [m for _, m in error_summary(parse(future))]
+    assert any("must not be in the future" in m and m.startswith("Date of the") for m in messages)
+    assert all("dental_checks" not in m and "optical_checks" not in m for m in messages)
+
+    saved = nurse.post(
+        f"/children/FX-MASON/checks/{kind}/new",
+        data={"csrf_token": token, "version": version, **date_parts("on", "2026-11-20")},
+    )
+    assert saved.status_code == 302
+    with db.transaction() as session:
+        new_version, record = load_current(session, "FX-MASON")
+    assert new_version == int(version) + 1
+    assert record[section][-1].isoformat() == "2026-11-20"
+    assert flag not in text(get_page(nurse, "/children/FX-MASON"))
+    assert nurse.get("/children/FX-MASON/checks/hearing/new").status_code == 404
