@@ -29,6 +29,7 @@ GET,POST /children/<ref>/checks/<kind>/new
 GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/new
 GET,POST /children/<ref>/links/new
+GET,POST /children/<ref>/medications/<int:index>/stop
 GET,POST /import
 GET,POST /invitation
 GET,POST /me/links/new

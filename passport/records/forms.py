@@ -292,6 +292,16 @@ class CheckDateForm(VersionedForm):
     on = DatePartsField("Date of the check", validators=[required("Enter the date of the check")])
 
 
+class StopMedicineForm(VersionedForm):
+    """Stopping a medicine: when, and why (a change that ends something always says why)."""
+
+    stopped = DatePartsField("Date stopped", validators=[required("Enter the date it stopped")])
+    stop_reason = TextAreaField(
+        "Why it was stopped",
+        validators=[required("Enter why it was stopped, for example: course finished")],
+    )
+
+
 class InviteForm(FlaskForm):
     role = RadioField(
         "Who to invite",

@@ -70,7 +70,7 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
     "immunisations": (m.Immunisation, ["vaccine", "dose", "date", "source", "notes"]),
     "allergies": (m.Allergy, ["substance", "reaction", "severity", "recorded_on"]),
     "conditions": (m.Condition, ["name", "status", "onset", "resolved_on", "notes"]),
-    "medications": (m.Medication, ["name", "dose", "reason", "started", "stopped"]),
+    "medications": (m.Medication, ["name", "dose", "reason", "started", "stopped", "stop_reason"]),
     "mental_health": (
         m.MentalHealthEpisode,
         ["service", "referred_on", "first_seen_on", "discharged_on", "notes"],

@@ -311,6 +311,8 @@ class Medication(Base):
     reason: Mapped[str | None] = mapped_column(String(SHORT))
     started: Mapped[dt.date | None] = mapped_column(Date)
     stopped: Mapped[dt.date | None] = mapped_column(Date)
+    # New in lac-health-record/2.
+    stop_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class MentalHealthEpisode(Base):

@@ -46,7 +46,20 @@ FORMAT = "lac-health-record/2"
 FORMAT_1 = "lac-health-record/1"
 FORMATS = (FORMAT_1, FORMAT)
 # Fields a /1 file may not carry: new in /2 (docs/format/lac-health-record-2.md).
-NEW_IN_2 = {"child": ("country_of_origin", "arrived_in_uk")}
+NEW_IN_2 = {"child": ("country_of_origin", "arrived_in_uk"), "medications": ("stop_reason",)}
+
+
+def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    """Where a document uses a field that only /2 has (an object, or each item of a list)."""
+    found: list[tuple[str | int, ...]] = []
+    for section, names in NEW_IN_2.items():
+        value = data.get(section)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            for name in names:
+                if isinstance(item, dict) and name in item:
+                    found.append((section, name) if index is None else (section, index, name))
+    return found
 
 
 class FormatSchema(Schema):
@@ -267,6 +280,8 @@ class MedicationSchema(FormatSchema):
     reason = short()
     started = CalendarDate()
     stopped = CalendarDate()
+    # New in /2: why it was stopped.
+    stop_reason = text()
 
 
 class MentalHealthEpisodeSchema(FormatSchema):
@@ -373,14 +388,8 @@ class RecordSchema(FormatSchema):
         for path, message in record_rule_breaches(data, self.today()):
             _store(errors, path, message)
         if data.get("format") == FORMAT_1:
-            for section, names in NEW_IN_2.items():
-                for name in names:
-                    if name in (data.get(section) or {}):
-                        _store(
-                            errors,
-                            (section, name),
-                            f"is new in {FORMAT}: a {FORMAT_1} file cannot carry it",
-                        )
+            for path in _new_in_2(data):
+                _store(errors, path, f"is new in {FORMAT}: a {FORMAT_1} file cannot carry it")
         if errors:
             raise ValidationError(errors)
 

@@ -252,6 +252,46 @@ def add_check(ref: str, kind: str) -> ResponseReturnValue:
     return render_form("records/check_form.html", ref, form, conflict, loose, title=title)
 
 
+def _stop_message(error: service.FieldError, medicine: dict[str, Any]) -> str | None:
+    """The words for a refused stop date, in UK dates (the format's own name ISO dates)."""
+    if error.path.endswith(".stopped") and "on or after started" in error.message:
+        return f"The stop date must be on or after the start date, {long_date(medicine['started'])}"
+    return None
+
+
+@nurse_only
+def stop_medicine(ref: str, index: int) -> ResponseReturnValue:
+    """Stop a current medicine: the date and why, saved as a new version."""
+    form = f.StopMedicineForm()
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    medicines = record.get("medications", [])
+    if index >= len(medicines) or medicines[index].get("stopped"):
+        abort(404)
+    medicine = medicines[index]
+    if request.method == "GET":
+        form.version.data = str(version)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        stopped, why = form.stopped.data, form.stop_reason.data.strip()
+        assert stopped is not None  # the field is required
+
+        def stop(document: dict[str, Any]) -> None:
+            document["medications"][index].update(stopped=stopped.isoformat(), stop_reason=why)
+
+        errors, conflict = save_change(ref, form.version.data, stop, "medicine")
+        if not errors and not conflict:
+            flash(f"{medicine['name']} stopped")
+            return _to_child(ref, "medications")
+        for error in errors:
+            words = _stop_message(error, medicine)
+            if words:
+                form.stopped.errors = [*form.stopped.errors, words]
+                errors = [e for e in errors if e is not error]
+        loose = attach_errors(form, errors, f"medications[{index}].")
+    return render_form("records/stop_medicine.html", ref, form, conflict, loose, medicine=medicine)
+
+
 @nurse_only
 def export(ref: str) -> ResponseReturnValue:
     with context.db().transaction() as session:
@@ -329,6 +369,7 @@ ROUTES = (
     ),
     ("/children/<ref>/add/<section>", add_item, ["GET", "POST"]),
     ("/children/<ref>/checks/<kind>/new", add_check, ["GET", "POST"]),
+    ("/children/<ref>/medications/<int:index>/stop", stop_medicine, ["GET", "POST"]),
     ("/children/<ref>/export", export, ["GET"]),
     ("/import", import_record_page, ["GET", "POST"]),
     ("/children/<ref>/corrections/<int:request_id>/done", correction_done, ["POST"]),

@@ -82,18 +82,57 @@ def test_the_arrival_date_is_checked_like_every_date(arrival, message):
     assert message in [str(e) for e in refused.value.errors]
 
 
-def test_the_vendored_version_1_schema_and_the_version_2_schema_differ_only_as_documented():
+# What /2 adds to /1, by JSON Schema definition, and how docs/format names each path.
+ADDED = {
+    ("child", "country_of_origin"): "child.country_of_origin",
+    ("child", "arrived_in_uk"): "child.arrived_in_uk",
+    ("medication", "stop_reason"): "medications[].stop_reason",
+}
+
+
+def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
+    from passport.records.schemas import NEW_IN_2
+
     schema_1 = json.loads((SPEC / "lac-health-record.schema.json").read_text())
-    child_1 = schema_1["$defs"]["child"]["properties"]
-    child_2 = SCHEMA_2["$defs"]["child"]["properties"]
-    assert set(child_2) - set(child_1) == {"country_of_origin", "arrived_in_uk"}
-    assert {k: v for k, v in SCHEMA_2["$defs"].items() if k != "child"} == {
-        k: v for k, v in schema_1["$defs"].items() if k != "child"
-    }
+    added = set()
+    for name, definition in SCHEMA_2["$defs"].items():
+        old = schema_1["$defs"][name]
+        new_properties = set(definition.get("properties", {})) - set(old.get("properties", {}))
+        added |= {(name, field) for field in new_properties}
+        kept = {
+            k: v for k, v in definition.get("properties", {}).items() if k not in new_properties
+        }
+        assert kept == old.get("properties", {}), name
+        assert {k: v for k, v in definition.items() if k != "properties"} == {
+            k: v for k, v in old.items() if k != "properties"
+        }, name
+    assert added == set(ADDED)
     assert SCHEMA_2["properties"]["format"] == {"const": "lac-health-record/2"}
     page = (ROOT / "docs" / "format" / "lac-health-record-2.md").read_text()
-    for field in set(child_2) - set(child_1):
-        assert f"`child.{field}`" in page
+    for path in ADDED.values():
+        assert f"`{path}`" in page
+    # The loader refuses each new field in a /1 file.
+    assert {(section, name) for section, names in NEW_IN_2.items() for name in names} == {
+        ("medications" if d == "medication" else d, f) for d, f in ADDED
+    }
+
+
+def test_a_version_1_file_cannot_carry_a_stop_reason():
+    record = json.loads(json.dumps(JORDAN))
+    record["medications"] = [
+        {
+            "name": "Melatonin",
+            "started": "2020-01-01",
+            "stopped": "2021-01-01",
+            "stop_reason": "Sleeping well",
+        }
+    ]
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [str(e) for e in refused.value.errors] == [
+        "medications[0].stop_reason: is new in lac-health-record/2: a lac-health-record/1 "
+        "file cannot carry it"
+    ]
 
 
 def test_the_country_and_arrival_reach_the_rules_through_the_store(cli, db):

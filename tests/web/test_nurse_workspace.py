@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import date
 
 import pytest
 
@@ -550,3 +551,74 @@ def test_a_dental_check_or_sight_test_added_clears_its_overdue_flag(
     assert record[section][-1].isoformat() == "2026-11-20"
     assert flag not in text(get_page(nurse, "/children/FX-MASON"))
     assert nurse.get("/children/FX-MASON/checks/hearing/new").status_code == 404
+
+
+def test_a_nurse_stops_a_medicine_with_a_reason_and_every_output_follows(nurse, db):
+    """Issue 14: a medicine stopped stays "current" nowhere. The link names the medicine,
+    bad dates are refused in plain words with UK dates, and the new version, the record page,
+    the young person's passport and a new link's FHIR bundle all show it stopped."""
+    import base64
+
+    from passport.db import utcnow
+    from passport.documents import service as documents
+    from passport.sharing import service as sharing
+    from tests.helpers import jwe_decrypt
+
+    page = get_page(nurse, "/children/FX-DANIEL")
+    [stop] = [a for a in page.find_all("a") if a["href"].endswith("/stop")]
+    assert " ".join(stop.get_text(" ").split()) == "Stop Adapalene 0.1% gel"
+    url = stop["href"]
+    token, version = form_page(nurse, url)
+
+    def send(**fields):
+        return nurse.post(url, data={"csrf_token": token, "version": version, **fields})
+
+    early = send(**date_parts("stopped", "2022-01-01"), stop_reason="Skin clear")
+    assert early.status_code == 400
+    assert ("#stopped-day", "The stop date must be on or after the start date, 7 June 2022") in (
+        error_summary(parse(early))
+    )
+    no_reason = send(**date_parts("stopped", "2026-11-01"))
+    assert no_reason.status_code == 400
+    assert any("Enter why it was stopped" in m for _, m in error_summary(parse(no_reason)))
+    with db.transaction() as session:
+        assert load_current(session, "FX-DANIEL")[0] == 1  # nothing saved
+
+    done = send(**date_parts("stopped", "2026-11-01"), stop_reason="Skin clear")
+    assert done.status_code == 302
+    with db.transaction() as session:
+        new_version, record = load_current(session, "FX-DANIEL")
+        _, passport = documents.build_document(session, "FX-DANIEL", "passport", date(2026, 11, 29))
+        made = sharing.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url="http://localhost",
+            actor="test",
+            now=utcnow(),
+            today=date(2026, 11, 29),
+        )
+        jwe = made.link.files[0].jwe
+    assert new_version == 2
+    gel = next(m for m in record["medications"] if m["name"].startswith("Adapalene"))
+    assert (gel["stopped"].isoformat(), gel["stop_reason"]) == ("2026-11-01", "Skin clear")
+    shown = text(get_page(nurse, "/children/FX-DANIEL"))
+    assert "to 1 November 2026 (stopped: Skin clear)" in shown
+    assert "Adapalene" not in str(passport.sections["health"]["medicines"])
+    key = base64.urlsafe_b64decode(
+        json.loads(base64.urlsafe_b64decode(made.url.split("#shlink:/")[1] + "=="))["key"] + "="
+    )
+    bundle = json.loads(jwe_decrypt(jwe, key)[1])
+    statements = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationStatement"
+    ]
+    adapalene = next(
+        s for s in statements if s["medicationCodeableConcept"]["text"].startswith("Adapalene")
+    )
+    assert adapalene["status"] == "completed"
+    assert adapalene["effectivePeriod"]["end"] == "2026-11-01"
