@@ -24,6 +24,7 @@ GET /placements/<ref>/sheet.pdf
 GET /view
 GET,POST /account/security
 GET,POST /children/<ref>/add/<section>
+GET,POST /children/<ref>/allergies/<int:index>/status
 GET,POST /children/<ref>/assessments/new
 GET,POST /children/<ref>/checks/<kind>/new
 GET,POST /children/<ref>/information-requests/<int:index>/answer

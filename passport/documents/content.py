@@ -183,6 +183,8 @@ def _health(record: dict[str, Any]) -> dict[str, Any]:
         "allergies": [
             {"what": a["substance"], "reaction": a.get("reaction"), "severity": a.get("severity")}
             for a in record.get("allergies", [])
+            # A resolved or refuted allergy is not an allergy any more (format /2).
+            if a.get("status", "active") == "active"
         ],
         "conditions": [
             {"name": c["name"], "status": c["status"], "notes": c.get("notes")}

@@ -16,7 +16,7 @@ Dated = tuple[Path, date, str]
 # Sections whose items carry event dates at these fields, and nothing more to say about them.
 SINGLE_DATES: dict[str, tuple[str, ...]] = {
     "immunisations": ("date",),
-    "allergies": ("recorded_on",),
+    "allergies": ("recorded_on", "status_on"),
     "conditions": ("onset", "resolved_on"),
     "medications": ("started", "stopped"),
     "mental_health": ("referred_on", "first_seen_on", "discharged_on"),

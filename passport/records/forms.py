@@ -302,6 +302,24 @@ class StopMedicineForm(VersionedForm):
     )
 
 
+class AllergyStatusForm(VersionedForm):
+    """An allergy that has gone, or never was: which, when, who decided and why."""
+
+    status = RadioField(
+        "What has changed",
+        choices=[
+            ("resolved", "It has gone: they are not allergic any more (resolved)"),
+            ("refuted", "It never was an allergy: ruled out, for example by allergy testing"),
+        ],
+        validators=[required("Select what has changed")],
+    )
+    status_on = DatePartsField("Date", validators=[required("Enter the date")])
+    status_by = StringField("Who decided", validators=[required("Enter who decided")])
+    status_reason = TextAreaField(
+        "Why", validators=[required("Enter why, for example: negative oral challenge test")]
+    )
+
+
 class InviteForm(FlaskForm):
     role = RadioField(
         "Who to invite",

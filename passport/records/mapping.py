@@ -68,7 +68,19 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
     "placements": (m.Placement, PLACEMENT),
     "information_requests": (m.InformationRequest, INFORMATION_REQUEST),
     "immunisations": (m.Immunisation, ["vaccine", "dose", "date", "source", "notes"]),
-    "allergies": (m.Allergy, ["substance", "reaction", "severity", "recorded_on"]),
+    "allergies": (
+        m.Allergy,
+        [
+            "substance",
+            "reaction",
+            "severity",
+            "recorded_on",
+            "status",
+            "status_on",
+            "status_by",
+            "status_reason",
+        ],
+    ),
     "conditions": (m.Condition, ["name", "status", "onset", "resolved_on", "notes"]),
     "medications": (m.Medication, ["name", "dose", "reason", "started", "stopped", "stop_reason"]),
     "mental_health": (

@@ -285,6 +285,11 @@ class Allergy(Base):
     reaction: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[str | None] = mapped_column(String(20))
     recorded_on: Mapped[dt.date | None] = mapped_column(Date)
+    # New in lac-health-record/2.
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_on: Mapped[dt.date | None] = mapped_column(Date)
+    status_by: Mapped[str | None] = mapped_column(String(SHORT))
+    status_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Condition(Base):

@@ -46,7 +46,11 @@ FORMAT = "lac-health-record/2"
 FORMAT_1 = "lac-health-record/1"
 FORMATS = (FORMAT_1, FORMAT)
 # Fields a /1 file may not carry: new in /2 (docs/format/lac-health-record-2.md).
-NEW_IN_2 = {"child": ("country_of_origin", "arrived_in_uk"), "medications": ("stop_reason",)}
+NEW_IN_2 = {
+    "child": ("country_of_origin", "arrived_in_uk"),
+    "medications": ("stop_reason",),
+    "allergies": ("status", "status_on", "status_by", "status_reason"),
+}
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -264,6 +268,12 @@ class AllergySchema(FormatSchema):
     reaction = text()
     severity = Choice("mild", "moderate", "severe", "unknown")
     recorded_on = CalendarDate()
+    # New in /2: an allergy that has gone (resolved) or never was (refuted, for example
+    # de-labelled after penicillin testing), with when, by whom and why. No status: active.
+    status = Choice("active", "resolved", "refuted")
+    status_on = CalendarDate()
+    status_by = short()
+    status_reason = text()
 
 
 class ConditionSchema(FormatSchema):

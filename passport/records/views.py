@@ -293,6 +293,40 @@ def stop_medicine(ref: str, index: int) -> ResponseReturnValue:
 
 
 @nurse_only
+def allergy_status(ref: str, index: int) -> ResponseReturnValue:
+    """Resolve or rule out an allergy: kept in the record and its history, and no longer
+    shown as an allergy in any document or link."""
+    form = f.AllergyStatusForm()
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    allergies = record.get("allergies", [])
+    if index >= len(allergies) or allergies[index].get("status", "active") != "active":
+        abort(404)
+    allergy = allergies[index]
+    if request.method == "GET":
+        form.version.data = str(version)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        on = form.status_on.data
+        assert on is not None  # the field is required
+        change = {
+            "status": form.status.data,
+            "status_on": on.isoformat(),
+            "status_by": form.status_by.data.strip(),
+            "status_reason": form.status_reason.data.strip(),
+        }
+        errors, conflict = save_change(
+            ref, form.version.data, lambda d: d["allergies"][index].update(change), "allergy"
+        )
+        if not errors and not conflict:
+            done = "resolved" if change["status"] == "resolved" else "ruled out"
+            flash(f"{allergy['substance']}: {done}")
+            return _to_child(ref, "allergies")
+        loose = attach_errors(form, errors, f"allergies[{index}].")
+    return render_form("records/allergy_status.html", ref, form, conflict, loose, allergy=allergy)
+
+
+@nurse_only
 def export(ref: str) -> ResponseReturnValue:
     with context.db().transaction() as session:
         version, record = child_or_404(session, ref)
@@ -370,6 +404,7 @@ ROUTES = (
     ("/children/<ref>/add/<section>", add_item, ["GET", "POST"]),
     ("/children/<ref>/checks/<kind>/new", add_check, ["GET", "POST"]),
     ("/children/<ref>/medications/<int:index>/stop", stop_medicine, ["GET", "POST"]),
+    ("/children/<ref>/allergies/<int:index>/status", allergy_status, ["GET", "POST"]),
     ("/children/<ref>/export", export, ["GET"]),
     ("/import", import_record_page, ["GET", "POST"]),
     ("/children/<ref>/corrections/<int:request_id>/done", correction_done, ["POST"]),

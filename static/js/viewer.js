@@ -119,7 +119,11 @@ function showBundle (bundle, title) {
   recordBox.append(immunisations.length
     ? table('Vaccinations', ['Vaccination', 'Date'], immunisations)
     : el('p', 'No vaccinations are recorded.'))
-  const allergies = of('AllergyIntolerance').map(a => [(a.code && a.code.text) || 'Allergy'])
+  const codeOf = (concept) => (((concept || {}).coding || [{}])[0] || {}).code
+  // A refuted allergy never was one; a resolved one is not any more.
+  const allergies = of('AllergyIntolerance')
+    .filter(a => codeOf(a.verificationStatus) !== 'refuted' && codeOf(a.clinicalStatus) !== 'resolved')
+    .map(a => [(a.code && a.code.text) || 'Allergy'])
   recordBox.append(el('h3', 'Allergies'))
   recordBox.append(allergies.length ? listOf(allergies.map(a => a[0])) : el('p', 'No known allergies.'))
   const statusOf = c => ((c.clinicalStatus || {}).coding || [{}])[0].code

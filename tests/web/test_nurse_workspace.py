@@ -622,3 +622,93 @@ def test_a_nurse_stops_a_medicine_with_a_reason_and_every_output_follows(nurse, 
     )
     assert adapalene["status"] == "completed"
     assert adapalene["effectivePeriod"]["end"] == "2026-11-01"
+
+
+def test_a_penicillin_label_ruled_out_by_testing_leaves_every_output(nurse, db):
+    """Issue 14: "an allergy disproved by testing stays an allergy". Daniel's penicillin label
+    is ruled out after testing: the record keeps it with when, who and why, and the passport,
+    the carer's and the young person's lists and a new link's bundle no longer call it one."""
+    import base64
+
+    from passport.db import utcnow
+    from passport.documents import service as documents
+    from passport.sharing import service as sharing
+    from tests.helpers import jwe_decrypt
+
+    page = get_page(nurse, "/children/FX-DANIEL")
+    [link] = [a for a in page.find_all("a") if a["href"].endswith("/status")]
+    assert " ".join(link.get_text(" ").split()) == "Resolve or rule out Penicillin"
+    url = link["href"]
+    token, version = form_page(nurse, url)
+    missing = nurse.post(url, data={"csrf_token": token, "version": version})
+    assert missing.status_code == 400
+    assert {m for _, m in error_summary(parse(missing))} >= {
+        "Select what has changed",
+        "Enter the date",
+        "Enter who decided",
+    }
+    future = nurse.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": version,
+            "status": "refuted",
+            **date_parts("status_on", "2027-02-01"),
+            "status_by": "Dr Example (allergy clinic)",
+            "status_reason": "Negative oral challenge",
+        },
+    )
+    assert any("must not be in the future" in m for _, m in error_summary(parse(future)))
+    saved = nurse.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": version,
+            "status": "refuted",
+            **date_parts("status_on", "2026-11-10"),
+            "status_by": "Dr Example (allergy clinic)",
+            "status_reason": "Negative oral challenge",
+        },
+    )
+    assert saved.status_code == 302
+    shown = text(get_page(nurse, "/children/FX-DANIEL"))
+    assert ("Penicillin (moderate)" in shown or "Penicillin" in shown) and (
+        "Ruled out on 10 November 2026 by Dr Example (allergy clinic): Negative oral challenge"
+        in shown
+    )
+
+    with db.transaction() as session:
+        new_version, record = load_current(session, "FX-DANIEL")
+        _, passport = documents.build_document(session, "FX-DANIEL", "passport", date(2026, 11, 29))
+        _, sheet = documents.build_document(session, "FX-DANIEL", "carer-sheet", date(2026, 11, 29))
+        made = sharing.make_link(
+            session,
+            ref="FX-DANIEL",
+            document="passport",
+            label="GP",
+            days=30,
+            passcode=None,
+            base_url="http://localhost",
+            actor="test",
+            now=utcnow(),
+            today=date(2026, 11, 29),
+        )
+        jwe = made.link.files[0].jwe
+    assert new_version == 2
+    assert record["allergies"][0]["status"] == "refuted"
+    assert "Penicillin" not in str(passport.sections["health"]["allergies"])
+    assert "Penicillin" not in str(sheet.sections["allergies"])
+    payload = json.loads(base64.urlsafe_b64decode(made.url.split("#shlink:/")[1] + "=="))
+    key = base64.urlsafe_b64decode(payload["key"] + "=")
+    bundle = json.loads(jwe_decrypt(jwe, key)[1])
+    [allergy] = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "AllergyIntolerance"
+    ]
+    assert allergy["verificationStatus"]["coding"][0]["code"] == "refuted"
+    assert "clinicalStatus" not in allergy  # FHIR R4 invariant ait-2
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
+    assert nurse.get(url).status_code == 404  # nothing left to rule out

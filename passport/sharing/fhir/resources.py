@@ -106,13 +106,21 @@ def organization(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, Any]:
-    resource: dict[str, Any] = {
-        "resourceType": "AllergyIntolerance",
-        "clinicalStatus": coded(ALLERGY_CLINICAL_SYSTEM, "active", "Active"),
-        "verificationStatus": coded(ALLERGY_VERIFICATION_SYSTEM, "confirmed", "Confirmed"),
-        "code": concept(allergy["substance"]),
-        "patient": {"reference": patient},
-    }
+    """Its status from the record (format /2): an active or resolved allergy is confirmed; a
+    refuted one has no clinicalStatus (FHIR R4 AllergyIntolerance invariant ait-2)."""
+    status = allergy.get("status", "active")
+    resource: dict[str, Any] = {"resourceType": "AllergyIntolerance"}
+    if status == "refuted":
+        resource["verificationStatus"] = coded(ALLERGY_VERIFICATION_SYSTEM, "refuted", "Refuted")
+    else:
+        clinical = ("resolved", "Resolved") if status == "resolved" else ("active", "Active")
+        resource["clinicalStatus"] = coded(ALLERGY_CLINICAL_SYSTEM, *clinical)
+        resource["verificationStatus"] = coded(
+            ALLERGY_VERIFICATION_SYSTEM, "confirmed", "Confirmed"
+        )
+    resource.update({"code": concept(allergy["substance"]), "patient": {"reference": patient}})
+    if status != "active" and text(allergy.get("status_reason")):
+        resource["note"] = [{"text": allergy["status_reason"].strip()}]
     if allergy.get("recorded_on"):
         resource["recordedDate"] = allergy["recorded_on"]
     severity = allergy.get("severity")
@@ -123,7 +131,7 @@ def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, A
             {"manifestation": [concept(reaction)], **({"severity": severity} if severity else {})}
         ]
     elif severity:
-        resource["note"] = [{"text": f"Severity: {severity}"}]
+        resource.setdefault("note", []).append({"text": f"Severity: {severity}"})
     return resource
 
 
