@@ -124,3 +124,47 @@ def test_nurse_adds_a_sight_test_on_a_phone_and_the_flag_clears(page, live_serve
     expect(page.locator("#checks + dl")).to_contain_text("5 November 2026")
     expect(page.locator(".app-flag-list")).not_to_contain_text("Sight test overdue")
     assert_no_console_errors(page)
+
+
+def test_stopping_a_medicine_and_ruling_out_an_allergy_on_a_phone(page, live_server, db, cli):
+    """Both forms at 390 px: no sideways scroll, no axe violation, the links named for the
+    entry they change, and the record page saying what happened."""
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    make_user(db, "nurse@example.org", PASSWORD, "nurse", authority="Example City Council")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "nurse@example.org", PASSWORD)
+    page.goto(f"{live_server}/children/FX-DANIEL")
+
+    page.get_by_role("link", name="Stop Adapalene 0.1% gel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop Adapalene 0.1% gel")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    when = page.get_by_role("group", name="Date stopped")
+    when.get_by_label("Day").fill("1")
+    when.get_by_label("Month").fill("11")
+    when.get_by_label("Year").fill("2026")
+    page.get_by_label("Why it was stopped").fill("Skin clear")
+    page.get_by_role("button", name="Stop this medicine").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Adapalene 0.1% gel stopped")
+
+    page.get_by_role("link", name="Resolve or rule out Penicillin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Resolve or rule out Penicillin")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Save").click()  # nothing chosen: errors, nothing saved
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select what has changed")
+    assert_no_axe_violations(page)
+    page.get_by_label("It never was an allergy").check()
+    when = page.get_by_role("group", name="Date")
+    when.get_by_label("Day").fill("10")
+    when.get_by_label("Month").fill("11")
+    when.get_by_label("Year").fill("2026")
+    page.get_by_label("Who decided").fill("Allergy clinic")
+    page.get_by_label("Why").fill("Negative oral challenge")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Penicillin: ruled out")
+    expect(page.locator("#allergies + ul")).to_contain_text(
+        "Ruled out on 10 November 2026 by Allergy clinic: Negative oral challenge"
+    )
+    expect(page.locator("#medications + ul")).to_contain_text("(stopped: Skin clear)")
+    assert_no_console_errors(page)
