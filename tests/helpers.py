@@ -124,3 +124,32 @@ def same_data_as_given(given: dict, exported: dict) -> None:
         if key not in given["child"]:
             assert child.pop(key) == default
     assert {**exported, "child": child} == given
+
+
+# --- sharing links ------------------------------------------------------------------------------
+
+
+def new_link_bundle(session, ref: str, today) -> dict:
+    """Make a plain link to `ref`'s passport and read its FHIR bundle back as a recipient
+    would (the key from the link's fragment, the file decrypted with jwcrypto)."""
+    import base64
+
+    from passport.db import utcnow
+    from passport.sharing import service as sharing
+
+    made = sharing.make_link(
+        session,
+        ref=ref,
+        document="passport",
+        label="GP",
+        days=30,
+        passcode=None,
+        base_url="http://localhost",
+        actor="test",
+        now=utcnow(),
+        today=today,
+    )
+    encoded = made.url.split("#shlink:/", 1)[1]
+    payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    key = base64.urlsafe_b64decode(payload["key"] + "=" * (-len(payload["key"]) % 4))
+    return json.loads(jwe_decrypt(made.link.files[0].jwe, key)[1])

@@ -557,12 +557,8 @@ def test_a_nurse_stops_a_medicine_with_a_reason_and_every_output_follows(nurse, 
     """Issue 14: a medicine stopped stays "current" nowhere. The link names the medicine,
     bad dates are refused in plain words with UK dates, and the new version, the record page,
     the young person's passport and a new link's FHIR bundle all show it stopped."""
-    import base64
-
-    from passport.db import utcnow
     from passport.documents import service as documents
-    from passport.sharing import service as sharing
-    from tests.helpers import jwe_decrypt
+    from tests.helpers import new_link_bundle
 
     page = get_page(nurse, "/children/FX-DANIEL")
     [stop] = [a for a in page.find_all("a") if a["href"].endswith("/stop")]
@@ -589,29 +585,13 @@ def test_a_nurse_stops_a_medicine_with_a_reason_and_every_output_follows(nurse, 
     with db.transaction() as session:
         new_version, record = load_current(session, "FX-DANIEL")
         _, passport = documents.build_document(session, "FX-DANIEL", "passport", date(2026, 11, 29))
-        made = sharing.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url="http://localhost",
-            actor="test",
-            now=utcnow(),
-            today=date(2026, 11, 29),
-        )
-        jwe = made.link.files[0].jwe
+        bundle = new_link_bundle(session, "FX-DANIEL", date(2026, 11, 29))
     assert new_version == 2
     gel = next(m for m in record["medications"] if m["name"].startswith("Adapalene"))
     assert (gel["stopped"].isoformat(), gel["stop_reason"]) == ("2026-11-01", "Skin clear")
     shown = text(get_page(nurse, "/children/FX-DANIEL"))
     assert "to 1 November 2026 (stopped: Skin clear)" in shown
     assert "Adapalene" not in str(passport.sections["health"]["medicines"])
-    key = base64.urlsafe_b64decode(
-        json.loads(base64.urlsafe_b64decode(made.url.split("#shlink:/")[1] + "=="))["key"] + "="
-    )
-    bundle = json.loads(jwe_decrypt(jwe, key)[1])
     statements = [
         e["resource"]
         for e in bundle["entry"]
@@ -628,12 +608,8 @@ def test_a_penicillin_label_ruled_out_by_testing_leaves_every_output(nurse, db):
     """Issue 14: "an allergy disproved by testing stays an allergy". Daniel's penicillin label
     is ruled out after testing: the record keeps it with when, who and why, and the passport,
     the carer's and the young person's lists and a new link's bundle no longer call it one."""
-    import base64
-
-    from passport.db import utcnow
     from passport.documents import service as documents
-    from passport.sharing import service as sharing
-    from tests.helpers import jwe_decrypt
+    from tests.helpers import new_link_bundle
 
     page = get_page(nurse, "/children/FX-DANIEL")
     [link] = [a for a in page.find_all("a") if a["href"].endswith("/status")]
@@ -681,26 +657,11 @@ def test_a_penicillin_label_ruled_out_by_testing_leaves_every_output(nurse, db):
         new_version, record = load_current(session, "FX-DANIEL")
         _, passport = documents.build_document(session, "FX-DANIEL", "passport", date(2026, 11, 29))
         _, sheet = documents.build_document(session, "FX-DANIEL", "carer-sheet", date(2026, 11, 29))
-        made = sharing.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url="http://localhost",
-            actor="test",
-            now=utcnow(),
-            today=date(2026, 11, 29),
-        )
-        jwe = made.link.files[0].jwe
+        bundle = new_link_bundle(session, "FX-DANIEL", date(2026, 11, 29))
     assert new_version == 2
     assert record["allergies"][0]["status"] == "refuted"
     assert "Penicillin" not in str(passport.sections["health"]["allergies"])
     assert "Penicillin" not in str(sheet.sections["allergies"])
-    payload = json.loads(base64.urlsafe_b64decode(made.url.split("#shlink:/")[1] + "=="))
-    key = base64.urlsafe_b64decode(payload["key"] + "=")
-    bundle = json.loads(jwe_decrypt(jwe, key)[1])
     [allergy] = [
         e["resource"]
         for e in bundle["entry"]
