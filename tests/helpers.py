@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from sqlalchemy import event
 
 from passport.accounts.service import create_user
 from passport.sharing.shl import b64url_encode
-from tests.conftest import TEST_SECRET, next_code
+from tests.conftest import ROOT, TEST_SECRET, next_code
 from tests.web.pages import parse
 
 
@@ -129,11 +130,50 @@ def same_data_as_given(given: dict, exported: dict) -> None:
 # --- sharing links ------------------------------------------------------------------------------
 
 
+def link_payload(url: str) -> dict[str, Any]:
+    """A link's payload, read from its #shlink:/ fragment as the protocol says."""
+    encoded = url.split("#shlink:/", 1)[1]
+    return json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+
+
+def manifest_path(url: str, base_url: str = "http://localhost") -> str:
+    """The path of a link's manifest on the app (the link's url without its origin)."""
+    return link_payload(url)["url"].removeprefix(base_url)
+
+
+def daniel_link(
+    cli,
+    db,
+    *,
+    passcode: str | None = None,
+    document: str = "passport",
+    base_url: str = "http://localhost",
+    label: str = "GP",
+):
+    """A new sharing link for Daniel's record (imported first if it is not there yet)."""
+    from passport.db import utcnow
+    from passport.sharing import service as sharing
+
+    if cli("export", "FX-DANIEL").exit_code != 0:
+        assert cli("import", str(ROOT / "fixtures" / "fx-daniel.json")).exit_code == 0
+    with db.transaction() as session:
+        return sharing.make_link(
+            session,
+            ref="FX-DANIEL",
+            document=document,
+            label=label,
+            days=30,
+            passcode=passcode,
+            base_url=base_url,
+            actor="test",
+            now=utcnow(),
+            today=cli.app.extensions["passport_config"].today(),
+        )
+
+
 def new_link_bundle(session, ref: str, today) -> dict:
     """Make a plain link to `ref`'s passport and read its FHIR bundle back as a recipient
     would (the key from the link's fragment, the file decrypted with jwcrypto)."""
-    import base64
-
     from passport.db import utcnow
     from passport.sharing import service as sharing
 
@@ -149,7 +189,6 @@ def new_link_bundle(session, ref: str, today) -> dict:
         now=utcnow(),
         today=today,
     )
-    encoded = made.url.split("#shlink:/", 1)[1]
-    payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-    key = base64.urlsafe_b64decode(payload["key"] + "=" * (-len(payload["key"]) % 4))
-    return json.loads(jwe_decrypt(made.link.files[0].jwe, key)[1])
+    key = link_payload(made.url)["key"]
+    key_bytes = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    return json.loads(jwe_decrypt(made.link.files[0].jwe, key_bytes)[1])

@@ -9,6 +9,7 @@ from passport.db import utcnow
 from passport.sharing import service
 from tests.browser.conftest import assert_no_axe_violations, assert_no_console_errors
 from tests.conftest import ROOT
+from tests.helpers import daniel_link
 
 pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
@@ -63,20 +64,8 @@ def test_a_stranger_opens_a_link_with_its_passcode(page, live_server, cli, db):
 
 
 def test_a_cancelled_link_says_so(page, live_server, cli, db):
-    assert cli("import", str(DANIEL)).exit_code == 0
+    made = daniel_link(cli, db, base_url=live_server)
     with db.transaction() as session:
-        made = service.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url=live_server,
-            actor="n",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
-        )
         service.revoke(session, made.link.public_id, utcnow())
     page.goto(made.url)
     page.get_by_role("button", name="Open the record").click()
@@ -91,20 +80,7 @@ def test_the_viewer_without_a_link_explains(page, live_server):
 
 
 def test_the_key_leaves_the_address_bar_once_the_link_is_read(page, live_server, cli, db):
-    assert cli("import", str(DANIEL)).exit_code == 0
-    with db.transaction() as session:
-        made = service.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url=live_server,
-            actor="n",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
-        )
+    made = daniel_link(cli, db, base_url=live_server)
     page.goto(made.url)
     expect(page.get_by_text("“GP”")).to_be_visible()
     assert page.evaluate("window.location.hash") == ""
@@ -118,20 +94,8 @@ def test_the_key_leaves_the_address_bar_once_the_link_is_read(page, live_server,
 def test_a_tampered_file_is_explained_in_plain_words(page, live_server, cli, db):
     from passport.sharing.models import ShareFile
 
-    assert cli("import", str(DANIEL)).exit_code == 0
+    made = daniel_link(cli, db, base_url=live_server)
     with db.transaction() as session:
-        made = service.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url=live_server,
-            actor="n",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
-        )
         stored = session.query(ShareFile).one()
         header, key, iv, cipher, tag = stored.jwe.split(".")
         flipped = "A" if cipher[10] != "A" else "B"

@@ -8,7 +8,6 @@ were really checked, not about status codes alone.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import random
@@ -26,6 +25,7 @@ from passport.db import utcnow
 from passport.sharing import service as sharing
 from passport.sharing.models import ShareAccess, ShareLink
 from tests.conftest import ROOT, TEST_SECRET, next_code
+from tests.helpers import daniel_link, manifest_path
 from tests.served import Counter, all_at_once, form_token, request, serve
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
@@ -50,28 +50,8 @@ def proxied_app(config, database):
 
 def make_link(cli, db, passcode: str | None = PASSCODE) -> str:
     """A new link for Daniel's record; returns the manifest path."""
-    if cli("export", "FX-DANIEL").exit_code != 0:
-        assert cli("import", str(DANIEL)).exit_code == 0
-    with db.transaction() as session:
-        made = sharing.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="leaver-summary",
-            label="Racing",
-            days=30,
-            passcode=passcode,
-            base_url="http://localhost",
-            actor="test",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
-        )
-    return _manifest_path(made.url)
-
-
-def _manifest_path(url: str) -> str:
-    encoded = url.split("#shlink:/", 1)[1]
-    payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-    return payload["url"].split("http://localhost", 1)[1]
+    made = daniel_link(cli, db, passcode=passcode, document="leaver-summary", label="Racing")
+    return manifest_path(made.url)
 
 
 def manifest(port: int, path: str, passcode: str) -> int:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 
 from sqlalchemy import select
 
 from passport.accounts.invitations import grant_carer
 from passport.accounts.service import create_user
-from passport.db import utcnow
 from passport.records.schemas import RecordSchema
 from passport.records.service import (
     EditConflict,
@@ -19,10 +16,9 @@ from passport.records.service import (
     load_current,
     save_edit,
 )
-from passport.sharing import service as sharing
 from passport.sharing.models import ShareAccess
 from tests.conftest import ROOT, TEST_SECRET
-from tests.helpers import PASSWORD, make_nurse, sign_in
+from tests.helpers import PASSWORD, daniel_link, make_nurse, manifest_path, sign_in
 from tests.served import all_at_once, form_token, request, serve
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
@@ -30,27 +26,7 @@ NOAH = ROOT / "fixtures" / "fx-noah.json"
 
 
 def a_link(cli, db) -> str:
-    assert cli("import", str(DANIEL)).exit_code == 0
-    with db.transaction() as session:
-        made = sharing.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url="http://localhost",
-            actor="test",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
-        )
-    return _path(made.url)
-
-
-def _path(url: str) -> str:
-    encoded = url.split("#shlink:/", 1)[1]
-    payload = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-    return payload["url"][len("http://localhost") :]
+    return manifest_path(daniel_link(cli, db).url)
 
 
 def test_a_recipient_with_a_nul_byte_or_a_lone_surrogate_is_a_400(cli, db, client):
