@@ -287,3 +287,47 @@ def test_a_leaver_tells_the_nurse_something_is_wrong(page, browser, live_server,
         expect(asked.locator(".app-pre-wrap")).to_have_text(f"“{message}”")
         assert dialogs == []
         assert_no_console_errors(nurse)
+
+
+def test_a_carer_for_two_councils_adds_the_second_child_on_a_phone(page, live_server, db, cli):
+    """ADR 0007 in a browser at 390 px: a carer already signed in opens another council's
+    invitation, sees "Add a child to your account" (axe clean, no sideways scroll), and the
+    child joins their list. The link's token leaves the address bar."""
+    from passport.accounts.invitations import create_invitation
+
+    assert (
+        cli(
+            "import",
+            str(ROOT / "fixtures" / "fx-ellie.json"),
+            str(ROOT / "fixtures" / "fx-noah.json"),
+        ).exit_code
+        == 0
+    )
+    make_user(
+        db, "carer@example.org", PASSWORD, "carer", carer_ref="FC-0201", children=("FX-ELLIE",)
+    )
+    with db.transaction() as session:
+        _, token = create_invitation(
+            session,
+            role="carer",
+            email="carer@example.org",
+            actor="nurse@example.org",
+            child_ref="FX-NOAH",
+            carer_ref="FC-0201",
+            authority="Example City Council",
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "carer@example.org", PASSWORD)
+    expect(page.locator("main")).not_to_contain_text("Noah")
+    page.goto(f"{live_server}/invitation#{token}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a child to your account")
+    assert "#" not in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Add to my account").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "The child is now on your list"
+    )
+    expect(page.locator("main")).to_contain_text("Noah")
+    assert_no_axe_violations(page)
+    assert_no_console_errors(page)
