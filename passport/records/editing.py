@@ -23,9 +23,10 @@ def child_or_404(session: Any, ref: str) -> tuple[int, dict[str, Any]]:
 
 
 def save_change(
-    ref: str, based_on: str, change: Change, what: str
+    ref: str, based_on: str, change: Change, what: str, reason: str | None = None
 ) -> tuple[list[service.FieldError], bool]:
-    """Apply `change` to the newest record and save it as a new version.
+    """Apply `change` to the newest record and save it as a new version, with the `reason`
+    the nurse gave when the change alters or ends something already recorded.
 
     Returns (errors, conflict). A conflict means someone saved since the form was opened;
     nothing is saved and the form keeps what was typed. Errors are the format's, at their
@@ -40,7 +41,7 @@ def save_change(
             change(document)
             checked = service.check_record(document, context.config().today)
             saved = service.save_edit(
-                session, checked, actor=g.user.email, based_on_version=version
+                session, checked, actor=g.user.email, based_on_version=version, reason=reason
             )
             context.audit(session, "edit", what, ref, saved.version)
     except (service.EditConflict, service.RecordExists):

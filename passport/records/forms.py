@@ -80,6 +80,17 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
+class ChangeForm(VersionedForm):
+    """A form that changes or ends what is already recorded asks why; the reason is kept with
+    the new version and shown in the record's history."""
+
+    change_reason = TextAreaField(
+        "Why are you making this change?",
+        description="For example, the GP letter of 3 March says the dose went up",
+        validators=[required("Enter why you are making this change")],
+    )
+
+
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
     if value not in (None, "", []):
         target[key] = value

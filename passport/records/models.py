@@ -67,6 +67,8 @@ class RecordVersion(Base):
     # Top-level `x_...` fields, kept as given.
     extensions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     immunisation_history_status: Mapped[str | None] = mapped_column(String(20))
+    # Why the version was made, in the words of whoever made it (changing or ending an entry).
+    reason: Mapped[str | None] = mapped_column(Text)
 
     record: Mapped[Record] = relationship(back_populates="versions")
     child: Mapped[Child] = relationship(cascade="all, delete-orphan")

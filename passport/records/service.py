@@ -184,7 +184,13 @@ class Imported:
 
 
 def import_record(
-    session: Session, record: dict[str, Any], *, actor: str, replace: bool = False, how: str = ""
+    session: Session,
+    record: dict[str, Any],
+    *,
+    actor: str,
+    replace: bool = False,
+    how: str = "",
+    reason: str | None = None,
 ) -> Imported:
     """Store a checked record as a new version. The caller's transaction commits or rolls back."""
     ref = record["child"]["ref"]
@@ -207,6 +213,7 @@ def import_record(
         version=existing.current_version,
         created_by=actor,
         how=how or ("replace" if existing.current_version > 1 else "import"),
+        reason=reason,
     )
     version.record = existing
     session.add(version)
@@ -225,7 +232,12 @@ def import_record(
 
 
 def save_edit(
-    session: Session, record: dict[str, Any], *, actor: str, based_on_version: int
+    session: Session,
+    record: dict[str, Any],
+    *,
+    actor: str,
+    based_on_version: int,
+    reason: str | None = None,
 ) -> Imported:
     """Save an edited record, refusing it if another save came first (nothing is lost)."""
     ref = record["child"]["ref"]
@@ -234,7 +246,7 @@ def save_edit(
         raise RecordNotFound(ref)
     if current.current_version != based_on_version:
         raise EditConflict(ref, based_on_version, current.current_version)
-    return import_record(session, record, actor=actor, replace=True, how="edit")
+    return import_record(session, record, actor=actor, replace=True, how="edit", reason=reason)
 
 
 def _version_query(ref: str, version: int | None) -> Select[m.RecordVersion]:
@@ -285,6 +297,7 @@ class VersionInfo:
     created_by: str
     how: str
     current: bool
+    reason: str | None = None
 
 
 def history(session: Session, ref: str) -> list[VersionInfo]:
@@ -297,11 +310,15 @@ def history(session: Session, ref: str) -> list[VersionInfo]:
             m.RecordVersion.created_at,
             m.RecordVersion.created_by,
             m.RecordVersion.how,
+            m.RecordVersion.reason,
         )
         .where(m.RecordVersion.record_id == record.id)
         .order_by(m.RecordVersion.version)
     ).all()
-    return [VersionInfo(v, at, by, how, v == record.current_version) for v, at, by, how in rows]
+    return [
+        VersionInfo(v, at, by, how, v == record.current_version, reason)
+        for v, at, by, how, reason in rows
+    ]
 
 
 def record_count(session: Session) -> int:

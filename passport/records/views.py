@@ -279,7 +279,7 @@ def stop_medicine(ref: str, index: int) -> ResponseReturnValue:
         def stop(document: dict[str, Any]) -> None:
             document["medications"][index].update(stopped=stopped.isoformat(), stop_reason=why)
 
-        errors, conflict = save_change(ref, form.version.data, stop, "medicine")
+        errors, conflict = save_change(ref, form.version.data, stop, "medicine", reason=why)
         if not errors and not conflict:
             flash(f"{medicine['name']} stopped")
             return _to_child(ref, "medications")
@@ -316,7 +316,11 @@ def allergy_status(ref: str, index: int) -> ResponseReturnValue:
             "status_reason": form.status_reason.data.strip(),
         }
         errors, conflict = save_change(
-            ref, form.version.data, lambda d: d["allergies"][index].update(change), "allergy"
+            ref,
+            form.version.data,
+            lambda d: d["allergies"][index].update(change),
+            "allergy",
+            reason=change["status_reason"],
         )
         if not errors and not conflict:
             done = "resolved" if change["status"] == "resolved" else "ruled out"
