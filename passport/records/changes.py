@@ -1,0 +1,236 @@
+"""What changed between two versions of a record, in plain words for the history page.
+
+"Methylphenidate: stopped on 14 March 2023 - trial off medication agreed with the
+paediatrician". Each version is a full copy of the record, so the history is worked out by
+comparing a version with the one before it: entries of a list are matched by position where
+they line up (`difflib` finds the runs that are the same), assessments by their `id`, and
+each change is said as what the entry is and what happened to it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from passport.records.forms import LABELS, words
+from passport.rules.dates import long_date
+
+# The name of one entry of each list, and how to name a particular entry.
+SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "placements": ("Placement", ("type", "start")),
+    "information_requests": ("Information request", ("to", "sent_on")),
+    "immunisations": ("Immunisation", ("vaccine", "dose", "date")),
+    "allergies": ("Allergy", ("substance",)),
+    "conditions": ("Condition", ("name",)),
+    "medications": ("Medicine", ("name",)),
+    "mental_health": ("Mental health service", ("service",)),
+    "screening": ("Screening test", ("name", "test", "date")),
+    "family_history": ("Family health history", ("relative", "condition")),
+    "hospital_episodes": ("Hospital episode", ("kind", "where", "date")),
+    "health_advice": ("Health advice", ("topic", "date")),
+    "health_plan": ("Plan action", ("action",)),
+}
+DATE_LISTS = {"dental_checks": "Dental check", "optical_checks": "Sight test"}
+
+FIELDS = {
+    "dose": "dose",
+    "started": "start date",
+    "stopped": "stop date",
+    "stop_reason": "why it stopped",
+    "recorded_on": "date recorded",
+    "onset": "date it started",
+    "resolved_on": "date resolved",
+    "sent_on": "date sent",
+    "received_on": "date answered",
+    "chased_on": "dates chased",
+    "for_assessment": "assessment",
+    "ods_code": "ODS code",
+    "nhs_number": "NHS number",
+    "date_of_birth": "date of birth",
+    "date_of_birth_is_estimate": "date of birth is estimated",
+    "given_name": "given name",
+    "family_name": "family name",
+    "preferred_name": "preferred name",
+    "first_language": "first language",
+    "interpreter_needed": "needs an interpreter",
+    "legal_status": "legal status",
+    "entered_care": "date entered care",
+    "left_care": "date left care",
+    "carer_ref": "carer",
+    "host_authority": "host authority",
+    "end": "end date",
+    "start": "start date",
+    "follow_up": "follow-up",
+    "status_on": "status date",
+    "status_by": "decided by",
+    "status_reason": "why",
+    "consent_to_share_with_young_person": "young person may see",
+    "relevant_to_carer": "carer needs to know",
+    "completed_on": "date done",
+    "due": "due date",
+    "first_seen_on": "date first seen",
+    "referred_on": "date referred",
+    "discharged_on": "date discharged",
+    "immunisation_history_status": "immunisation history",
+    "country_of_origin": "country of origin",
+    "arrived_in_uk": "date arrived in the UK",
+}
+
+
+def field_words(name: str) -> str:
+    return FIELDS.get(name, name.replace("_", " "))
+
+
+def value_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return long_date(value)
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-":
+            try:
+                return long_date(date.fromisoformat(value))
+            except ValueError:
+                return value
+        if value in LABELS:
+            return LABELS[value]
+        if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", value):
+            return words(value).lower()
+        return value
+    if isinstance(value, list):
+        return ", ".join(value_words(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{field_words(k)} {value_words(v)}" for k, v in value.items())
+    return str(value)
+
+
+def entry_name(section: str, item: dict[str, Any]) -> str:
+    _, keys = SECTIONS.get(section, ("", ()))
+    parts = [value_words(item[k]) for k in keys if item.get(k) not in (None, "")]
+    if section == "immunisations" and item.get("dose"):
+        parts = [
+            f"{item['vaccine']} dose {item['dose']}",
+            *([long_date(item["date"])] if item.get("date") else []),
+        ]
+    return ", ".join(parts) or section
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def describe(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """The lines that say what `after` changed from `before` (None: the first version)."""
+    if before is None:
+        return []
+    return list(_record(before, after))
+
+
+def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
+    yield from _fields("", before.get("child", {}), after.get("child", {}))
+    for field in ("immunisation_history_status",):
+        yield from _fields("", {field: before.get(field)}, {field: after.get(field)})
+    old_contacts, new_contacts = before.get("contacts") or {}, after.get("contacts") or {}
+    for kind in dict.fromkeys([*old_contacts, *new_contacts]):
+        name = words(kind)
+        if kind not in old_contacts:
+            yield f"{name} added: {new_contacts[kind].get('name', '')}"
+        elif kind not in new_contacts:
+            yield f"{name} removed: {old_contacts[kind].get('name', '')}"
+        else:
+            yield from _fields(f"{name}: ", old_contacts[kind], new_contacts[kind])
+    for section in SECTIONS:
+        if section != "health_plan":
+            yield from _list(section, before.get(section) or [], after.get(section) or [])
+    yield from _assessments(before.get("assessments") or [], after.get("assessments") or [])
+    for section, name in DATE_LISTS.items():
+        old, new = set(before.get(section) or []), set(after.get(section) or [])
+        yield from (f"{name} added: {long_date(d)}" for d in sorted(new - old))
+        yield from (f"{name} removed: {long_date(d)}" for d in sorted(old - new))
+    if (before.get("birth_history") or {}) != (after.get("birth_history") or {}):
+        yield from _fields(
+            "Birth history: ", before.get("birth_history") or {}, after.get("birth_history") or {}
+        )
+
+
+def _fields(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    for name in dict.fromkeys([*old, *new]):
+        was, now = old.get(name), new.get(name)
+        if was == now:
+            continue
+        label = field_words(name) if prefix else field_words(name).capitalize()
+        if was in (None, "", []):
+            yield f"{prefix}{label} added: {value_words(now)}"
+        elif now in (None, "", []):
+            yield f"{prefix}{label} removed (was {value_words(was)})"
+        else:
+            yield f"{prefix}{label} changed from {value_words(was)} to {value_words(now)}"
+
+
+def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
+    matcher = difflib.SequenceMatcher(a=[_key(i) for i in old], b=[_key(i) for i in new])
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            for was, now in zip(old[i1:i2], new[j1:j2], strict=True):
+                yield from _entry_changed(section, was, now)
+            continue
+        for was in old[i1:i2]:
+            yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
+        for now in new[j1:j2]:
+            yield f"{SECTIONS[section][0]} added: {entry_name(section, now)}"
+
+
+def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> Iterator[str]:
+    name = entry_name(section, was)
+    if section == "medications" and now.get("stopped") and not was.get("stopped"):
+        why = f" - {now['stop_reason']}" if now.get("stop_reason") else ""
+        yield f"{now['name']}: stopped on {long_date(now['stopped'])}{why}"
+        was = {**was, "stopped": now["stopped"], "stop_reason": now.get("stop_reason")}
+    elif section == "allergies" and now.get("status") != was.get("status"):
+        state = {"resolved": "resolved", "refuted": "ruled out", "active": "active again"}
+        on = f" on {long_date(now['status_on'])}" if now.get("status_on") else ""
+        by = f" by {now['status_by']}" if now.get("status_by") else ""
+        why = f" - {now['status_reason']}" if now.get("status_reason") else ""
+        yield f"{now['substance']}: {state.get(now.get('status') or 'active')}{on}{by}{why}"
+        keep = ("status", "status_on", "status_by", "status_reason")
+        was = {**was, **{k: now.get(k) for k in keep}}
+    yield from _fields(f"{name}: ", was, now)
+
+
+def _assessments(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterator[str]:
+    kinds = {"IHA": "Initial health assessment", "RHA": "Review health assessment"}
+
+    def name(a: dict[str, Any]) -> str:
+        return f"{kinds.get(a['type'], 'Assessment')} of {long_date(a['date'])}"
+
+    old_by_id = {a["id"]: a for a in old}
+    new_ids = {a["id"] for a in new}
+    for a in new:
+        was = old_by_id.get(a["id"])
+        if was is None:
+            yield f"{name(a)} added"
+        elif was != a:
+            rest_was = {k: v for k, v in was.items() if k != "health_plan"}
+            rest_now = {k: v for k, v in a.items() if k != "health_plan"}
+            yield from _fields(f"{name(a)}: ", _flat(rest_was), _flat(rest_now))
+            for line in _list("health_plan", was.get("health_plan", []), a.get("health_plan", [])):
+                yield f"{name(a)}: {line[0].lower()}{line[1:]}"
+    for a in old:
+        if a["id"] not in new_ids:
+            yield f"{name(a)} removed"
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out |= _flat(value, f"{prefix}{key} ")
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
