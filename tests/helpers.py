@@ -192,3 +192,9 @@ def new_link_bundle(session, ref: str, today) -> dict:
     key = link_payload(made.url)["key"]
     key_bytes = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
     return json.loads(jwe_decrypt(made.link.files[0].jwe, key_bytes)[1])
+
+
+def date_parts(name: str, iso: str) -> dict[str, str]:
+    """A date as the three boxes of a date field (`stopped-day`, `stopped-month`, ...)."""
+    year, month, day = iso.split("-")
+    return {f"{name}-day": str(int(day)), f"{name}-month": str(int(month)), f"{name}-year": year}

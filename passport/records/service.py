@@ -321,6 +321,20 @@ def history(session: Session, ref: str) -> list[VersionInfo]:
     ]
 
 
+def history_with_records(session: Session, ref: str) -> list[tuple[VersionInfo, dict[str, Any]]]:
+    """Every version of a record, oldest first, each with the record as it was then: one
+    query per table for the lot, however many versions there are."""
+    infos = history(session, ref)
+    rows = session.scalars(
+        select(m.RecordVersion)
+        .join(m.Record)
+        .where(m.Record.ref == ref)
+        .order_by(m.RecordVersion.version)
+        .options(*VERSION_LOADS)
+    ).all()
+    return [(info, record_from_version(row)) for info, row in zip(infos, rows, strict=True)]
+
+
 def record_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(m.Record)) or 0
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask
 
+from passport.config import ENGLAND
 from passport.records.exchange import as_exchange_json
 from passport.records.forms import words as form_words
 from passport.rules.dates import long_date
@@ -41,8 +44,19 @@ def words(value: str | None) -> str:
     return form_words(value) if value else ""
 
 
+def uk_time(moment: datetime) -> str:
+    """``4 December 2026 at 11:50am``: a stored UTC moment in England's local time, in the
+    NHS style for times."""
+    local = moment.astimezone(ENGLAND)
+    hour = local.hour % 12 or 12
+    return (
+        f"{long_date(local.date())} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    )
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(flag_label, "flag_label")
     app.add_template_filter(words, "words")
+    app.add_template_filter(uk_time, "uk_time")
     app.add_template_global(as_exchange_json, "as_exchange_json")
