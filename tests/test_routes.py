@@ -12,6 +12,8 @@ GET /children/<ref>
 GET /children/<ref>/documents/<kind>
 GET /children/<ref>/documents/<kind>.pdf
 GET /children/<ref>/export
+GET /children/<ref>/history
+GET /children/<ref>/versions/<int:number>
 GET /healthz
 GET /me
 GET /me/activity

@@ -18,7 +18,8 @@ from passport.documents import words as w
 from passport.records.audience import CARER, YOUNG_PERSON, family_history_for
 from passport.records.placements import current_placement
 from passport.rules import check_record
-from passport.rules.dates import age_in_years
+from passport.rules.care_flags import SIGHT_TEST_MONTHS
+from passport.rules.dates import add_months, age_in_years
 
 DOCUMENTS = {
     "passport": "Your health passport",
@@ -178,6 +179,31 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
     }
 
 
+DENTAL_MONTHS = 12  # as DENTAL_CHECK_OVERDUE counts (docs/rules.md)
+
+
+def _teeth_and_eyes(record: dict[str, Any], report, as_of: date) -> list[dict[str, Any]]:
+    """The last dental check and sight test, and when the next is due. Overdue is what the
+    rules say it is (the flags), never worked out again here."""
+    flagged = {f.code for f in report.flags}
+    rows = []
+    for key, what, months, flag in (
+        ("dental_checks", "dental check", DENTAL_MONTHS, "DENTAL_CHECK_OVERDUE"),
+        ("optical_checks", "sight test", SIGHT_TEST_MONTHS, "SIGHT_TEST_OVERDUE"),
+    ):
+        done = [day for day in map(date.fromisoformat, record.get(key) or ()) if day <= as_of]
+        last = max(done, default=None)
+        rows.append(
+            {
+                "what": what,
+                "last": w.long_date(last) if last else None,
+                "next": w.long_date(add_months(last, months)) if last else None,
+                "overdue": flag in flagged,
+            }
+        )
+    return rows
+
+
 def _health(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "allergies": [
@@ -267,6 +293,7 @@ def build(
         "contacts": _contacts(record),
         "people": _people(record),
         "checks": _checks(record, born),
+        "teeth_and_eyes": _teeth_and_eyes(record, report, as_of),
         "vaccinations": _vaccinations(record, born, report),
         "health": _health(record),
         "mental_health": [
@@ -363,6 +390,7 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
         ],
         "medicines": health["medicines"],
         "conditions": health["conditions"],
+        "teeth_and_eyes": _teeth_and_eyes(record, report, as_of),
         "carer_actions": carer_actions,
         "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
         "check_overdue": bool(report.next_rha_due and report.next_rha_due < as_of),

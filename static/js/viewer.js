@@ -132,9 +132,20 @@ function showBundle (bundle, title) {
     ((c.code && c.code.text) || 'Condition') + (['resolved', 'inactive', 'remission'].includes(statusOf(c)) ? ' (in the past)' : ''))
   recordBox.append(el('h3', 'Health conditions'))
   recordBox.append(conditions.length ? listOf(conditions) : el('p', 'None recorded.'))
-  const medicines = of('MedicationStatement').map(m => (m.medicationCodeableConcept && m.medicationCodeableConcept.text) || 'Medicine')
-  recordBox.append(el('h3', 'Medicines'))
-  recordBox.append(medicines.length ? listOf(medicines) : el('p', 'None recorded.'))
+  // Only an active statement is a medicine taken now; a completed or stopped one is history.
+  const medicineName = m => (m.medicationCodeableConcept && m.medicationCodeableConcept.text) || 'Medicine'
+  const statements = of('MedicationStatement')
+  const current = statements.filter(m => m.status === 'active' || m.status === 'intended')
+  const stopped = statements.filter(m => !current.includes(m)).map(m => {
+    const end = (m.effectivePeriod || {}).end
+    return medicineName(m) + (end ? ` (stopped on ${longDate(end)})` : ' (stopped)')
+  })
+  recordBox.append(el('h3', 'Medicines taken now'))
+  recordBox.append(current.length ? listOf(current.map(medicineName)) : el('p', 'None recorded.'))
+  if (stopped.length) {
+    recordBox.append(el('h3', 'Medicines stopped'))
+    recordBox.append(listOf(stopped))
+  }
 
   for (const ref of of('DocumentReference')) {
     const attachment = ((ref.content || [])[0] || {}).attachment || {}

@@ -241,3 +241,21 @@ def test_the_carer_sheet_lists_family_allergies_apart_from_other_family_health()
     family = " ".join(soup.select_one("#family-heading").find_parent("section").get_text().split())
     assert "Peanut allergy" in allergies and "Type 1 diabetes" not in allergies
     assert "Type 1 diabetes" in family
+
+
+def test_teeth_and_eyes_say_the_last_check_and_what_the_rules_call_overdue():
+    """Mason's last dental check was in August 2025: every document says it is overdue, as the
+    DENTAL_CHECK_OVERDUE flag does; a check added this year turns it into a date to book by."""
+    mason = json.loads((ROOT / "fixtures" / "fx-mason.json").read_text())
+    for kind in ("passport", "leaver-summary", "carer-sheet"):
+        text = html_text(render_html(build(kind, mason, AS_OF)))
+        assert (
+            "dental check: 14 August 2025" in text or "dental check was on 14 August 2025" in text
+        )
+        assert "due by 14 August 2026" in text and "verdue" in text, kind
+    seen = {**mason, "dental_checks": [*mason["dental_checks"], "2026-10-01"]}
+    for kind in ("passport", "leaver-summary", "carer-sheet"):
+        text = html_text(render_html(build(kind, seen, AS_OF)))
+        assert "1 October 2026" in text and "due by 1 October 2027" in text, kind
+        assert "dental check" in text and "Overdue: the next" not in text, kind
+        assert "The next one is overdue" not in text, kind
