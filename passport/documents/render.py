@@ -78,6 +78,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["long_date"] = words.long_date
+    env.filters["tel_href"] = words.tel_href
     return env
 
 

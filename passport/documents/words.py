@@ -151,3 +151,14 @@ def catch_up_intro(start: date, arrived: bool, anything_due: bool) -> str:
         f"may have missed. This is called catch-up. Your plan starts from when {since}, "
         f"on {long_date(start)}."
     )
+
+
+def tel_href(phone: str) -> str:
+    """A phone number as written (``01632 960001``) as a tap-to-call link target
+    (``tel:+441632960001``): digits only, a UK trunk 0 turned into +44."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if phone.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("0") and len(digits) > 4:
+        return f"tel:+44{digits[1:]}"
+    return f"tel:{digits}"

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 
 from passport.config import ENGLAND
+from passport.documents.words import tel_href
 from passport.records.exchange import as_exchange_json
 from passport.records.forms import words as form_words
 from passport.rules.dates import long_date
@@ -58,5 +59,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(flag_label, "flag_label")
     app.add_template_filter(words, "words")
+    app.add_template_filter(tel_href, "tel_href")
     app.add_template_filter(uk_time, "uk_time")
     app.add_template_global(as_exchange_json, "as_exchange_json")

@@ -100,6 +100,9 @@ def test_a_nurse_keeps_daniels_record_true_and_every_output_follows(
     expect(history).to_contain_text("Penicillin: ruled out")
     expect(history).to_contain_text("Dental check added: 12 May 2026")
     assert_no_axe_violations(page)
+    page.get_by_role("link", name="Open version 1 of the record, read-only").click()
+    expect(page.locator("main")).to_contain_text("Adapalene 0.1% gel")
+    assert_no_axe_violations(page)
 
     # Every document follows: no current adapalene, no penicillin allergy, the new check.
     after = {kind: _pdf_text(page, live_server, kind) for kind in DOCUMENTS}

@@ -131,9 +131,18 @@ def test_nurse_invites_a_leaver_who_downloads_shares_and_sees_the_opening(
         leaver.get_by_role("button", name="Make the link").click()
         expect(leaver.get_by_role("heading", level=1, name="Your link is ready")).to_be_visible()
         expect(leaver.get_by_text("Your link for “Northfield University”")).to_be_visible()
-        share_url = leaver.locator("#share-link").input_value().strip()
-        assert share_url.startswith(f"{live_server}/"), share_url
+        shown = leaver.locator("#share-link").input_value().strip()
         assert_no_axe_violations(leaver)
+        # "Copy link" puts the link on the clipboard, as a phone's paste would find it.
+        leaver.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+        leaver.get_by_role("button", name="Copy link").click()
+        expect(leaver.locator("#copy-status")).to_have_text(
+            "Link copied. You can paste it into a message or an email."
+        )
+        share_url = leaver.evaluate("navigator.clipboard.readText()")
+        assert share_url == shown and share_url.startswith(f"{live_server}/view#shlink:/"), (
+            share_url
+        )
 
         # A stranger opens it with the passcode.
         stranger.goto(share_url)
@@ -224,7 +233,12 @@ def test_carer_marks_a_plan_action_done_and_the_nurse_sees_it(page, browser, liv
     children.get_by_role("link", name="Noah Fraser").click()
     expect(page).to_have_url(f"{live_server}/placements/FX-NOAH")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Noah")
-    expect(page.get_by_role("heading", level=2, name="Urgent: Allergies")).to_be_visible()
+    # Noah has no allergies: said plainly, not in the red urgent card.
+    expect(page.get_by_role("heading", level=2, name="Allergies", exact=True)).to_be_visible()
+    expect(page.locator(".nhsuk-card--care--urgent")).to_have_count(0)
+    # Who to call, tap to call.
+    expect(page.get_by_role("link", name="call 111")).to_have_attribute("href", "tel:111")
+    assert page.locator('#contacts a[href^="tel:+44"]').count() >= 1
     assert_no_axe_violations(page)
 
     row = page.locator("#carer-actions tbody tr", has_text=NOAH_ACTION)
