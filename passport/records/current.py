@@ -1,0 +1,197 @@
+"""The current view of a record: for one record, one audience and one day, what is current,
+past, due, overdue and visible. Every output reads this and decides none of it again: the
+documents, the on-screen pages of all three users, the link viewer's bundle (issue 15).
+
+It holds facts, not words: dates are dates and choices are the format's own values, so each
+output words them for its reader. Overdue is what the rules say (``passport.rules``); who must
+act on each overdue item is said here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from passport.records.audience import CARER, STAFF, YOUNG_PERSON, family_history_for
+from passport.rules import check_record
+from passport.rules.care_flags import SIGHT_TEST_MONTHS
+from passport.rules.dates import add_months
+from passport.rules.report import CheckReport, Flag
+
+DENTAL_MONTHS = 12  # as DENTAL_CHECK_OVERDUE counts (docs/rules.md)
+
+# Who must act on each kind of overdue flag, for the people who are told about it. A flag not
+# listed here (the quality of an assessment, say) is the nurse's own work and only staff see it.
+WHO_ACTS = {
+    "IHA_MISSING": "nurse",
+    "IHA_LATE": "nurse",
+    "RHA_OVERDUE": "nurse",
+    "DENTAL_CHECK_OVERDUE": "carer",
+    "SIGHT_TEST_OVERDUE": "carer",
+    "IMMUNISATIONS_INCOMPLETE": "gp",
+    "INFO_REQUEST_OUTSTANDING": "nurse",
+    "LEAVER_SUMMARY_DUE": "nurse",
+    "UASC_SCREENING_INCOMPLETE": "gp",
+    "ARRIVAL_SCREENING_INCOMPLETE": "gp",
+    "GP_NOT_REGISTERED": "carer",
+}
+# The flags everyone who looks after the child is told about (the rest are staff work).
+SHARED_FLAGS = frozenset(WHO_ACTS) | {"HEALTH_PLAN_ACTION_OVERDUE"}
+
+
+def _day(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """One thing that should have happened by now: the rules' flag, and who is to act."""
+
+    code: str
+    due: date | None
+    who: str  # nurse | carer | gp | young_person | social_worker | other
+    message: str  # the rules' own message, for staff
+
+
+@dataclass(frozen=True)
+class Check:
+    """The last dental check or sight test, and when the next is due."""
+
+    kind: str  # dental | optical
+    last: date | None
+    next_due: date | None
+    overdue: bool
+
+
+@dataclass
+class CurrentView:
+    audience: str
+    as_of: date
+    report: CheckReport
+    medicines_current: list[Mapping[str, Any]] = field(default_factory=list)
+    medicines_past: list[Mapping[str, Any]] = field(default_factory=list)
+    allergies_active: list[Mapping[str, Any]] = field(default_factory=list)
+    allergies_past: list[Mapping[str, Any]] = field(default_factory=list)  # resolved, refuted
+    conditions_active: list[Mapping[str, Any]] = field(default_factory=list)  # + suspected
+    conditions_past: list[Mapping[str, Any]] = field(default_factory=list)  # resolved, ruled out
+    immunisations_given: list[Mapping[str, Any]] = field(default_factory=list)
+    immunisations_not_given: list[Mapping[str, Any]] = field(default_factory=list)
+    screening_pending: list[Mapping[str, Any]] = field(default_factory=list)
+    screening_done: list[Mapping[str, Any]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    hospital_episodes: list[Mapping[str, Any]] = field(default_factory=list)
+    health_advice: list[Mapping[str, Any]] = field(default_factory=list)
+    overdue: list[Overdue] = field(default_factory=list)
+    open_plan: list[Mapping[str, Any]] = field(default_factory=list)
+    family_history: list[Mapping[str, Any]] = field(default_factory=list)
+    last_assessment: Mapping[str, Any] | None = None
+
+    @property
+    def vaccines_due(self) -> list[str]:
+        """The vaccines still to give (each once), in the order they fall due."""
+        return [course.vaccine for course in self.report.immunisations.courses()]
+
+
+def _is_current_medicine(medicine: Mapping[str, Any], as_of: date) -> bool:
+    stopped = _day(medicine.get("stopped"))
+    return stopped is None or stopped > as_of
+
+
+# A plan action is written by staff for staff: the young person sees only their own, a carer
+# only theirs; staff see every open action.
+OWN_ACTIONS = {YOUNG_PERSON: "young_person", CARER: "carer"}
+
+
+def _may_see_action(action: Mapping[str, Any], audience: str) -> bool:
+    return audience == STAFF or action["owner"] == OWN_ACTIONS.get(audience)
+
+
+def _overdue(flags: Sequence[Flag], audience: str, as_of: date) -> list[Overdue]:
+    out = []
+    for flag in flags:
+        if audience != STAFF and flag.code not in SHARED_FLAGS:
+            continue
+        if (
+            audience != STAFF
+            and flag.code == "HEALTH_PLAN_ACTION_OVERDUE"
+            and flag.extra.get("owner") != OWN_ACTIONS.get(audience)
+        ):
+            continue
+        due = flag.extra.get("due")
+        if due is not None and due > as_of:
+            continue
+        who = WHO_ACTS.get(flag.code) or str(flag.extra.get("owner") or "nurse")
+        out.append(Overdue(flag.code, due, who, flag.message))
+    return out
+
+
+def _checks(record: Mapping[str, Any], flags: Sequence[Flag], as_of: date) -> list[Check]:
+    flagged = {f.code for f in flags}
+    out = []
+    for kind, key, months, code in (
+        ("dental", "dental_checks", DENTAL_MONTHS, "DENTAL_CHECK_OVERDUE"),
+        ("optical", "optical_checks", SIGHT_TEST_MONTHS, "SIGHT_TEST_OVERDUE"),
+    ):
+        done = [d for d in (_day(v) for v in record.get(key) or ()) if d and d <= as_of]
+        last = max(done, default=None)
+        out.append(Check(kind, last, add_months(last, months) if last else None, code in flagged))
+    return out
+
+
+def current_view(
+    record: Mapping[str, Any],
+    audience: str,
+    as_of: date,
+    *,
+    leaver_summary_issued_on: date | None = None,
+) -> CurrentView:
+    """The one current view of `record` (exchange-format JSON) for `audience` on `as_of`."""
+    report = check_record(record, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
+    view = CurrentView(audience=audience, as_of=as_of, report=report)
+
+    medicines = record.get("medications") or []
+    view.medicines_current = [m for m in medicines if _is_current_medicine(m, as_of)]
+    view.medicines_past = sorted(
+        (m for m in medicines if not _is_current_medicine(m, as_of)),
+        key=lambda m: m.get("stopped") or "",
+        reverse=True,
+    )
+
+    allergies = record.get("allergies") or []
+    view.allergies_active = [a for a in allergies if a.get("status", "active") == "active"]
+    view.allergies_past = [a for a in allergies if a.get("status", "active") != "active"]
+
+    conditions = record.get("conditions") or []
+    view.conditions_active = [c for c in conditions if c["status"] in ("active", "suspected")]
+    view.conditions_past = [c for c in conditions if c["status"] in ("resolved", "ruled_out")]
+
+    immunisations = sorted(record.get("immunisations") or [], key=lambda i: i["date"])
+    view.immunisations_given = [i for i in immunisations if i.get("status", "given") == "given"]
+    view.immunisations_not_given = [i for i in immunisations if i.get("status", "given") != "given"]
+
+    screening = record.get("screening") or []
+    view.screening_pending = [s for s in screening if s["result"] == "pending"]
+    view.screening_done = [s for s in screening if s["result"] != "pending"]
+
+    view.checks = _checks(record, report.flags, as_of)
+    view.hospital_episodes = sorted(
+        record.get("hospital_episodes") or [], key=lambda e: e["date"], reverse=True
+    )
+    view.health_advice = sorted(
+        record.get("health_advice") or [], key=lambda a: a["date"], reverse=True
+    )
+    view.overdue = _overdue(report.flags, audience, as_of)
+    view.open_plan = [
+        {"assessment_id": a["id"], "index": index, **action}
+        for a in record.get("assessments") or []
+        for index, action in enumerate(a.get("health_plan") or [])
+        if action["status"] == "open" and _may_see_action(action, audience)
+    ]
+    view.family_history = list(family_history_for(record, audience))
+    assessments = sorted(record.get("assessments") or [], key=lambda a: a["date"])
+    view.last_assessment = assessments[-1] if assessments else None
+    return view
