@@ -146,3 +146,25 @@ def test_the_installed_passport_command_runs(config, tmp_path: Path):
     )
     assert done.returncode == 1
     assert "no record with ref NOBODY-AT-ALL" in done.stderr
+
+
+def test_a_database_not_yet_set_up_gets_the_command_to_run_not_a_traceback(tmp_path: Path):
+    """`passport check` before `passport db upgrade` on a new SQLite file: one plain line."""
+    exe = Path(sys.executable).with_name("passport")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "PASSPORT_INSTANCE_PATH": str(tmp_path),
+        "PASSPORT_SECRET_KEY": "a test secret that is long enough to use",
+    }
+    done = subprocess.run(
+        [str(exe), "check", "FX-DANIEL"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "Run `passport db upgrade` first." in done.stderr

@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup
 
 from passport import create_app
 from passport.config import Config
+from passport.migrations import schema_is_current
 
 
 def _app() -> Flask:
@@ -31,8 +32,15 @@ main = FlaskGroup(
 )
 
 
-def _db():
-    return current_app.extensions["db"]
+def _db(*, schema_checked: bool = True):
+    """The app's database; unless told otherwise, refused with the command to run when its
+    schema is not the newest (a plain message instead of an SQL error about a missing table)."""
+    db = current_app.extensions["db"]
+    if schema_checked and not schema_is_current(db.engine):
+        raise click.ClickException(
+            "The database is not set up or not up to date. Run `passport db upgrade` first."
+        )
+    return db
 
 
 def _config():

@@ -92,7 +92,7 @@ DEMO_CARER_CHILDREN = ("FX-ELLIE", "FX-NOAH")
 @main.command("demo")
 def demo_command() -> None:
     """Load every record in fixtures/ and create the demo accounts. Safe to run again."""
-    upgrade_to_head(_db().engine)
+    upgrade_to_head(_db(schema_checked=False).engine)
     fixtures = sorted((PROJECT_ROOT / "fixtures").glob("*.json"))
     loaded = 0
     for path in fixtures:
@@ -143,5 +143,5 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database to the newest schema."""
-    upgrade_to_head(_db().engine)
+    upgrade_to_head(_db(schema_checked=False).engine)
     click.echo("The database is up to date.")

@@ -23,6 +23,17 @@ def upgrade_to_head(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database has every migration applied (the newest revision)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads
+
+
 def all_models():
     """Import every model module so `Base.metadata` knows every table."""
     from passport.accounts import models as account_models
