@@ -120,7 +120,9 @@ def _grant_from(session: Session, invitation: Invitation, user: User) -> None:
         )
 
 
-def accept_invitation(session: Session, token: str, password: str) -> User:
+def accept_invitation(
+    session: Session, token: str, password: str, *, name: str | None = None
+) -> User:
     """A new account from an invitation (its password chosen now)."""
     invitation = open_invitation(session, token)
     if invitation is None:
@@ -136,6 +138,7 @@ def accept_invitation(session: Session, token: str, password: str) -> User:
         role=invitation.role,
         child_ref=invitation.child_ref if invitation.role == "leaver" else None,
         carer_ref=invitation.carer_ref,
+        name=name,
     )
     _grant_from(session, invitation, user)
     invitation.used_at = utcnow()

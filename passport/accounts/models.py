@@ -18,6 +18,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # The person's name as they or their council gave it: what a care leaver is shown when
+    # this account looked at their record (never the email address).
+    display_name: Mapped[str | None] = mapped_column(String(200))
     # Argon2id hash, never the password.
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))

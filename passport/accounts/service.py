@@ -33,6 +33,7 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
+MAX_NAME = 200
 
 
 class AccountError(ValueError):
@@ -56,6 +57,7 @@ def create_user(
     child_ref: str | None = None,
     authority: str | None = None,
     app_secret: str | None = None,
+    name: str | None = None,
 ) -> User:
     """A new account. Staff always get a second factor: the returned user carries
     `otpauth_uri` (for their authenticator app), shown once and stored nowhere."""
@@ -74,10 +76,14 @@ def create_user(
         )
     if role == "leaver" and not child_ref:
         raise AccountError("--child-ref: a care leaver account needs their record's ref")
+    name = " ".join((name or "").split()) or None
+    if name is not None and len(name) > MAX_NAME:
+        raise AccountError(f"--name: must be {MAX_NAME} characters or fewer")
     if session.scalar(select(User).where(User.email == email)) is not None:
         raise AccountError(f"--email: an account for {email} already exists")
     user = User(
         email=email,
+        display_name=name,
         password_hash=hash_password(password),
         role=role,
         carer_ref=carer_ref,
@@ -258,3 +264,10 @@ def record_join(session: Session, user: User) -> None:
         target="account",
         record_ref=user.child_ref,
     )
+
+
+def accounts_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+    """The accounts with these ids, in one query."""
+    if not ids:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from passport.accounts import invitations, totp
 from passport.accounts import service as accounts
@@ -46,6 +46,13 @@ class CodeForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[
+            Optional(),
+            Length(max=accounts.MAX_NAME, message="Your name must be 200 characters or fewer"),
+        ],
+    )
     password = PasswordField(
         "Choose a password",
         validators=[
@@ -206,7 +213,9 @@ def invitation():
         if not signed_in_carer and form.validate_on_submit():
             try:
                 with context.db().transaction() as dbs:
-                    user = invitations.accept_invitation(dbs, token, form.password.data)
+                    user = invitations.accept_invitation(
+                        dbs, token, form.password.data, name=form.name.data
+                    )
                     accounts.record_join(dbs, user)
             except accounts.AccountError as error:
                 form.password.errors = [*form.password.errors, str(error).split(": ", 1)[-1]]

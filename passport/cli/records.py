@@ -79,9 +79,24 @@ def history_command(ref: str) -> None:
 
 DEMO_ACCOUNTS = (
     # email, password, role, extras
-    ("nurse@example.org", "demo-nurse-password", "nurse", {"authority": "Example City Council"}),
-    ("carer@example.org", "demo-carer-password", "carer", {"carer_ref": "FC-0201"}),
-    ("leaver@example.org", "demo-leaver-password", "leaver", {"child_ref": "FX-DANIEL"}),
+    (
+        "nurse@example.org",
+        "demo-nurse-password",
+        "nurse",
+        {"authority": "Example City Council", "name": "Sam Patel"},
+    ),
+    (
+        "carer@example.org",
+        "demo-carer-password",
+        "carer",
+        {"carer_ref": "FC-0201", "name": "Jo Carter"},
+    ),
+    (
+        "leaver@example.org",
+        "demo-leaver-password",
+        "leaver",
+        {"child_ref": "FX-DANIEL", "name": "Daniel Okoro-Reid"},
+    ),
 )
 
 

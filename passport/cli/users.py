@@ -29,7 +29,8 @@ def user_group() -> None:
     "child placed with them (see `passport user grant`).",
 )
 @click.option("--authority", help="For a nurse: the responsible authority they work for.")
-def user_create(role, email, carer_ref, child_ref, authority) -> None:
+@click.option("--name", help="The person's name, shown to a care leaver who asks who looked.")
+def user_create(role, email, carer_ref, child_ref, authority, name) -> None:
     """Create an account. The password is read from standard input."""
     password = sys.stdin.readline().rstrip("\r\n")
     try:
@@ -43,6 +44,7 @@ def user_create(role, email, carer_ref, child_ref, authority) -> None:
                 child_ref=child_ref if role == "leaver" else None,
                 authority=authority,
                 app_secret=_config().secret_key,
+                name=name,
             )
             if role == "carer" and child_ref:
                 _grant(db, user, child_ref, carer_ref)

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from passport.accounts.service import accounts_by_id
 from passport.audit.service import events_for_record
 from passport.config import Config
 from passport.db import utcnow
@@ -32,6 +33,8 @@ LEAVER_DOCUMENTS = {
 
 ACTIVITY_WORDS = {
     ("view", "record"): "looked at your record",
+    ("view", "home"): "opened your Health Passport page",
+    ("view", "placement sheet"): "looked at your placement health sheet",
     ("edit", None): "changed your record",
     ("import", None): "added your record",
     ("export", None): "downloaded a copy of your record",
@@ -205,19 +208,44 @@ def correction():
     return render_template("homes/leaver_correction.html", form=form), status
 
 
+ROLE_WORDS = {
+    "nurse": "nurse",
+    "admin": "Health Passport administrator",
+    "carer": "carer",
+    "leaver": "care leaver",
+}
+
+
+def who_words(user: Any, actor: str, me: int) -> str:
+    """Who did it, as a care leaver should read it: "You", a name and a role ("Sam Patel,
+    nurse at Example City Council"), or the role alone when no name is known. Never an
+    email address."""
+    if user is not None and user.id == me:
+        return "You"
+    if user is None:
+        return "Demo data" if actor == "demo" else "A member of staff, using the system"
+    role = ROLE_WORDS.get(user.role, user.role)
+    if user.role == "nurse" and user.authority:
+        role = f"{role} at {user.authority}"
+    if user.display_name:
+        return f"{user.display_name}, {role}"
+    return "Your carer" if user.role == "carer" else f"A {role}"
+
+
 @leaver_only
 def activity():
     with context.db().transaction() as session:
         own_record(session)
         events = events_for_record(session, g.user.child_ref)
-    rows = [
-        (
-            e.at,
-            "You" if e.user_id == g.user.user_id else e.actor,
-            activity_words(e.action, e.target),
-        )
-        for e in events
-    ]
+        users = accounts_by_id(session, {e.user_id for e in events if e.user_id is not None})
+        rows = [
+            (
+                e.at,
+                who_words(users.get(e.user_id), e.actor, g.user.user_id),
+                activity_words(e.action, e.target),
+            )
+            for e in events
+        ]
     return render_template("homes/leaver_activity.html", rows=rows)
 
 

@@ -109,7 +109,7 @@ def world(app, db, cli):
     with db.transaction() as session:
         import_record(session, check_record(the_child(), lambda: TODAY), actor="test")
         users = {
-            "nurse": dict(role="nurse", authority="Example City Council"),
+            "nurse": dict(role="nurse", authority="Example City Council", name="Sam Patel"),
             "nurse_other_team": dict(role="nurse", authority="Northshire County Council"),
             "carer_now": dict(role="carer", carer_ref="FC-NOW"),
             "carer_other_child": dict(role="carer", carer_ref="FC-0201"),
@@ -418,11 +418,23 @@ def test_a_nurse_invites_from_the_child_page(world):
     assert url.startswith("http://localhost/invitation#")  # the token is in the fragment
 
 
-def test_the_leaver_sees_who_looked_at_their_record(world):
+def test_the_leaver_sees_who_looked_at_their_record_by_name_and_role(world):
+    """Names and roles, never email addresses; a carer without a name is "Your carer"; the
+    leaver's own views are "You"; times in UK time."""
     client_for(world, "nurse").get(f"/children/{CHILD}")
+    client_for(world, "carer_now").get(f"/placements/{CHILD}")
     leaver = client_for(world, "leaver")
-    rows = [text(r) for r in get_page(leaver, "/me/activity").select("#activity tbody tr")]
-    assert any("nurse@example.org" in r and "looked at your record" in r for r in rows)
+    get_page(leaver, "/me")
+    page = get_page(leaver, "/me/activity")
+    rows = [text(r) for r in page.select("#activity tbody tr")]
+    assert any(
+        "Sam Patel, nurse at Example City Council" in r and "looked at your record" in r
+        for r in rows
+    ), rows
+    assert any(r.startswith(tuple("0123456789")) and "Your carer" in r for r in rows), rows
+    assert any("You looked at" in r or " You " in f" {r} " for r in rows), rows
+    assert "@" not in text(page.select_one("#activity"))
+    assert "Times are UK time." in text(page)
 
 
 def test_a_carer_marks_an_action_done_and_the_nurse_sees_who(world, db):

@@ -150,7 +150,7 @@ def test_child_page_shows_the_record_flags_and_history(nurse):
     page = text(soup)
     assert "Ellie Fraser" in soup.h1.get_text()
     assert "Review overdue." in page and "22 September 2026" in page
-    assert "Version history" in page and "1 (current)" in page
+    assert "Version history" in page and "Version 1 is the current one" in page
     assert "Birth-family health history" in page
 
 
@@ -183,7 +183,7 @@ def test_recording_an_rha_with_gp_input_clears_the_overdue_flag(nurse, db):
     assert saved["findings"]["height_cm"] == 136.5
     assert saved["health_plan"][0]["owner"] == "carer"
     page = text(get_page(nurse, f"/children/{ELLIE}"))
-    assert "Assessment saved" in page and "2 (current)" in page
+    assert "Assessment saved" in page and "Version 2 is the current one" in page
 
 
 def test_a_bad_assessment_names_each_field_and_saves_nothing(nurse, db):
