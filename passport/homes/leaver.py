@@ -241,7 +241,7 @@ def activity():
         rows = [
             (
                 e.at,
-                who_words(users.get(e.user_id), e.actor, g.user.user_id),
+                who_words(users.get(e.user_id or 0), e.actor, g.user.user_id),
                 activity_words(e.action, e.target),
             )
             for e in events
