@@ -161,12 +161,16 @@ def change_details(ref: str) -> ResponseReturnValue:
         form.fill(record["child"])
     conflict = False
     loose: list[str] = []
-    if form.validate_on_submit():
+    if request.method == "POST":
+        # The checks below run even when a required field is missing, so every problem
+        # is shown at once.
+        form.validate_on_submit()
         digits = form.nhs_number_digits()
         born = form.date_of_birth.data
-        assert born is not None  # the field is required
         today = context.today()
-        if born > today:
+        if born is None:
+            pass
+        elif born > today:
             _refuse(form.date_of_birth, "The date of birth must not be in the future")
         else:
             others = [
@@ -181,7 +185,7 @@ def change_details(ref: str) -> ResponseReturnValue:
                     f"The date of birth must be on or before {long_date(day)}, the earliest "
                     f"date in the record ({path_words(path).lower()})",
                 )
-        if digits is not None and not form.date_of_birth.errors:
+        if digits is not None and not form.errors:
 
             def change(document: dict[str, Any]) -> None:
                 form.apply(document["child"], digits)
@@ -221,11 +225,11 @@ def new_placement(ref: str) -> ResponseReturnValue:
         form.version.data = str(version)
     conflict = False
     loose: list[str] = []
-    if form.validate_on_submit():
+    if request.method == "POST":
+        form.validate_on_submit()
         start = form.start.data
-        assert start is not None  # the field is required
         _check_day(form.start, start, _born(record), context.today())
-        if not form.start.errors:
+        if start is not None and not form.errors:
             # In order of start date; a placement starting the same day goes after.
             starts = [_day(p["start"]) for p in record.get("placements") or []]
             index = len([day for day in starts if day is not None and day <= start])
@@ -259,14 +263,14 @@ def change_placement(ref: str, index: int) -> ResponseReturnValue:
         form.end.data = _day(placement.get("end"))
     conflict = False
     loose: list[str] = []
-    if form.validate_on_submit():
+    if request.method == "POST":
+        form.validate_on_submit()
         start, end = form.start.data, form.end.data
-        assert start is not None  # the field is required
-        today = context.today()
-        _check_day(form.start, start, _born(record), today)
+        _check_day(form.start, start, _born(record), context.today())
         # An end date may be planned: in the future, but never before the start.
-        _not_before(form.end, end, start, "the start date")
-        if not (form.start.errors or form.end.errors):
+        if start is not None:
+            _not_before(form.end, end, start, "the start date")
+        if start is not None and not form.errors:
 
             def change(document: dict[str, Any]) -> None:
                 target = document["placements"][index]
@@ -304,14 +308,14 @@ def end_placement(ref: str, index: int) -> ResponseReturnValue:
         form.version.data = str(version)
     conflict = False
     loose: list[str] = []
-    if form.validate_on_submit():
+    if request.method == "POST":
+        form.validate_on_submit()
         end = form.end.data
-        assert end is not None  # the field is required
         start = _day(placement["start"])
         assert start is not None  # the format requires it
         _check_day(form.end, end, _born(record), context.today())
         _not_before(form.end, end, start, "the start date")
-        if not form.end.errors:
+        if end is not None and not form.errors:
 
             def change(document: dict[str, Any]) -> None:
                 document["placements"][index]["end"] = end.isoformat()
@@ -343,14 +347,14 @@ def move_placement(ref: str) -> ResponseReturnValue:
         form.version.data = str(version)
     conflict = False
     loose: list[str] = []
-    if form.validate_on_submit():
+    if request.method == "POST":
+        form.validate_on_submit()
         moved_on = form.moved_on.data
-        assert moved_on is not None  # the field is required
         start = _day(current["start"])
         assert start is not None  # the format requires it
         _check_day(form.moved_on, moved_on, _born(record), today)
         _not_before(form.moved_on, moved_on, start, "the start of the current placement")
-        if not form.moved_on.errors:
+        if moved_on is not None and not form.errors:
 
             def move(document: dict[str, Any]) -> None:
                 placements = document["placements"]
@@ -406,14 +410,15 @@ def edit_contact(ref: str, kind: str) -> ResponseReturnValue:
             form.fill(existing)
     conflict = False
     loose: list[str] = []
-    if form.validate_on_submit():
+    if request.method == "POST":
+        form.validate_on_submit()
         if isinstance(form, df.PracticeForm):
             code = (form.ods_code.data or "").strip().upper()
             form.ods_code.data = code
             if kind == "gp" and code and not df.GP_ODS.match(code):
                 _refuse(form.ods_code, "The ODS code must be a letter then 5 digits, like Y99021")
             _check_day(form.registered_on, form.registered_on.data, _born(record), context.today())
-        if not any(field.errors for field in form):
+        if not form.errors:
             item = form.item()
 
             def change(document: dict[str, Any]) -> None:

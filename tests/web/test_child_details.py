@@ -344,6 +344,27 @@ def test_a_bad_gp_is_refused(nurse, db, change, message):
     refused(nurse, db, f"{DANIEL}/contacts/gp", {**GP, **change}, message)
 
 
+def test_every_problem_is_said_at_once(nurse, db):
+    """A missing reason does not hide a wrong NHS number or date: all are said together."""
+    refused(
+        nurse,
+        db,
+        f"{DANIEL}/details",
+        {**DETAILS, "nhs_number": "9996304184", "change_reason": "", "given_name": ""},
+        "The NHS number is not a valid NHS number",
+        "Enter why you are making this change",
+        "Enter their given name",
+    )
+    refused(
+        nurse,
+        db,
+        f"{DANIEL}/placements/move",
+        {**MOVE, **date_parts("moved_on", "2027-01-01"), "change_reason": ""},
+        "The date of the move must not be in the future",
+        "Enter why you are making this change",
+    )
+
+
 def test_removing_and_adding_a_contact(nurse, db):
     assert "Hannah Cole" in text(get_page(nurse, f"{DANIEL}/contacts/social_worker/remove"))
     refused(
