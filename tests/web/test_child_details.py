@@ -7,8 +7,16 @@ from __future__ import annotations
 import pytest
 
 from passport.records import service
-from tests.conftest import FIXTURES
-from tests.helpers import csrf_token, date_parts, form_page, get_page, make_nurse, sign_in
+from tests.conftest import FIXTURES, TODAY
+from tests.helpers import (
+    csrf_token,
+    date_parts,
+    form_page,
+    get_page,
+    make_nurse,
+    new_link_bundle,
+    sign_in,
+)
 from tests.web.pages import parse, text
 
 DANIEL = "/children/FX-DANIEL"
@@ -119,6 +127,13 @@ def test_changing_the_details_is_a_new_version_with_its_history(nurse, db):
     assert "Why: Checked with the social worker" in lines
     sheet = text(get_page(nurse, f"{DANIEL}/documents/carer-sheet"))
     assert "999 123 4578" in sheet
+    with db.transaction() as session:
+        bundle = new_link_bundle(session, "FX-DANIEL", TODAY)
+    patient = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert patient["identifier"][0]["value"] == "9991234578"
+    assert patient["birthDate"] == "2008-12-01"
 
 
 @pytest.mark.parametrize(
@@ -326,6 +341,14 @@ def test_changing_the_gp_shows_in_the_documents_and_history(nurse, db):
     for kind in ("carer-sheet", "passport"):
         words = text(get_page(nurse, f"{DANIEL}/documents/{kind}"))
         assert "Riverside Surgery" in words and "Ashgrove" not in words
+    # A new sharing link's contents name the new practice as the child's GP.
+    with db.transaction() as session:
+        bundle = new_link_bundle(session, "FX-DANIEL", TODAY)
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    patient = next(r for r in by_url.values() if r["resourceType"] == "Patient")
+    practice = by_url[patient["generalPractitioner"][0]["reference"]]
+    assert practice["name"] == "Riverside Surgery"
+    assert practice["identifier"][0]["value"] == "Y99055"
 
 
 @pytest.mark.parametrize(
