@@ -453,3 +453,27 @@ def test_unknown_entries_are_404(nurse):
 def test_every_form_opens_for_the_nurse(nurse):
     for page in PAGES:
         get_page(nurse, f"{DANIEL}/{page}")
+
+
+def test_a_stale_form_saves_nothing_and_keeps_what_was_typed(nurse, db):
+    """Someone saved since the form was opened: 409, nothing saved, the typing kept."""
+    token, _ = form_page(nurse, f"{DANIEL}/contacts/gp")
+    post(nurse, f"{DANIEL}/placements/move", MOVE)  # version 2
+    response = nurse.post(f"{DANIEL}/contacts/gp", data={"csrf_token": token, "version": "1", **GP})
+    assert response.status_code == 409
+    page = parse(response)
+    assert page.select_one("#name")["value"] == "Riverside Surgery"
+    assert page.select_one("input[name=version]")["value"] == "2"
+    version, record = current(db)
+    assert version == 2 and record["contacts"]["gp"]["name"] == "Ashgrove Medical Practice"
+
+
+def test_free_text_is_shown_as_text(nurse, db):
+    post(
+        nurse,
+        f"{DANIEL}/contacts/social_worker",
+        {**{"name": "<b>Omar</b>", "team": "<script>x()</script>"}, "change_reason": "New"},
+    )
+    page = nurse.get(DANIEL).get_data(as_text=True)
+    assert "&lt;b&gt;Omar&lt;/b&gt;" in page and "<b>Omar</b>" not in page
+    assert "<script>x()</script>" not in page
