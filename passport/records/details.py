@@ -52,8 +52,9 @@ def _uk_dates(message: str) -> str:
     return ISO_DATE.sub(uk, message)
 
 
-def path_words(path: str) -> str:
-    """`placements[3].end` as a person says it: `Placement 4: end date`."""
+def path_words(path: str, record: dict[str, Any] | None = None) -> str:
+    """`placements[3].end` as a person says it: `Placement 4: end date`, or with the record,
+    the entry by name: `Condition Eczema: date it started`."""
     parts = re.findall(r"[A-Za-z_]+|\[\d+\]", path)
     if not parts:
         return "The record"
@@ -65,7 +66,15 @@ def path_words(path: str) -> str:
         name, rest = words(rest[0]), rest[1:]
     numbers = [p for p in rest if p.startswith("[")]
     if numbers:
-        name = f"{name} {int(numbers[0][1:-1]) + 1}"
+        index = int(numbers[0][1:-1])
+        items = (record or {}).get(section)
+        item = items[index] if isinstance(items, list) and index < len(items) else None
+        if isinstance(item, dict) and section in changes.SECTIONS:
+            name = f"{name} {changes.entry_name(section, item)}"
+        elif isinstance(item, str | date):
+            name = f"{name} of {long_date(item)}"
+        else:
+            name = f"{name} {index + 1}"
     fields = [changes.field_words(p) for p in rest if not p.startswith("[")]
     said = ": ".join(x for x in (name, " ".join(fields)) if x)
     return said[:1].upper() + said[1:]
@@ -183,7 +192,7 @@ def change_details(ref: str) -> ResponseReturnValue:
                 _refuse(
                     form.date_of_birth,
                     f"The date of birth must be on or before {long_date(day)}, the earliest "
-                    f"date in the record ({path_words(path).lower()})",
+                    f"date in the record ({path_words(path, record)})",
                 )
         if digits is not None and not form.errors:
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from passport.records import service
+from passport.records.details import path_words
 from tests.conftest import FIXTURES, TODAY
 from tests.helpers import (
     csrf_token,
@@ -148,7 +149,7 @@ def test_changing_the_details_is_a_new_version_with_its_history(nurse, db):
         (
             date_parts("date_of_birth", "2009-04-01"),
             "The date of birth must be on or before 21 December 2008, the earliest date in the "
-            "record (condition 1: date it started)",
+            "record (Condition Neonatal abstinence syndrome: date it started)",
         ),
         ({"change_reason": ""}, "Enter why you are making this change"),
         ({"change_reason": "  "}, "Enter why you are making this change"),
@@ -477,3 +478,18 @@ def test_free_text_is_shown_as_text(nurse, db):
     page = nurse.get(DANIEL).get_data(as_text=True)
     assert "&lt;b&gt;Omar&lt;/b&gt;" in page and "<b>Omar</b>" not in page
     assert "<script>x()</script>" not in page
+
+
+def test_a_path_is_said_in_words_never_as_json():
+    record = {
+        "conditions": [{"name": "Asthma", "status": "active"}],
+        "dental_checks": ["2020-03-03"],
+        "assessments": [{"id": "IHA-1"}],
+    }
+    assert path_words("conditions[0].onset", record) == "Condition Asthma: date it started"
+    assert path_words("dental_checks[0]", record) == "Dental checks of 3 March 2020"
+    assert path_words("assessments[0].consent.recorded_on", record) == (
+        "Assessments 1: consent date recorded"
+    )
+    assert path_words("contacts.gp.registered_on") == "GP: registered on"
+    assert path_words("child.nhs_number") == "NHS number"
