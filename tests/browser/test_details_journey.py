@@ -73,6 +73,15 @@ def test_nurse_changes_the_gp_and_records_a_move_on_a_phone(page, live_server, d
     expect(page.locator("#placements + table tbody tr").nth(1)).to_contain_text("20 November 2026")
     fits_and_passes_axe(page)
 
+    # The other forms, as they first open: axe and no sideways scroll.
+    page.get_by_role("link", name="Change date of birth").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change their details")
+    expect(page.locator("#date_of_birth-year")).to_have_value("2008")
+    fits_and_passes_axe(page)
+    for path in ("placements/6/end", "contacts/social_worker/remove", "placements/new"):
+        page.goto(f"{live_server}/children/FX-DANIEL/{path}")
+        fits_and_passes_axe(page)
+
     page.goto(f"{live_server}/children/FX-DANIEL/history")
     expect(page.locator("#version-3")).to_contain_text(
         "Placement with SI-0031 ended on 20 November 2026 - moved to a new carer"
