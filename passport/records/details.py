@@ -99,14 +99,12 @@ def _refuse(field: Any, message: str) -> None:
     field.errors = [*field.errors, message]
 
 
-def _check_day(
-    field: Any, day: date | None, born: date, today: date, *, future_ok: bool = False
-) -> None:
-    """Refuse a date in the future (unless it may be planned) or before birth."""
+def _check_day(field: Any, day: date | None, born: date, today: date) -> None:
+    """Refuse a date in the future or before birth: something that has happened."""
     what = field.label.text[:1].lower() + field.label.text[1:]
     if day is None:
         return
-    if day > today and not future_ok:
+    if day > today:
         _refuse(field, f"The {what} must not be in the future: today is {long_date(today)}")
     elif day < born:
         _refuse(field, f"The {what} must not be before the date of birth, {long_date(born)}")
