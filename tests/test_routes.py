@@ -29,10 +29,17 @@ GET,POST /children/<ref>/add/<section>
 GET,POST /children/<ref>/allergies/<int:index>/status
 GET,POST /children/<ref>/assessments/new
 GET,POST /children/<ref>/checks/<kind>/new
+GET,POST /children/<ref>/contacts/<kind>
+GET,POST /children/<ref>/contacts/<kind>/remove
+GET,POST /children/<ref>/details
 GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/new
 GET,POST /children/<ref>/links/new
 GET,POST /children/<ref>/medications/<int:index>/stop
+GET,POST /children/<ref>/placements/<int:index>/change
+GET,POST /children/<ref>/placements/<int:index>/end
+GET,POST /children/<ref>/placements/move
+GET,POST /children/<ref>/placements/new
 GET,POST /import
 GET,POST /invitation
 GET,POST /me/links/new

@@ -109,6 +109,8 @@ def value_words(value: Any) -> str:
 
 
 def entry_name(section: str, item: dict[str, Any]) -> str:
+    if section == "placements":
+        return _placement_name(item)
     _, keys = SECTIONS.get(section, ("", ()))
     parts = [value_words(item[k]) for k in keys if item.get(k) not in (None, "")]
     if section == "immunisations" and item.get("dose"):
@@ -117,6 +119,22 @@ def entry_name(section: str, item: dict[str, Any]) -> str:
             *([long_date(item["date"])] if item.get("date") else []),
         ]
     return ", ".join(parts) or section
+
+
+def _placement_name(item: dict[str, Any]) -> str:
+    """`foster care with FC-0200, out of area, from 3 March 2026`."""
+    said = value_words(item.get("type") or "placement")
+    if item.get("carer_ref"):
+        said += f" with {item['carer_ref']}"
+    if item.get("area") == "out_of_area":
+        said += (
+            f", out of area ({item['host_authority']})"
+            if item.get("host_authority")
+            else (", out of area")
+        )
+    if item.get("start"):
+        said += f", from {long_date(item['start'])}"
+    return said
 
 
 def _key(item: Any) -> str:
@@ -131,7 +149,7 @@ def describe(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
 
 
 def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
-    yield from _fields("", before.get("child", {}), after.get("child", {}))
+    yield from _child(before.get("child", {}), after.get("child", {}))
     for field in ("immunisation_history_status",):
         yield from _fields("", {field: before.get(field)}, {field: after.get(field)})
     old_contacts, new_contacts = before.get("contacts") or {}, after.get("contacts") or {}
@@ -157,12 +175,25 @@ def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
         )
 
 
+def _child(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    """The child's details; an estimated date of birth is said in words, not as yes or no."""
+    flag = "date_of_birth_is_estimate"
+    if bool(old.get(flag)) != bool(new.get(flag)):
+        yield (
+            "Date of birth marked as estimated"
+            if new.get(flag)
+            else "Date of birth no longer marked as estimated"
+        )
+    yield from _fields("", {**old, flag: None}, {**new, flag: None})
+
+
 def _fields(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
     for name in dict.fromkeys([*old, *new]):
         was, now = old.get(name), new.get(name)
         if was == now:
             continue
-        label = field_words(name) if prefix else field_words(name).capitalize()
+        label = field_words(name)
+        label = label if prefix else label[:1].upper() + label[1:]
         if was in (None, "", []):
             yield f"{prefix}{label} added: {value_words(now)}"
         elif now in (None, "", []):
@@ -173,6 +204,8 @@ def _fields(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[s
 
 def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
     matcher = difflib.SequenceMatcher(a=[_key(i) for i in old], b=[_key(i) for i in new])
+    # Placements that start in this version, by start date: the other end of a move.
+    starts = {p.get("start"): p for p in new if section == "placements" and p not in old}
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
@@ -180,14 +213,39 @@ def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
             for was, now in zip(old[i1:i2], new[j1:j2], strict=True):
                 yield from _entry_changed(section, was, now)
             continue
-        for was in old[i1:i2]:
+        paired = 0
+        if op == "replace" and section == "placements":
+            # A move ends one placement and adds the next: the ended one is a change.
+            paired = min(i2 - i1, j2 - j1)
+            for was, now in zip(old[i1 : i1 + paired], new[j1 : j1 + paired], strict=True):
+                yield from _placement_changed(was, now, starts)
+        for was in old[i1 + paired : i2]:
             yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
-        for now in new[j1:j2]:
+        for now in new[j1 + paired : j2]:
             yield f"{SECTIONS[section][0]} added: {entry_name(section, now)}"
+
+
+def _placement_changed(
+    was: dict[str, Any], now: dict[str, Any], new_starts: dict[Any, dict[str, Any]]
+) -> Iterator[str]:
+    """`Placement ended on 3 March 2026 - moved to a new carer`, then any other change."""
+    if now.get("end") and not was.get("end"):
+        moved = ""
+        following = new_starts.get(now["end"])
+        if following is not None:
+            same = following.get("carer_ref") and following.get("carer_ref") == was.get("carer_ref")
+            moved = " - moved to a new placement" if same else " - moved to a new carer"
+        carer = f" with {was['carer_ref']}" if was.get("carer_ref") else ""
+        yield f"Placement{carer} ended on {long_date(now['end'])}{moved}"
+        was = {**was, "end": now["end"]}
+    yield from _fields(f"Placement ({entry_name('placements', was)}): ", was, now)
 
 
 def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> Iterator[str]:
     name = entry_name(section, was)
+    if section == "placements":
+        yield from _placement_changed(was, now, {})
+        return
     if section == "medications" and now.get("stopped") and not was.get("stopped"):
         why = f" - {now['stop_reason']}" if now.get("stop_reason") else ""
         yield f"{now['name']}: stopped on {long_date(now['stopped'])}{why}"

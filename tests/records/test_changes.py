@@ -88,3 +88,61 @@ def test_a_plan_action_done_is_said_under_its_assessment():
     assert lines, lines
     assert all(line.startswith(("Initial health", "Review health")) for line in lines)
     assert any("20 November 2026" in line for line in lines)
+
+
+def test_a_move_is_said_as_the_end_of_one_placement_and_the_start_of_the_next():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["placements"][-1]["end"] = "2026-03-03"
+    after["placements"].append(
+        {"start": "2026-03-03", "type": "foster_care", "carer_ref": "FC-0200", "area": "in_area"}
+    )
+    assert describe(before, after) == [
+        "Placement with SI-0031 ended on 3 March 2026 - moved to a new carer",
+        "Placement added: foster care with FC-0200, from 3 March 2026",
+    ]
+
+
+def test_a_placement_ended_with_no_move_and_one_changed():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["placements"][-1]["end"] = "2026-03-03"
+    after["placements"][3]["host_authority"] = "Eastmoor Borough Council"
+    assert describe(before, after) == [
+        "Placement (residential with RH-0203, out of area (Westmoor Borough Council), from "
+        "11 May 2019): host authority changed from Westmoor Borough Council to Eastmoor "
+        "Borough Council",
+        "Placement with SI-0031 ended on 3 March 2026",
+    ]
+
+
+def test_the_child_details_say_the_estimated_date_of_birth_and_nhs_number_in_words():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["child"].update(
+        date_of_birth="2008-12-01", date_of_birth_is_estimate=True, nhs_number="9991234578"
+    )
+    assert describe(before, after) == [
+        "Date of birth marked as estimated",
+        "NHS number changed from 9996304183 to 9991234578",
+        "Date of birth changed from 20 December 2008 to 1 December 2008",
+    ]
+    assert describe(after, before)[0] == "Date of birth no longer marked as estimated"
+
+
+def test_contacts_changed_removed_and_added():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["contacts"]["gp"].update(name="Riverside Surgery", ods_code="Y99055")
+    del after["contacts"]["social_worker"]
+    after["contacts"]["social_worker"] = {"name": "Omar Haddad"}
+    del after["contacts"]["optician"]
+    assert describe(before, after) == [
+        "GP: name changed from Ashgrove Medical Practice to Riverside Surgery",
+        "GP: ODS code changed from Y99021 to Y99055",
+        "Optician removed: Clearview Opticians",
+        "Social worker: name changed from Hannah Cole to Omar Haddad",
+        "Social worker: team removed (was Leaving Care Team)",
+        "Social worker: phone removed (was 01632 960230)",
+        "Social worker: email removed (was hannah.cole@example.org)",
+    ]

@@ -364,3 +364,26 @@ def test_the_same_inputs_give_the_same_document_apart_from_ids():
     record = load(JORDAN)
     assert without_ids(build(record)) == without_ids(build(record))
     assert record == load(JORDAN)  # the record is not changed
+
+
+def test_the_gp_practice_is_the_patients_general_practitioner_by_ods_code():
+    record = load(FIXTURES[0])
+    record.setdefault("contacts", {})["gp"] = {
+        "name": "Riverside Surgery",
+        "ods_code": "Y99055",
+        "phone": "01632 960999",
+    }
+    bundle = build(record)
+    validate(bundle)
+    (patient,) = resources(bundle, "Patient")
+    [reference] = patient["generalPractitioner"]
+    practice = next(
+        e["resource"] for e in bundle["entry"] if e["fullUrl"] == reference["reference"]
+    )
+    assert practice["name"] == "Riverside Surgery"
+    assert practice["identifier"] == [
+        {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "Y99055"}
+    ]
+    del record["contacts"]["gp"]
+    (patient,) = resources(build(record), "Patient")
+    assert "generalPractitioner" not in patient

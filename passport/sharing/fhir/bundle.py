@@ -40,8 +40,8 @@ class Entries:
         self.entries: list[dict[str, Any]] = []
         self._once: dict[tuple[Any, ...], str] = {}
 
-    def add(self, resource: dict[str, Any]) -> str:
-        url = new_url()
+    def add(self, resource: dict[str, Any], url: str | None = None) -> str:
+        url = url or new_url()
         self.entries.append({"fullUrl": url, "resource": {"id": id_of(url), **resource}})
         return url
 
@@ -79,8 +79,15 @@ def ips_bundle(
     timestamp = now.isoformat(timespec="seconds")
     entries = Entries()
 
-    patient = entries.add(r.patient(record["child"]))
+    patient_resource = r.patient(record["child"])
+    gp = (record.get("contacts") or {}).get("gp")
+    gp_url = new_url() if gp else None
+    if gp_url:
+        patient_resource["generalPractitioner"] = [{"reference": gp_url}]
+    patient = entries.add(patient_resource)
     author = entries.add(r.organization(record))
+    if gp:
+        entries.add(r.gp_practice(gp), gp_url)
     sections = [build_section(spec, record, patient, entries) for spec in SECTIONS]
     sections.append(_family_history_section(record, patient, entries, audience))
     if pdf is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 LOINC = "http://loinc.org"
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 EMPTY_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
 ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 CONDITION_CLINICAL_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -103,6 +104,16 @@ def organization(record: Mapping[str, Any]) -> dict[str, Any]:
         "resourceType": "Organization",
         "name": text(nurse.get("team")) or DEFAULT_AUTHOR_NAME,
     }
+
+
+def gp_practice(gp: Mapping[str, Any]) -> dict[str, Any]:
+    """The child's GP practice (Patient.generalPractitioner), named by its ODS code."""
+    practice: dict[str, Any] = {"resourceType": "Organization", "name": gp["name"]}
+    if text(gp.get("ods_code")):
+        practice["identifier"] = [{"system": ODS_SYSTEM, "value": gp["ods_code"]}]
+    if text(gp.get("phone")):
+        practice["telecom"] = [{"system": "phone", "value": gp["phone"].strip()}]
+    return practice
 
 
 def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, Any]:
