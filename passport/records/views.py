@@ -31,6 +31,7 @@ from passport.records.editing import (
     save_change,
 )
 from passport.records.schemas import RecordSchema
+from passport.records.summary import summarise
 from passport.rules.dates import long_date
 from passport.sharing import service as sharing
 from passport.web import context
@@ -59,6 +60,7 @@ def child(ref: str) -> ResponseReturnValue:
         "records/child.html",
         record=record,
         entry=entry,
+        summary=summarise(record, entry),
         version=version,
         history=history,
         today=today,
