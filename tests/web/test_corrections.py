@@ -184,3 +184,49 @@ def test_a_request_of_another_child_is_404_under_this_childs_address(world, db):
     item = the_request(db)
     nurse = signed_in(world, "nurse@example.org")
     assert nurse.get(f"/children/FX-ELLIE/corrections/{item.id}/answer").status_code == 404
+
+
+def test_the_young_persons_words_about_their_requests_are_easy_to_read(world, db):
+    """Every status sentence the young person reads (not what they or the nurse typed)
+    scores 70 or more on the Flesch reading ease."""
+    import textstat
+
+    daniel = ask(world, "one")
+    for message in ("two", "three"):
+        daniel.post(
+            "/me/tell-us",
+            data={"message": message, "csrf_token": csrf_token(daniel, "/me/tell-us")},
+        )
+    with db.transaction() as session:
+        first, second, _ = session.scalars(
+            select(CorrectionRequest).order_by(CorrectionRequest.id)
+        ).all()
+        first_id, second_id = first.id, second.id
+    nurse = signed_in(world, "nurse@example.org")
+    for request_id, decision, section in (
+        (first_id, "accept", "allergies"),
+        (second_id, "decline", ""),
+    ):
+        path = f"/children/{DANIEL}/corrections/{request_id}/answer"
+        response = nurse.post(
+            path,
+            data={
+                "csrf_token": csrf_token(nurse, path),
+                "decision": decision,
+                "section": section,
+                "answer": "typed",
+            },
+        )
+        assert response.status_code == 302
+    soup = get_page(daniel, "/me")
+    cards = soup.select("#corrections ~ .nhsuk-card")
+    assert {c["class"][-1] for c in cards} == {
+        "app-correction-accepted",
+        "app-correction-declined",
+        "app-correction-open",
+    }
+    for quoted in soup.select("#corrections ~ .nhsuk-card .app-pre-wrap"):
+        quoted.decompose()
+    words = " ".join(text(card) for card in cards)
+    assert "Your nurse" in words
+    assert textstat.flesch_reading_ease(words) >= 70, words
