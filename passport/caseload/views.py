@@ -89,6 +89,7 @@ def caseload():
         sorts=SORTS,
         order=order,
         search=search,
+        corrections=known.corrections,
         today=today,
     )
 

@@ -71,6 +71,14 @@ def test_correction_requested_lists_children_with_an_open_request(nurse, db):
     assert refs(nurse, "filter=correction") == {"FX-TIA"}
     soup = get_page(nurse, "/caseload?filter=correction")
     assert "1 child found (correction requested)" in text(soup.select_one("#caseload-count"))
+    # The row says why, in every list.
+    everyone = get_page(nurse, "/caseload?sort=name")
+    tagged = {
+        row.select_one("a")["href"].rsplit("/", 1)[1]
+        for row in everyone.select("#caseload tbody tr")
+        if row.select_one(".app-tag-correction")
+    }
+    assert tagged == {"FX-TIA"}
 
 
 def test_leaver_summary_due_is_16_and_over_without_one_issued(nurse, db):

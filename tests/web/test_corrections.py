@@ -109,6 +109,7 @@ def test_accepting_takes_the_nurse_to_the_section_and_the_young_person_sees_it(w
     card = mine.select_one(".app-correction-accepted")
     assert "Your nurse agreed and will change your record" in text(card)
     assert "Thank you, you are right. I will change it today." in text(card)
+    assert "answered your request for a correction" in text(get_page(daniel, "/me/activity"))
 
 
 def test_declining_needs_a_reason_and_the_young_person_reads_it(world, db):
