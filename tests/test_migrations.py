@@ -102,3 +102,30 @@ def test_0006_gives_existing_shared_files_their_size(empty_engine):
     if empty_engine.dialect.name == "sqlite":
         columns = [column["name"] for column in inspect(empty_engine).get_columns("share_files")]
         assert columns.index("size") < columns.index("jwe")
+
+
+def test_0014_makes_requests_dealt_with_before_it_accepted(empty_engine):
+    """A correction request marked "dealt with" before 0014 is accepted; an open one stays
+    open, waiting for the nurse's answer."""
+    from alembic import command
+
+    command.upgrade(alembic_config(empty_engine), "0011")
+    with empty_engine.begin() as connection:
+        for message, resolved_at, resolved_by in (
+            ("dealt with", "2026-11-20 10:00:00", "nurse@example.org"),
+            ("still open", None, None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO correction_requests (record_ref, record_version, from_email,"
+                    " message, created_at, resolved_at, resolved_by) VALUES ('FX-1', 1,"
+                    " 'yp@example.org', :message, '2026-11-19 10:00:00', :at, :by)"
+                ),
+                {"message": message, "at": resolved_at, "by": resolved_by},
+            )
+    upgrade_to_head(empty_engine)
+    with empty_engine.connect() as connection:
+        rows = dict(
+            connection.execute(text("SELECT message, status FROM correction_requests")).all()
+        )
+    assert rows == {"dealt with": "accepted", "still open": "open"}

@@ -31,6 +31,7 @@ GET,POST /children/<ref>/assessments/new
 GET,POST /children/<ref>/checks/<kind>/new
 GET,POST /children/<ref>/contacts/<kind>
 GET,POST /children/<ref>/contacts/<kind>/remove
+GET,POST /children/<ref>/corrections/<int:request_id>/answer
 GET,POST /children/<ref>/details
 GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/new
@@ -47,7 +48,6 @@ GET,POST /me/tell-us
 GET,POST /sign-in
 GET,POST /sign-in/code
 POST /api/shl/<token>
-POST /children/<ref>/corrections/<int:request_id>/done
 POST /children/<ref>/information-requests/<int:index>/chase
 POST /children/<ref>/invite
 POST /children/<ref>/leaver-summary/issue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,6 +36,7 @@ class CaseloadEntry:
     placement_area: str | None  # in_area | out_of_area | None when no current placement
     responsible_authority: str | None
     report: CheckReport
+    nhs_number: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -55,6 +56,31 @@ class CaseloadEntry:
     def has_overdue(self) -> bool:
         return any(f.code in OVERDUE_CODES for f in self.report.flags)
 
+    def review_overdue(self) -> bool:
+        """The review health assessment is overdue, as the rules say."""
+        return "RHA_OVERDUE" in self.report.codes()
+
+    def leaver_summary_due(self, issued: Collection[str]) -> bool:
+        """Aged 16 or over with no care-leaver summary issued yet (`issued`: the refs that
+        have one)."""
+        return self.age >= LEAVER_SUMMARY_AGE and self.ref not in issued
+
+    def matches(self, search: str) -> bool:
+        """Whether `search` is part of the name, preferred name or ref (any case), or of the
+        NHS number typed with or without spaces."""
+        wanted = " ".join(search.split()).casefold()
+        if not wanted:
+            return True
+        digits = wanted.replace(" ", "")
+        if digits.isdigit() and self.nhs_number and digits in self.nhs_number:
+            return True
+        return any(
+            wanted in (text or "").casefold() for text in (self.name, self.preferred_name, self.ref)
+        )
+
+
+# From 16 the care-leaver summary should be on its way (the pathway plan starts at 16).
+LEAVER_SUMMARY_AGE = 16
 
 OVERDUE_CODES = frozenset(
     {
@@ -159,10 +185,20 @@ def entry_for(
         placement_area=current_placement_area(record, as_of),
         responsible_authority=child.get("responsible_authority"),
         report=report,
+        nhs_number=child.get("nhs_number"),
     )
 
 
+SORTS = {
+    "urgency": "Most urgent first",
+    "name": "Name, A to Z",
+    "next-rha": "Next review due, soonest first",
+    "age": "Age, oldest first",
+}
+
+
 def sort_entries(entries: Iterable[CaseloadEntry], by: str) -> list[CaseloadEntry]:
+    """The entries in the order `by` (one of SORTS)."""
     keys = {
         "urgency": lambda e: e.report.urgency,
         "name": lambda e: (e.name.casefold(), e.ref),

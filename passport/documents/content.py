@@ -234,6 +234,12 @@ def _health(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def current_health(record: dict[str, Any]) -> dict[str, Any]:
+    """The allergies, conditions and medicines that hold now, as every document shows them
+    (the record page's summary uses the same, so they never disagree)."""
+    return _health(record)
+
+
 def _family(entries: Sequence[Mapping[str, Any]], carer: bool = False) -> list[dict[str, Any]]:
     out = []
     for e in entries:

@@ -44,6 +44,7 @@ ACTIVITY_WORDS = {
     ("revoke", None): "cancelled a sharing link",
     ("issue", None): "gave you your leaving-care health summary",
     ("correction", None): "asked for a correction",
+    ("answer", None): "answered your request for a correction",
 }
 
 
@@ -107,11 +108,13 @@ def home():
     with context.db().transaction() as session:
         version, record = own_record(session)
         links = sharing.links_for(session, record["child"]["ref"])
+        corrections = workflow.corrections_for(session, record["child"]["ref"])
         context.audit(session, "view", "home", record["child"]["ref"], version)
     return render_template(
         "homes/leaver_home.html",
         record=record,
         links=links,
+        corrections=corrections,
         now=utcnow(),
         documents=LEAVER_DOCUMENTS,
     )

@@ -21,8 +21,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
+from wtforms.validators import Length, Optional
 
+from passport.records import workflow
 from passport.records.schemas import (
     CONSENT_SHARE_WITH,
     SOURCES,
@@ -346,3 +347,58 @@ class InviteForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("Upload a lac-health-record file (JSON, version 1 or 2)")
     replace = BooleanField("Add this as a new version of a record already here")
+
+
+# --- corrections the young person asked for ----------------------------------------------------
+
+
+class CorrectionAnswerForm(FlaskForm):
+    """The nurse's answer to a correction request: accept it (and say which part of the record
+    it is about, to go and change it there) or decline it, saying why. The young person reads
+    the answer on their own page."""
+
+    decision = RadioField(
+        "What will you do?",
+        choices=[
+            ("accept", "Accept it: the record is wrong and I will put it right"),
+            ("decline", "Decline it: the record stays as it is"),
+        ],
+        validators=[required("Select whether you accept or decline the request")],
+    )
+    section = SelectField(
+        "Which part of the record is it about?",
+        choices=[("", "Choose a part of the record"), *workflow.CORRECTION_SECTIONS.items()],
+        validators=[Optional()],
+    )
+    answer = TextAreaField(
+        "Your answer to the young person",
+        description="They will read this on their page. Use plain words.",
+        validators=[
+            Optional(),
+            Length(max=2000, message="Keep the answer to 2000 characters or fewer"),
+        ],
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        if self.decision.data == "accept":
+            if not self.section.data:
+                self.section.errors = [
+                    *self.section.errors,
+                    "Select which part of the record it is about",
+                ]
+                valid = False
+            if not (self.answer.data or "").strip():
+                self.answer.errors = [
+                    *self.answer.errors,
+                    "Enter a short answer to the young person, for example: Thank you, "
+                    "I have changed it",
+                ]
+                valid = False
+        elif self.decision.data == "decline" and not (self.answer.data or "").strip():
+            self.answer.errors = [
+                *self.answer.errors,
+                "Enter why you are declining the request: the young person will read it",
+            ]
+            valid = False
+        return valid

@@ -391,7 +391,8 @@ class FamilyHistoryEntry(Base):
 
 
 class CorrectionRequest(Base):
-    """A young person telling their nurse that something in their record is wrong."""
+    """A young person telling their nurse that something in their record is wrong, and the
+    nurse's answer: accepted (the record is put right) or declined, with why."""
 
     __tablename__ = "correction_requests"
 
@@ -402,6 +403,12 @@ class CorrectionRequest(Base):
     from_email: Mapped[str] = mapped_column(String(254))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # open, then accepted (the record is put right) or declined (with the reason why not).
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    # The nurse's answer, which the young person reads; who answered and when.
+    answer: Mapped[str | None] = mapped_column(Text)
+    # For an accepted request, the part of the record it was about ("allergies").
+    section: Mapped[str | None] = mapped_column(String(40))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(254))
 

@@ -31,11 +31,11 @@ from passport.records.editing import (
     save_change,
 )
 from passport.records.schemas import RecordSchema
+from passport.records.summary import summarise
 from passport.rules.dates import long_date
 from passport.sharing import service as sharing
 from passport.web import context
 from passport.web.auth import require_role
-from passport.web.fields import ConfirmForm
 
 nurse_only = require_role("nurse", "admin")
 
@@ -60,6 +60,7 @@ def child(ref: str) -> ResponseReturnValue:
         "records/child.html",
         record=record,
         entry=entry,
+        summary=summarise(record, entry),
         version=version,
         history=history,
         today=today,
@@ -383,16 +384,53 @@ def import_record_page() -> ResponseReturnValue:
 
 
 @nurse_only
-def correction_done(ref: str, request_id: int) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def answer_correction(ref: str, request_id: int) -> ResponseReturnValue:
+    """Accept a young person's correction request (then go to the part of the record it is
+    about, where its change forms are) or decline it with a reason they will read."""
+    form = f.CorrectionAnswerForm()
     with context.db().transaction() as session:
-        child_or_404(session, ref)
-        if not workflow.close_correction(session, ref, request_id, g.user.email):
+        _, record = child_or_404(session, ref)
+        item = workflow.open_correction(session, ref, request_id)
+        if item is None:
             abort(404)
-        context.audit(session, "edit", "correction request", ref)
-    flash("Marked as dealt with")
-    return _to_child(ref, "corrections")
+        if form.validate_on_submit():
+            accepted = form.decision.data == "accept"
+            workflow.answer_correction(
+                session,
+                ref,
+                request_id,
+                by=g.user.email,
+                accepted=accepted,
+                answer=form.answer.data,
+                section=form.section.data if accepted else None,
+            )
+            context.audit(session, "answer", "correction request", ref)
+            if accepted:
+                section = form.section.data
+                flash(
+                    "Correction accepted. Now make the change in "
+                    f"{workflow.CORRECTION_SECTIONS[section].split(' (')[0].lower()}"
+                    if section != "other"
+                    else "Correction accepted. Now make the change in the record"
+                )
+                return _to_child(ref, None if section == "other" else section)
+            flash("Correction declined. The young person can see your reason.")
+            return _to_child(ref)
+        request_item = {
+            "message": item.message,
+            "from_email": item.from_email,
+            "created_at": item.created_at,
+            "record_version": item.record_version,
+        }
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "records/correction_answer.html",
+        form=form,
+        record=record,
+        request_item=request_item,
+        conflict=False,
+        loose_errors=[],
+    ), status
 
 
 ROUTES = (
@@ -411,7 +449,11 @@ ROUTES = (
     ("/children/<ref>/allergies/<int:index>/status", allergy_status, ["GET", "POST"]),
     ("/children/<ref>/export", export, ["GET"]),
     ("/import", import_record_page, ["GET", "POST"]),
-    ("/children/<ref>/corrections/<int:request_id>/done", correction_done, ["POST"]),
+    (
+        "/children/<ref>/corrections/<int:request_id>/answer",
+        answer_correction,
+        ["GET", "POST"],
+    ),
 )
 
 

@@ -14,14 +14,51 @@ from passport.records import service
 from passport.records.models import ActionCompletion, CorrectionRequest
 from passport.records.schemas import RecordSchema
 
+# The parts of the record page a correction can be about: (section id on the page, words).
+CORRECTION_SECTIONS = {
+    "details": "Their details (name, date of birth, language, legal status)",
+    "allergies": "Allergies",
+    "medications": "Medicines",
+    "conditions": "Conditions",
+    "immunisations": "Immunisations",
+    "assessments": "Health assessments",
+    "screening": "Screening",
+    "checks": "Dental and optical checks",
+    "family_history": "Birth-family health history",
+    "contacts": "Contacts",
+    "other": "Something else",
+}
+
 
 def open_corrections(session: Session, ref: str) -> list[CorrectionRequest]:
-    """What the young person told us is wrong and nobody has dealt with yet, oldest first."""
+    """What the young person told us is wrong and nobody has answered yet, oldest first."""
     return list(
         session.scalars(
             select(CorrectionRequest)
-            .where(CorrectionRequest.record_ref == ref, CorrectionRequest.resolved_at.is_(None))
-            .order_by(CorrectionRequest.created_at)
+            .where(CorrectionRequest.record_ref == ref, CorrectionRequest.status == "open")
+            .order_by(CorrectionRequest.created_at, CorrectionRequest.id)
+        )
+    )
+
+
+def corrections_for(session: Session, ref: str) -> list[CorrectionRequest]:
+    """Every request about this record, answered or not, newest first."""
+    return list(
+        session.scalars(
+            select(CorrectionRequest)
+            .where(CorrectionRequest.record_ref == ref)
+            .order_by(CorrectionRequest.created_at.desc(), CorrectionRequest.id.desc())
+        )
+    )
+
+
+def refs_with_open_corrections(session: Session) -> set[str]:
+    """The records with a correction request still waiting for an answer."""
+    return set(
+        session.scalars(
+            select(CorrectionRequest.record_ref)
+            .where(CorrectionRequest.status == "open")
+            .distinct()
         )
     )
 
@@ -35,18 +72,42 @@ def ask_for_correction(
         user_id=user_id,
         from_email=email,
         message=message.strip(),
+        status="open",
     )
     session.add(request)
     return request
 
 
-def close_correction(session: Session, ref: str, request_id: int, by: str) -> bool:
-    """Mark a correction request dealt with; False when there is no such request for `ref`."""
+def open_correction(session: Session, ref: str, request_id: int) -> CorrectionRequest | None:
+    """The request `request_id` about `ref` while it is still open; None otherwise."""
     item = session.get(CorrectionRequest, request_id)
-    if item is None or item.record_ref != ref:
-        return False
+    if item is None or item.record_ref != ref or item.status != "open":
+        return None
+    return item
+
+
+def answer_correction(
+    session: Session,
+    ref: str,
+    request_id: int,
+    *,
+    by: str,
+    accepted: bool,
+    answer: str,
+    section: str | None = None,
+) -> CorrectionRequest | None:
+    """Accept (about `section`) or decline an open request, with the nurse's answer that the
+    young person will read. None when there is no open request `request_id` for `ref`."""
+    item = open_correction(session, ref, request_id)
+    if item is None:
+        return None
+    if accepted and section not in CORRECTION_SECTIONS:
+        raise ValueError(f"unknown section {section!r}")
+    item.status = "accepted" if accepted else "declined"
+    item.section = section if accepted else None
+    item.answer = answer.strip()
     item.resolved_at, item.resolved_by = utcnow(), by
-    return True
+    return item
 
 
 def completions(session: Session, ref: str) -> dict[tuple[str, int], ActionCompletion]:

@@ -297,10 +297,28 @@ def test_a_leaver_tells_the_nurse_something_is_wrong(page, browser, live_server,
         sign_in(nurse, live_server, "nurse@example.org", PASSWORD)
         nurse.goto(f"{live_server}/children/FX-DANIEL")
         expect(nurse.get_by_role("heading", level=2, name="Corrections asked for")).to_be_visible()
-        asked = nurse.locator(".nhsuk-inset-text", has_text="From dan@example.org")
+        asked = nurse.locator(".app-correction", has_text="From dan@example.org")
         expect(asked.locator(".app-pre-wrap")).to_have_text(f"“{message}”")
+        asked.get_by_role("link", name="Accept or decline").click()
+        expect(
+            nurse.get_by_role("heading", level=1, name="Answer a correction request")
+        ).to_be_visible()
+        assert_no_axe_violations(nurse)
+        nurse.get_by_label("Decline it: the record stays as it is").check()
+        nurse.get_by_label("Your answer to the young person").fill(
+            "The clinic letter still says this. Let us talk at your next check."
+        )
+        nurse.get_by_role("button", name="Save the answer").click()
+        expect(nurse.get_by_text("Correction declined")).to_be_visible()
+        expect(nurse.locator("#corrections")).to_have_count(0)
         assert dialogs == []
         assert_no_console_errors(nurse)
+
+    page.goto(f"{live_server}/me")
+    expect(page.locator(".app-correction-declined")).to_contain_text(
+        "Your nurse did not change your record"
+    )
+    assert_no_axe_violations(page)
 
 
 def test_a_carer_for_two_councils_adds_the_second_child_on_a_phone(page, live_server, db, cli):

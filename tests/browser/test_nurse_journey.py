@@ -29,7 +29,7 @@ def test_nurse_records_an_overdue_review_and_the_flag_clears(page, live_server, 
     assert_no_axe_violations(page)
 
     page.get_by_label("Show").select_option(label="Something overdue")
-    page.get_by_role("button", name="Apply filter").click()
+    page.get_by_role("button", name="Show children").click()
     expect(page).to_have_url(f"{live_server}/caseload?filter=overdue")
     ellie_row = page.locator("#caseload tbody tr", has_text="Ellie Fraser")
     expect(ellie_row).to_contain_text("Review overdue")
@@ -74,7 +74,7 @@ def test_nurse_records_an_overdue_review_and_the_flag_clears(page, live_server, 
 
     page.get_by_role("link", name="Caseload", exact=True).click()
     page.get_by_label("Show").select_option(label="Something overdue")
-    page.get_by_role("button", name="Apply filter").click()
+    page.get_by_role("button", name="Show children").click()
     expect(page.locator("#caseload")).not_to_contain_text("Ellie Fraser")
 
 
