@@ -36,6 +36,10 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 DATE_LISTS = {"dental_checks": "Dental check", "optical_checks": "Sight test"}
 
+# A version that took an entry out as entered in error has a reason starting with this, so its
+# history line can say so: "Entered in error: Penicillin allergy - recorded on the wrong child".
+ENTERED_IN_ERROR = "Entered in error: "
+
 FIELDS = {
     "dose": "dose",
     "started": "start date",
@@ -123,14 +127,29 @@ def _key(item: Any) -> str:
     return json.dumps(item, sort_keys=True, default=str)
 
 
-def describe(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
-    """The lines that say what `after` changed from `before` (None: the first version)."""
+def describe(
+    before: dict[str, Any] | None, after: dict[str, Any], reason: str | None = None
+) -> list[str]:
+    """The lines that say what `after` changed from `before` (None: the first version).
+    `reason` is why `after` was saved: an entry it took out as entered in error is said so."""
     if before is None:
         return []
-    return list(_record(before, after))
+    in_error = (
+        reason[len(ENTERED_IN_ERROR) :] if reason and reason.startswith(ENTERED_IN_ERROR) else None
+    )
+    return list(_record(before, after, in_error))
 
 
-def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
+def error_name(section: str, item: dict[str, Any]) -> str:
+    """An entry taken out as entered in error: "Penicillin allergy", "Ritalin (medicine)"."""
+    if section == "allergies":
+        return f"{item.get('substance', '')} allergy"
+    return f"{entry_name(section, item)} ({SECTIONS[section][0].lower()})"
+
+
+def _record(
+    before: dict[str, Any], after: dict[str, Any], in_error: str | None = None
+) -> Iterator[str]:
     yield from _fields("", before.get("child", {}), after.get("child", {}))
     for field in ("immunisation_history_status",):
         yield from _fields("", {field: before.get(field)}, {field: after.get(field)})
@@ -145,7 +164,7 @@ def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
             yield from _fields(f"{name}: ", old_contacts[kind], new_contacts[kind])
     for section in SECTIONS:
         if section != "health_plan":
-            yield from _list(section, before.get(section) or [], after.get(section) or [])
+            yield from _list(section, before.get(section) or [], after.get(section) or [], in_error)
     yield from _assessments(before.get("assessments") or [], after.get("assessments") or [])
     for section, name in DATE_LISTS.items():
         old, new = set(before.get(section) or []), set(after.get(section) or [])
@@ -171,7 +190,9 @@ def _fields(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[s
             yield f"{prefix}{label} changed from {value_words(was)} to {value_words(now)}"
 
 
-def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
+def _list(
+    section: str, old: list[Any], new: list[Any], in_error: str | None = None
+) -> Iterator[str]:
     matcher = difflib.SequenceMatcher(a=[_key(i) for i in old], b=[_key(i) for i in new])
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -181,7 +202,11 @@ def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
                 yield from _entry_changed(section, was, now)
             continue
         for was in old[i1:i2]:
-            yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
+            if in_error is not None:
+                why = f" - {in_error}" if in_error else ""
+                yield f"Entered in error: {error_name(section, was)}{why}"
+            else:
+                yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
         for now in new[j1:j2]:
             yield f"{SECTIONS[section][0]} added: {entry_name(section, now)}"
 

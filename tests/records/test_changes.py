@@ -88,3 +88,24 @@ def test_a_plan_action_done_is_said_under_its_assessment():
     assert lines, lines
     assert all(line.startswith(("Initial health", "Review health")) for line in lines)
     assert any("20 November 2026" in line for line in lines)
+
+
+def test_an_entry_entered_in_error_is_said_so_with_the_reason():
+    before = daniel()
+    after = copy.deepcopy(before)
+    del after["allergies"][0]
+    assert describe(before, after, "Entered in error: recorded on the wrong child") == [
+        "Entered in error: Penicillin allergy - recorded on the wrong child"
+    ]
+    gone = copy.deepcopy(before)
+    del gone["medications"][2]
+    assert describe(before, gone, "Entered in error: never prescribed") == [
+        "Entered in error: Methylphenidate modified-release (medicine) - never prescribed"
+    ]
+
+
+def test_an_entry_removed_for_another_reason_is_not_called_an_error():
+    before = daniel()
+    after = copy.deepcopy(before)
+    del after["allergies"][0]
+    assert describe(before, after, "Imported again") == ["Allergy removed: Penicillin"]
