@@ -12,6 +12,8 @@ GET /children/<ref>
 GET /children/<ref>/documents/<kind>
 GET /children/<ref>/documents/<kind>.pdf
 GET /children/<ref>/export
+GET /children/<ref>/history
+GET /children/<ref>/versions/<int:number>
 GET /healthz
 GET /me
 GET /me/activity
@@ -23,6 +25,8 @@ GET /placements/<ref>/sheet
 GET /placements/<ref>/sheet.pdf
 GET /view
 GET,POST /account/security
+GET,POST /children/<ref>/<section>/<int:index>/change
+GET,POST /children/<ref>/<section>/<int:index>/entered-in-error
 GET,POST /children/<ref>/add/<section>
 GET,POST /children/<ref>/allergies/<int:index>/status
 GET,POST /children/<ref>/assessments/new
