@@ -82,6 +82,11 @@ FIELDS = {
     "immunisation_history_status": "immunisation history",
     "country_of_origin": "country of origin",
     "arrived_in_uk": "date arrived in the UK",
+    "owner": "who will do it",
+    "cancelled_on": "date cancelled",
+    "cancelled_reason": "why cancelled",
+    "withdrawn_on": "date withdrawn",
+    "withdrawn_reason": "why withdrawn",
 }
 
 
@@ -225,7 +230,35 @@ def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> It
         yield f"{now['substance']}: {state.get(now.get('status') or 'active')}{on}{by}{why}"
         keep = ("status", "status_on", "status_by", "status_reason")
         was = {**was, **{k: now.get(k) for k in keep}}
+    elif section == "health_plan" and now.get("status") != was.get("status"):
+        yield _plan_status(now)
+        keep = ("status", "completed_on", "status_by", "cancelled_on", "cancelled_reason")
+        was = {**was, **{k: now.get(k) for k in keep}}
+    elif section == "information_requests" and now.get("withdrawn_on") != was.get("withdrawn_on"):
+        if now.get("withdrawn_on"):
+            why = f" - {now['withdrawn_reason']}" if now.get("withdrawn_reason") else ""
+            yield f"{SECTIONS[section][0]} to {name}: withdrawn on " + (
+                f"{long_date(now['withdrawn_on'])}{why}"
+            )
+        else:
+            yield f"{SECTIONS[section][0]} to {name}: no longer withdrawn"
+        was = {**was, **{k: now.get(k) for k in ("withdrawn_on", "withdrawn_reason")}}
     yield from _fields(f"{name}: ", was, now)
+
+
+def _plan_status(action: dict[str, Any]) -> str:
+    """ "Dental check-up: done on 12 May 2026 by the carer", "...: cancelled on ... - why"."""
+    status = action.get("status")
+    if status == "done":
+        on = f" on {long_date(action['completed_on'])}" if action.get("completed_on") else ""
+        by = f" by {action['status_by']}" if action.get("status_by") else ""
+        return f"{action['action']}: done{on}{by}"
+    if status == "cancelled":
+        on = f" on {long_date(action['cancelled_on'])}" if action.get("cancelled_on") else ""
+        by = f" by {action['status_by']}" if action.get("status_by") else ""
+        why = f" - {action['cancelled_reason']}" if action.get("cancelled_reason") else ""
+        return f"{action['action']}: cancelled{on}{by}{why}"
+    return f"{action['action']}: not done, open again"
 
 
 def _assessments(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterator[str]:
