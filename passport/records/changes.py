@@ -232,8 +232,8 @@ def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> It
         was = {**was, **{k: now.get(k) for k in keep}}
     elif section == "health_plan" and now.get("status") != was.get("status"):
         yield _plan_status(now)
-        keep = ("status", "completed_on", "status_by", "cancelled_on", "cancelled_reason")
-        was = {**was, **{k: now.get(k) for k in keep}}
+        marks = ("status", "completed_on", "status_by", "cancelled_on", "cancelled_reason")
+        was = {**was, **{k: now.get(k) for k in marks}}
     elif section == "information_requests" and now.get("withdrawn_on") != was.get("withdrawn_on"):
         if now.get("withdrawn_on"):
             why = f" - {now['withdrawn_reason']}" if now.get("withdrawn_reason") else ""
