@@ -19,6 +19,7 @@ from passport.records import entry_forms as ef
 from passport.records import section_forms as sf
 from passport.records.changes import ENTERED_IN_ERROR
 from passport.records.editing import attach_errors, child_or_404, render_form, save_change
+from passport.rules.dates import long_date
 from passport.web import context
 from passport.web.auth import require_role
 
@@ -126,7 +127,224 @@ def entered_in_error(ref: str, section: str, index: int) -> ResponseReturnValue:
     )
 
 
+def _put_problems(form: Any, problems: list[tuple[str, str]]) -> None:
+    for field, message in problems:
+        form[field].errors = [*form[field].errors, message]
+
+
+def _assessment_at(record: dict[str, Any], assessment_id: str) -> tuple[int, dict[str, Any]]:
+    for position, assessment in enumerate(record.get("assessments") or []):
+        if assessment["id"] == assessment_id:
+            return position, assessment
+    abort(404)
+
+
+def _find_assessment(document: dict[str, Any], assessment_id: str) -> dict[str, Any]:
+    return _assessment_at(document, assessment_id)[1]
+
+
+@nurse_only
+def change_plan_action(ref: str, assessment_id: str, index: int) -> ResponseReturnValue:
+    """Who does a plan action and by when; done (when, by whom), not done, or cancelled
+    (when, by whom, why)."""
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    position, assessment = _assessment_at(record, assessment_id)
+    plan = assessment.get("health_plan") or []
+    if not 0 <= index < len(plan):
+        abort(404)
+    action = plan[index]
+    form = ef.PlanActionForm()
+    if request.method == "GET":
+        form.version.data = str(version)
+        form.fill(action)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        problems = form.problems(_born(record), context.today())
+        _put_problems(form, problems)
+        if not problems:
+
+            def change(document: dict[str, Any]) -> None:
+                actions = _find_assessment(document, assessment_id).get("health_plan") or []
+                if index >= len(actions):
+                    abort(404)
+                actions[index] = form.changed(actions[index])
+
+            errors, conflict = save_change(
+                ref, form.version.data, change, "plan action", form.change_reason.data.strip()
+            )
+            if not errors and not conflict:
+                flash(f"Plan action changed: {action['action']}")
+                return redirect_to(url_for("records.child", ref=ref, _anchor="assessments"))
+            loose = attach_errors(form, errors, f"assessments[{position}].health_plan[{index}].")
+    return render_form(
+        "records/entry_plan_action.html",
+        ref,
+        form,
+        conflict,
+        loose,
+        action=action,
+        assessment=assessment,
+    )
+
+
+def _request_at(record: dict[str, Any], index: int) -> dict[str, Any]:
+    requests = record.get("information_requests") or []
+    if not 0 <= index < len(requests):
+        abort(404)
+    return dict(requests[index])
+
+
+def _assessment_choices(record: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("", "Not for a particular assessment")] + [
+        (a["id"], f"{a['type']} on {long_date(a['date'])}") for a in record.get("assessments", [])
+    ]
+
+
+@nurse_only
+def change_information_request(ref: str, index: int) -> ResponseReturnValue:
+    """Who was asked, when, for which assessment, and when the answer came."""
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    item = _request_at(record, index)
+    form = ef.ChangeInformationRequestForm()
+    form.for_assessment.choices = _assessment_choices(record)
+    if request.method == "GET":
+        form.version.data = str(version)
+        form.fill(item)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        problems = form.problems(_born(record), context.today())
+        _put_problems(form, problems)
+        if not problems:
+
+            def change(document: dict[str, Any]) -> None:
+                requests = document.get("information_requests") or []
+                if index >= len(requests):
+                    abort(404)
+                requests[index] = form.changed(requests[index])
+
+            errors, conflict = save_change(
+                ref,
+                form.version.data,
+                change,
+                "information request",
+                form.change_reason.data.strip(),
+            )
+            if not errors and not conflict:
+                flash("Information request changed")
+                return redirect_to(
+                    url_for("records.child", ref=ref, _anchor="information-requests")
+                )
+            loose = attach_errors(form, errors, f"information_requests[{index}].")
+    return render_form(
+        "records/entry_information_request.html", ref, form, conflict, loose, request_item=item
+    )
+
+
+@nurse_only
+def withdraw_information_request(ref: str, index: int) -> ResponseReturnValue:
+    """A request no longer needed: withdrawn on a date, with why; it is then not chased."""
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    item = _request_at(record, index)
+    if item.get("received_on") or item.get("withdrawn_on"):
+        abort(404)  # answered or withdrawn already: nothing to withdraw
+    form = ef.WithdrawRequestForm()
+    if request.method == "GET":
+        form.version.data = str(version)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        problems = form.problems(item, _born(record), context.today())
+        _put_problems(form, problems)
+        on = form.withdrawn_on.data
+        if not problems and on is not None:
+            why = form.withdrawn_reason.data.strip()
+
+            def withdraw(document: dict[str, Any]) -> None:
+                requests = document.get("information_requests") or []
+                if index >= len(requests):
+                    abort(404)
+                requests[index].update(withdrawn_on=on.isoformat(), withdrawn_reason=why)
+
+            errors, conflict = save_change(
+                ref, form.version.data, withdraw, "information request", why
+            )
+            if not errors and not conflict:
+                flash("Information request withdrawn")
+                return redirect_to(
+                    url_for("records.child", ref=ref, _anchor="information-requests")
+                )
+            loose = attach_errors(form, errors, f"information_requests[{index}].")
+    return render_form(
+        "records/entry_withdraw_request.html", ref, form, conflict, loose, request_item=item
+    )
+
+
+@nurse_only
+def amend_assessment(ref: str, assessment_id: str) -> ResponseReturnValue:
+    """An assessment already recorded, opened prefilled and put right, with a reason."""
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    position, assessment = _assessment_at(record, assessment_id)
+    form = ef.AmendAssessmentForm()
+    if request.method == "GET":
+        form.version.data = str(version)
+        form.fill(assessment)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        problems = form.problems(_born(record), context.today())
+        _put_problems(form, problems)
+        has_number_errors = False
+        if not problems:
+            # to_item reads height and weight, and marks them when they are not numbers.
+            form.changed(assessment)
+            has_number_errors = any(
+                form[n].errors for n in ("findings_height_cm", "findings_weight_kg")
+            )
+        if not problems and not has_number_errors:
+
+            def amend(document: dict[str, Any]) -> None:
+                target = _find_assessment(document, assessment_id)
+                amended = form.changed(target)
+                target.clear()
+                target.update(amended)
+
+            errors, conflict = save_change(
+                ref, form.version.data, amend, "assessment", form.change_reason.data.strip()
+            )
+            if not errors and not conflict:
+                flash("Assessment amended")
+                return redirect_to(url_for("records.child", ref=ref, _anchor="assessments"))
+            loose = attach_errors(form, errors, f"assessments[{position}].")
+    return render_form(
+        "records/assessment_form.html",
+        ref,
+        form,
+        conflict,
+        loose,
+        assessment=assessment,
+        amend=True,
+    )
+
+
 ROUTES = (
     ("/children/<ref>/<section>/<int:index>/change", change_entry, ["GET", "POST"]),
     ("/children/<ref>/<section>/<int:index>/entered-in-error", entered_in_error, ["GET", "POST"]),
+    (
+        "/children/<ref>/assessments/<assessment_id>/plan/<int:index>/change",
+        change_plan_action,
+        ["GET", "POST"],
+    ),
+    ("/children/<ref>/assessments/<assessment_id>/amend", amend_assessment, ["GET", "POST"]),
+    (
+        "/children/<ref>/information-requests/<int:index>/change",
+        change_information_request,
+        ["GET", "POST"],
+    ),
+    (
+        "/children/<ref>/information-requests/<int:index>/withdraw",
+        withdraw_information_request,
+        ["GET", "POST"],
+    ),
 )

@@ -52,6 +52,13 @@ def outputs(db, ref="FX-DANIEL"):
     return passport, bundle
 
 
+def flags_for(db, ref: str, as_of: str) -> set[str]:
+    from passport.caseload.service import entry_for
+
+    version, record = current(db, ref)
+    return set(entry_for(version, record, date.fromisoformat(as_of)).report.codes())
+
+
 def resources(bundle, kind: str) -> list[dict]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
@@ -363,3 +370,223 @@ def test_every_entry_has_its_actions_named_for_it(nurse):
     ):
         assert expected in names, expected
     assert "Stop Methylphenidate modified-release" not in names  # already stopped
+
+
+# --- plan actions, information requests, assessments -------------------------------------------
+
+PLAN = "/children/FX-DANIEL/assessments/RHA-2026/plan"
+SUMMARY_ACTION = "Give Daniel his care-leaver health summary and go through it with him"
+
+
+def test_a_plan_action_is_marked_done_with_who_and_when(nurse, db):
+    page = get_page(nurse, DANIEL)
+    url = link_named(page, f"Change the plan action: {SUMMARY_ACTION}")
+    assert url == f"{PLAN}/0/change"
+    form = get_page(nurse, url)
+    assert form.select_one("#owner option[selected]")["value"] == "lac_nurse"
+    fields = {
+        "owner": "lac_nurse",
+        **date_parts("due", "2026-12-11"),
+        "status": "done",
+        "change_reason": "Met Dan on 20 November",
+    }
+    missing = post_form(nurse, url, fields)
+    assert missing.status_code == 400
+    assert {m for _, m in error_summary(parse(missing))} >= {
+        "Enter the date it was done",
+        "Enter who did it",
+    }
+    future = post_form(
+        nurse, url, {**fields, **date_parts("status_on", "2027-01-02"), "status_by": "Sam"}
+    )
+    assert "The date it was done or cancelled must be today or in the past" in [
+        m for _, m in error_summary(parse(future))
+    ]
+    assert current(db)[0] == 1
+
+    done = post_form(
+        nurse, url, {**fields, **date_parts("status_on", "2026-11-20"), "status_by": "Sam Patel"}
+    )
+    assert done.status_code == 302
+    _, record = current(db)
+    rha = next(a for a in record["assessments"] if a["id"] == "RHA-2026")
+    action = rha["health_plan"][0]
+    assert (action["status"], action["completed_on"], action["status_by"]) == (
+        "done",
+        date(2026, 11, 20),
+        "Sam Patel",
+    )
+    assert action["due"] == date(2026, 12, 11)
+    assert (
+        f"Review health assessment of 9 March 2026: {SUMMARY_ACTION[0].lower()}"
+        f"{SUMMARY_ACTION[1:]}: done on 20 November 2026 by Sam Patel" in history_lines(nurse)
+    )
+    passport, _ = outputs(db)
+    assert not any(SUMMARY_ACTION in step for step in passport.sections["next"])
+    assert "(marked done by Sam Patel)" in text(get_page(nurse, DANIEL))
+
+
+def test_a_plan_action_is_cancelled_with_a_reason_and_leaves_the_next_steps(nurse, db):
+    url = f"{PLAN}/1/change"
+    passport, _ = outputs(db)
+    assert any("HC2" in step for step in passport.sections["next"])
+    fields = {
+        "owner": "young_person",
+        "status": "cancelled",
+        **date_parts("status_on", "2026-11-21"),
+        "status_by": "Sam Patel",
+        "change_reason": "Personal adviser rang",
+    }
+    no_why = post_form(nurse, url, fields)
+    assert "Enter why it was cancelled" in [m for _, m in error_summary(parse(no_why))]
+    assert current(db)[0] == 1
+    saved = post_form(nurse, url, {**fields, "cancelled_reason": "He already has an HC2"})
+    assert saved.status_code == 302
+    assert "cancelled on 21 November 2026 by Sam Patel - He already has an HC2" in (
+        history_lines(nurse)
+    )
+    passport, _ = outputs(db)
+    assert not any("HC2" in step for step in passport.sections["next"])
+    for check in passport.sections.get("checks", []) or []:
+        assert not any("HC2" in a["action"] for a in check.get("agreed", []))
+
+
+def test_a_plan_actions_owner_and_due_date_change_and_the_next_steps_follow(nurse, db):
+    url = f"{PLAN}/3/change"
+    saved = post_form(
+        nurse,
+        url,
+        {
+            "owner": "lac_nurse",
+            **date_parts("due", "2027-02-26"),
+            "status": "open",
+            "change_reason": "Allergy clinic appointment moved",
+        },
+    )
+    assert saved.status_code == 302
+    lines = history_lines(nurse)
+    assert "who will do it changed from GP to LAC nurse" in lines
+    assert "due date changed from 29 January 2027 to 26 February 2027" in lines
+    passport, _ = outputs(db)
+    [step] = [s for s in passport.sections["next"] if "penicillin allergy label" in s]
+    assert "26 February 2027" in step
+
+
+def test_a_plan_action_of_another_authority_or_not_there_is_not_found(nurse):
+    assert nurse.get("/children/FX-MASON/assessments/RHA-2026/plan/0/change").status_code == 404
+    assert nurse.get(f"{PLAN}/9/change").status_code == 404
+    assert nurse.get("/children/FX-DANIEL/assessments/NOPE/plan/0/change").status_code == 404
+
+
+CHLOE = "/children/FX-CHLOE"
+
+
+def test_an_information_request_is_withdrawn_and_is_not_chased_any_more(nurse, db):
+    assert "INFO_REQUEST_OUTSTANDING" in flags_for(db, "FX-CHLOE", "2026-11-29")
+    page = get_page(nurse, CHLOE)
+    url = link_named(page, "Withdraw the request to the GP sent 1 September 2026")
+    early = post_form(
+        nurse, url, {**date_parts("withdrawn_on", "2026-08-01"), "withdrawn_reason": "x"}
+    )
+    assert (
+        "The date it was withdrawn must be on or after the date it was sent, 1 September 2026"
+        in [m for _, m in error_summary(parse(early))]
+    )
+    assert current(db, "FX-CHLOE")[0] == 1
+    saved = post_form(
+        nurse,
+        url,
+        {
+            **date_parts("withdrawn_on", "2026-11-20"),
+            "withdrawn_reason": "The new GP sent the summary with the registration",
+        },
+    )
+    assert saved.status_code == 302
+    _, record = current(db, "FX-CHLOE")
+    assert record["information_requests"][2]["withdrawn_on"] == date(2026, 11, 20)
+    assert "INFO_REQUEST_OUTSTANDING" not in flags_for(db, "FX-CHLOE", "2026-11-29")
+    shown = text(get_page(nurse, CHLOE))
+    assert (
+        "Withdrawn on 20 November 2026: The new GP sent the summary with the registration" in shown
+    )
+    assert "Chase today (GP, sent 1 September 2026)" not in shown
+    assert nurse.get(url).status_code == 404  # withdrawn already
+    lines = text(get_page(nurse, f"{CHLOE}/history"))
+    assert "Information request to GP, 1 September 2026: withdrawn on 20 November 2026" in lines
+
+
+def test_an_information_requests_recipient_and_dates_are_changed(nurse, db):
+    url = link_named(get_page(nurse, CHLOE), "Change the request to the GP sent 1 September 2026")
+    form = get_page(nurse, url)
+    assert form.select_one("#sent_on-day")["value"] == "1"
+    fields = {
+        "to": "previous_authority",
+        "for_assessment": "RHA-2026",
+        **date_parts("sent_on", "2026-09-02"),
+        "summary": "Health file asked of the previous authority",
+        "change_reason": "It went to the previous authority, not the GP",
+    }
+    early = post_form(nurse, url, {**fields, **date_parts("received_on", "2026-09-01")})
+    assert (
+        "The date the answer came must be on or after the date it was sent, 2 September 2026"
+        in [m for _, m in error_summary(parse(early))]
+    )
+    assert current(db, "FX-CHLOE")[0] == 1
+    assert post_form(nurse, url, fields).status_code == 302
+    _, record = current(db, "FX-CHLOE")
+    changed = record["information_requests"][2]
+    assert (changed["to"], changed["sent_on"]) == ("previous_authority", date(2026, 9, 2))
+    assert changed["chased_on"] == [date(2026, 9, 22), date(2026, 10, 13)]  # kept
+    lines = text(get_page(nurse, f"{CHLOE}/history"))
+    assert "GP, 1 September 2026: to changed from GP to Previous local authority" in lines
+
+
+def test_an_assessment_is_amended_with_a_reason(nurse, db):
+    page = get_page(nurse, DANIEL)
+    url = link_named(page, "Amend the review health assessment of 9 March 2026")
+    form = get_page(nurse, url)
+    assert form.select_one("h1").get_text(strip=True) == (
+        "Amend the review health assessment of 9 March 2026"
+    )
+    summary = form.select_one("#findings_summary").get_text()
+    assert summary  # prefilled
+    data = {}
+    for field in form.select("#main-form input, #main-form textarea, #main-form select"):
+        name = field.get("name")
+        if not name:
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]")
+            data[name] = chosen["value"] if chosen else ""
+        elif field.get("type") in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field["value"])
+        else:
+            data[name] = field.get("value", "")
+    data["findings_summary"] = "Well. Acne much better."
+    data["change_reason"] = "Typing error in the summary"
+    future = nurse.post(url, data={**data, **date_parts("date", "2027-03-09")})
+    assert "The date of the assessment must be today or in the past" in [
+        m for _, m in error_summary(parse(future))
+    ]
+    assert current(db)[0] == 1
+    saved = nurse.post(url, data=data)
+    assert saved.status_code == 302, error_summary(parse(saved))
+    with db.transaction() as session:
+        before = load_record(session, "FX-DANIEL", 1)
+    _, record = current(db)
+    old = next(a for a in before["assessments"] if a["id"] == "RHA-2026")
+    new = next(a for a in record["assessments"] if a["id"] == "RHA-2026")
+    assert new["findings"]["summary"] == "Well. Acne much better."
+    assert {k: v for k, v in new.items() if k != "findings"} == {
+        k: v for k, v in old.items() if k != "findings"
+    }  # nothing else moved: the plan, consent and SDQ dates are kept
+    assert {k: v for k, v in new["findings"].items() if k != "summary"} == {
+        k: v for k, v in old["findings"].items() if k != "summary"
+    }
+    lines = history_lines(nurse)
+    assert "Review health assessment of 9 March 2026: findings summary changed from" in lines
+    assert "Typing error in the summary" in lines
+    assert nurse.get("/children/FX-MASON/assessments/RHA-2026/amend").status_code == 404
