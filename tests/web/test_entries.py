@@ -307,7 +307,7 @@ def test_an_immunisation_dated_before_birth_is_refused(nurse, db):
 
 def test_an_allergy_entered_in_error_leaves_every_output_and_stays_in_the_history(nurse, db):
     page = get_page(nurse, DANIEL)
-    url = link_named(page, "Entered in error: Penicillin")
+    url = link_named(page, "Entered in error (Penicillin)")
     confirm = get_page(nurse, url)
     assert "Was Penicillin entered in error?" in text(confirm)
     empty = post_form(nurse, url, {})
@@ -332,7 +332,7 @@ def test_an_allergy_entered_in_error_leaves_every_output_and_stays_in_the_histor
 
 
 def test_a_medicine_entered_in_error_is_named_in_the_history(nurse, db):
-    url = link_named(get_page(nurse, DANIEL), "Entered in error: Adapalene 0.1% gel")
+    url = link_named(get_page(nurse, DANIEL), "Entered in error (Adapalene 0.1% gel)")
     assert post_form(nurse, url, {"error_reason": "Never prescribed"}).status_code == 302
     assert "Entered in error: Adapalene 0.1% gel (medicine) - Never prescribed" in (
         history_lines(nurse)
@@ -361,7 +361,7 @@ def test_every_entry_has_its_actions_named_for_it(nurse):
     names = [" ".join(a.get_text().split()) for a in page.find_all("a")]
     for expected in (
         "Change Methylphenidate modified-release",
-        "Entered in error: Methylphenidate modified-release",
+        "Entered in error (Methylphenidate modified-release)",
         "Stop Adapalene 0.1% gel",
         "Resolve or rule out Penicillin",
         "Change Birth mother: Hepatitis C",
