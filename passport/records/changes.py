@@ -87,6 +87,7 @@ FIELDS = {
     "cancelled_reason": "why cancelled",
     "withdrawn_on": "date withdrawn",
     "withdrawn_reason": "why withdrawn",
+    "result_on": "date of the result",
 }
 
 

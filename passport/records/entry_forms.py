@@ -132,6 +132,7 @@ DATE_NAMES: dict[str, str] = {
     "discharged_on": "the discharge date",
     "recorded_on": "the date recorded",
     "status_on": "the date",
+    "result_on": "the date of the result",
 }
 SECTION_DATE_NAMES = {
     ("immunisations", "date"): "the date it was given",
@@ -144,6 +145,7 @@ ORDERED = (
     ("medications", "started", "stopped"),
     ("mental_health", "referred_on", "discharged_on"),
     ("mental_health", "first_seen_on", "discharged_on"),
+    ("screening", "date", "result_on"),
 )
 
 
@@ -198,6 +200,8 @@ def date_problems(
         bad.add(later)
     if section == "conditions" and item.get("status") == "resolved" and not item.get("resolved_on"):
         problems.append(("resolved_on", "Enter the date it was resolved"))
+    if section == "screening" and item.get("result") == "pending" and item.get("result_on"):
+        problems.append(("result_on", "Leave the date of the result blank while it is pending"))
     return problems
 
 

@@ -20,7 +20,7 @@ SINGLE_DATES: dict[str, tuple[str, ...]] = {
     "conditions": ("onset", "resolved_on"),
     "medications": ("started", "stopped"),
     "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
-    "screening": ("date",),
+    "screening": ("date", "result_on"),
     "family_history": ("recorded_on",),
 }
 
@@ -104,6 +104,7 @@ ORDERED: tuple[tuple[str, str, str], ...] = (
     ("mental_health", "referred_on", "discharged_on"),
     ("information_requests", "sent_on", "received_on"),
     ("information_requests", "sent_on", "withdrawn_on"),
+    ("screening", "date", "result_on"),
 )
 
 

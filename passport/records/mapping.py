@@ -105,7 +105,7 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
         m.MentalHealthEpisode,
         ["service", "referred_on", "first_seen_on", "discharged_on", "notes"],
     ),
-    "screening": (m.Screening, ["test", "name", "date", "result", "follow_up"]),
+    "screening": (m.Screening, ["test", "name", "date", "result", "follow_up", "result_on"]),
     "family_history": (
         m.FamilyHistoryEntry,
         [

@@ -353,6 +353,8 @@ class Screening(Base):
     date: Mapped[dt.date | None] = mapped_column(Date)
     result: Mapped[str] = mapped_column(String(20))
     follow_up: Mapped[str | None] = mapped_column(Text)
+    # New in format /2: when the result came.
+    result_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class RoutineCheck(Base):

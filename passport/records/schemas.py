@@ -51,6 +51,7 @@ NEW_IN_2 = {
     "medications": ("stop_reason",),
     "allergies": ("status", "status_on", "status_by", "status_reason"),
     "information_requests": ("withdrawn_on", "withdrawn_reason"),
+    "screening": ("result_on",),
 }
 # The same for the plan actions inside each assessment (`assessments[i].health_plan[j]`).
 NEW_IN_2_PLAN_ACTION = ("status_by", "cancelled_on", "cancelled_reason")
@@ -335,6 +336,8 @@ class ScreeningSchema(FormatSchema):
     date = CalendarDate()
     result = Choice("negative", "positive", "indeterminate", "declined", "pending", required=True)
     follow_up = text()
+    # New in /2: when the result came (a pending test has none yet); not before the test.
+    result_on = CalendarDate()
 
 
 class BirthHistorySchema(FormatSchema):

@@ -114,6 +114,7 @@ ORDERED_PAIRS = (
     ("mental_health", "referred_on", "discharged_on"),
     ("information_requests", "sent_on", "received_on"),
     ("information_requests", "sent_on", "withdrawn_on"),
+    ("screening", "date", "result_on"),
 )
 
 

@@ -96,6 +96,7 @@ ADDED = {
     ("plan_action", "cancelled_reason"): "assessments[].health_plan[].cancelled_reason",
     ("information_request", "withdrawn_on"): "information_requests[].withdrawn_on",
     ("information_request", "withdrawn_reason"): "information_requests[].withdrawn_reason",
+    ("screening", "result_on"): "screening[].result_on",
 }
 
 

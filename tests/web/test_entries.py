@@ -243,10 +243,25 @@ def test_a_screening_result_moves_from_pending_to_a_result(nurse, db):
         in (history_lines(nurse))
     )
     fields.update(result="positive", follow_up="Glasses", change_reason="Result came back")
+    early = post_form(nurse, url, {**fields, **date_parts("result_on", "2014-01-19")})
+    assert early.status_code == 400
+    assert (
+        "#result_on-day",
+        "The date of the result must be on or after the date of the test, 20 January 2014",
+    ) in error_summary(parse(early))
+    pending_dated = post_form(
+        nurse, url, {**fields, "result": "pending", **date_parts("result_on", "2014-02-01")}
+    )
+    assert "Leave the date of the result blank while it is pending" in [
+        m for _, m in error_summary(parse(pending_dated))
+    ]
+    assert current(db)[0] == 2
+    fields.update(date_parts("result_on", "2014-02-03"))
     assert post_form(nurse, url, fields).status_code == 302
     version, record = current(db)
     assert version == 3
     assert record["screening"][2]["result"] == "positive"
+    assert record["screening"][2]["result_on"] == date(2014, 2, 3)
     lines = history_lines(nurse)
     assert (
         "School entry vision screening, vision, 20 January 2014: result changed from pending to positive"
@@ -256,7 +271,11 @@ def test_a_screening_result_moves_from_pending_to_a_result(nurse, db):
         "School entry vision screening, vision, 20 January 2014: follow-up added: Glasses" in lines
     )
     page = text(get_page(nurse, DANIEL))
-    assert "School entry vision screening Positive (20 January 2014). Glasses" in page
+    assert (
+        "School entry vision screening Positive (20 January 2014), result on 3 February 2014. "
+        "Glasses" in page
+    )
+    assert "date of the result added: 3 February 2014" in lines
 
 
 def test_a_mental_health_service_is_changed(nurse, db):

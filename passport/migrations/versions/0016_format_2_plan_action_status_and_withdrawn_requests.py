@@ -1,5 +1,5 @@
 """format 2: who marked a plan action done or cancelled it, when and why it was cancelled;
-an information request withdrawn, when and why
+an information request withdrawn, when and why; when a screening test's result came
 
 Revision ID: 0016
 Revises: 0011
@@ -25,9 +25,13 @@ def upgrade() -> None:
     with op.batch_alter_table("information_requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("withdrawn_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_reason", sa.Text(), nullable=True))
+    with op.batch_alter_table("screenings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("result_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("screenings", schema=None) as batch_op:
+        batch_op.drop_column("result_on")
     with op.batch_alter_table("information_requests", schema=None) as batch_op:
         batch_op.drop_column("withdrawn_reason")
         batch_op.drop_column("withdrawn_on")
