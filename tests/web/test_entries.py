@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 
 from passport.documents import service as documents
 from passport.records.service import load_current, load_record
@@ -115,6 +116,7 @@ def test_a_medicines_dose_is_changed_and_every_output_follows(nurse, db):
         if s["medicationCodeableConcept"]["text"].startswith("Adapalene")
     ]
     assert statement["dosage"] == [{"text": "Twice a day"}]
+    Bundle.model_validate(bundle)
 
 
 def test_a_change_without_a_reason_or_with_impossible_dates_saves_nothing(nurse, db):
@@ -347,6 +349,7 @@ def test_an_allergy_entered_in_error_leaves_every_output_and_stays_in_the_histor
     assert passport.sections["health"]["allergies"] == []
     assert "Penicillin" not in str(passport.sections)
     assert not [r for r in resources(bundle, "AllergyIntolerance") if "Penicillin" in str(r)]
+    Bundle.model_validate(bundle)
     assert "Penicillin" not in text(get_page(nurse, DANIEL)).split("Version history")[0]
 
 
@@ -609,3 +612,17 @@ def test_an_assessment_is_amended_with_a_reason(nurse, db):
     assert "Review health assessment of 9 March 2026: findings summary changed from" in lines
     assert "Typing error in the summary" in lines
     assert nurse.get("/children/FX-MASON/assessments/RHA-2026/amend").status_code == 404
+
+
+def test_a_stale_entered_in_error_is_refused_and_nothing_is_taken_out(nurse, db):
+    url = f"{DANIEL}/allergies/0/entered-in-error"
+    token, version = form_page(nurse, url)
+    assert post_form(nurse, f"{DANIEL}/medications/3/change", medicine_fields()).status_code == 302
+    stale = nurse.post(
+        url, data={"csrf_token": token, "version": version, "error_reason": "Wrong child"}
+    )
+    assert stale.status_code == 409
+    assert "Someone else saved this record" in text(parse(stale))
+    version_now, record = current(db)
+    assert version_now == 2
+    assert record["allergies"][0]["substance"] == "Penicillin"
