@@ -19,6 +19,7 @@ from passport.records import entry_forms as ef
 from passport.records import section_forms as sf
 from passport.records.changes import ENTERED_IN_ERROR
 from passport.records.editing import attach_errors, child_or_404, render_form, save_change
+from passport.records.schemas import RecordSchema
 from passport.rules.dates import long_date
 from passport.web import context
 from passport.web.auth import require_role
@@ -63,7 +64,10 @@ def change_entry(ref: str, section: str, index: int) -> ResponseReturnValue:
         problems = ef.date_problems(section, typed, _born(record), context.today())
         for field, message in problems:
             form[field].errors = [*form[field].errors, message]
-        if not problems:
+        as_saved = RecordSchema().dump_record(record)[section][index]
+        if not problems and ef.changed_entry(spec, as_saved, typed) == as_saved:
+            loose = ["Nothing has changed. Change what needs changing, or go back to the record."]
+        elif not problems:
             reason = form.change_reason.data.strip()
 
             def change(document: dict[str, Any]) -> None:

@@ -622,7 +622,12 @@ def test_an_assessment_is_amended_with_a_reason(nurse, db):
 def test_a_stale_entered_in_error_is_refused_and_nothing_is_taken_out(nurse, db):
     url = f"{DANIEL}/allergies/0/entered-in-error"
     token, version = form_page(nurse, url)
-    assert post_form(nurse, f"{DANIEL}/medications/3/change", medicine_fields()).status_code == 302
+    unchanged = post_form(nurse, f"{DANIEL}/medications/3/change", medicine_fields())
+    assert unchanged.status_code == 400
+    assert "Nothing has changed" in text(parse(unchanged))
+    assert current(db)[0] == 1  # no empty version
+    changed = post_form(nurse, f"{DANIEL}/medications/3/change", medicine_fields(dose="Twice"))
+    assert changed.status_code == 302
     stale = nurse.post(
         url, data={"csrf_token": token, "version": version, "error_reason": "Wrong child"}
     )
