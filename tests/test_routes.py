@@ -25,8 +25,12 @@ GET /placements/<ref>/sheet
 GET /placements/<ref>/sheet.pdf
 GET /view
 GET,POST /account/security
+GET,POST /children/<ref>/<section>/<int:index>/change
+GET,POST /children/<ref>/<section>/<int:index>/entered-in-error
 GET,POST /children/<ref>/add/<section>
 GET,POST /children/<ref>/allergies/<int:index>/status
+GET,POST /children/<ref>/assessments/<assessment_id>/amend
+GET,POST /children/<ref>/assessments/<assessment_id>/plan/<int:index>/change
 GET,POST /children/<ref>/assessments/new
 GET,POST /children/<ref>/checks/<kind>/new
 GET,POST /children/<ref>/contacts/<kind>
@@ -34,6 +38,8 @@ GET,POST /children/<ref>/contacts/<kind>/remove
 GET,POST /children/<ref>/corrections/<int:request_id>/answer
 GET,POST /children/<ref>/details
 GET,POST /children/<ref>/information-requests/<int:index>/answer
+GET,POST /children/<ref>/information-requests/<int:index>/change
+GET,POST /children/<ref>/information-requests/<int:index>/withdraw
 GET,POST /children/<ref>/information-requests/new
 GET,POST /children/<ref>/links/new
 GET,POST /children/<ref>/medications/<int:index>/stop

@@ -36,6 +36,10 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 DATE_LISTS = {"dental_checks": "Dental check", "optical_checks": "Sight test"}
 
+# A version that took an entry out as entered in error has a reason starting with this, so its
+# history line can say so: "Entered in error: Penicillin allergy - recorded on the wrong child".
+ENTERED_IN_ERROR = "Entered in error: "
+
 FIELDS = {
     "dose": "dose",
     "started": "start date",
@@ -78,6 +82,12 @@ FIELDS = {
     "immunisation_history_status": "immunisation history",
     "country_of_origin": "country of origin",
     "arrived_in_uk": "date arrived in the UK",
+    "owner": "who will do it",
+    "cancelled_on": "date cancelled",
+    "cancelled_reason": "why cancelled",
+    "withdrawn_on": "date withdrawn",
+    "withdrawn_reason": "why withdrawn",
+    "result_on": "date of the result",
 }
 
 
@@ -141,14 +151,29 @@ def _key(item: Any) -> str:
     return json.dumps(item, sort_keys=True, default=str)
 
 
-def describe(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
-    """The lines that say what `after` changed from `before` (None: the first version)."""
+def describe(
+    before: dict[str, Any] | None, after: dict[str, Any], reason: str | None = None
+) -> list[str]:
+    """The lines that say what `after` changed from `before` (None: the first version).
+    `reason` is why `after` was saved: an entry it took out as entered in error is said so."""
     if before is None:
         return []
-    return list(_record(before, after))
+    in_error = (
+        reason[len(ENTERED_IN_ERROR) :] if reason and reason.startswith(ENTERED_IN_ERROR) else None
+    )
+    return list(_record(before, after, in_error))
 
 
-def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
+def error_name(section: str, item: dict[str, Any]) -> str:
+    """An entry taken out as entered in error: "Penicillin allergy", "Ritalin (medicine)"."""
+    if section == "allergies":
+        return f"{item.get('substance', '')} allergy"
+    return f"{entry_name(section, item)} ({SECTIONS[section][0].lower()})"
+
+
+def _record(
+    before: dict[str, Any], after: dict[str, Any], in_error: str | None = None
+) -> Iterator[str]:
     yield from _child(before.get("child", {}), after.get("child", {}))
     for field in ("immunisation_history_status",):
         yield from _fields("", {field: before.get(field)}, {field: after.get(field)})
@@ -163,7 +188,7 @@ def _record(before: dict[str, Any], after: dict[str, Any]) -> Iterator[str]:
             yield from _fields(f"{name}: ", old_contacts[kind], new_contacts[kind])
     for section in SECTIONS:
         if section != "health_plan":
-            yield from _list(section, before.get(section) or [], after.get(section) or [])
+            yield from _list(section, before.get(section) or [], after.get(section) or [], in_error)
     yield from _assessments(before.get("assessments") or [], after.get("assessments") or [])
     for section, name in DATE_LISTS.items():
         old, new = set(before.get(section) or []), set(after.get(section) or [])
@@ -202,7 +227,9 @@ def _fields(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[s
             yield f"{prefix}{label} changed from {value_words(was)} to {value_words(now)}"
 
 
-def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
+def _list(
+    section: str, old: list[Any], new: list[Any], in_error: str | None = None
+) -> Iterator[str]:
     matcher = difflib.SequenceMatcher(a=[_key(i) for i in old], b=[_key(i) for i in new])
     # Placements that start in this version, by start date: the other end of a move.
     starts = {p.get("start"): p for p in new if section == "placements" and p not in old}
@@ -220,7 +247,11 @@ def _list(section: str, old: list[Any], new: list[Any]) -> Iterator[str]:
             for was, now in zip(old[i1 : i1 + paired], new[j1 : j1 + paired], strict=True):
                 yield from _placement_changed(was, now, starts)
         for was in old[i1 + paired : i2]:
-            yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
+            if in_error is not None:
+                why = f" - {in_error}" if in_error else ""
+                yield f"Entered in error: {error_name(section, was)}{why}"
+            else:
+                yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
         for now in new[j1 + paired : j2]:
             yield f"{SECTIONS[section][0]} added: {entry_name(section, now)}"
 
@@ -258,7 +289,35 @@ def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> It
         yield f"{now['substance']}: {state.get(now.get('status') or 'active')}{on}{by}{why}"
         keep = ("status", "status_on", "status_by", "status_reason")
         was = {**was, **{k: now.get(k) for k in keep}}
+    elif section == "health_plan" and now.get("status") != was.get("status"):
+        yield _plan_status(now)
+        marks = ("status", "completed_on", "status_by", "cancelled_on", "cancelled_reason")
+        was = {**was, **{k: now.get(k) for k in marks}}
+    elif section == "information_requests" and now.get("withdrawn_on") != was.get("withdrawn_on"):
+        if now.get("withdrawn_on"):
+            why = f" - {now['withdrawn_reason']}" if now.get("withdrawn_reason") else ""
+            yield f"{SECTIONS[section][0]} to {name}: withdrawn on " + (
+                f"{long_date(now['withdrawn_on'])}{why}"
+            )
+        else:
+            yield f"{SECTIONS[section][0]} to {name}: no longer withdrawn"
+        was = {**was, **{k: now.get(k) for k in ("withdrawn_on", "withdrawn_reason")}}
     yield from _fields(f"{name}: ", was, now)
+
+
+def _plan_status(action: dict[str, Any]) -> str:
+    """ "Dental check-up: done on 12 May 2026 by the carer", "...: cancelled on ... - why"."""
+    status = action.get("status")
+    if status == "done":
+        on = f" on {long_date(action['completed_on'])}" if action.get("completed_on") else ""
+        by = f" by {action['status_by']}" if action.get("status_by") else ""
+        return f"{action['action']}: done{on}{by}"
+    if status == "cancelled":
+        on = f" on {long_date(action['cancelled_on'])}" if action.get("cancelled_on") else ""
+        by = f" by {action['status_by']}" if action.get("status_by") else ""
+        why = f" - {action['cancelled_reason']}" if action.get("cancelled_reason") else ""
+        return f"{action['action']}: cancelled{on}{by}{why}"
+    return f"{action['action']}: not done, open again"
 
 
 def _assessments(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterator[str]:

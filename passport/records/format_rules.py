@@ -20,7 +20,7 @@ SINGLE_DATES: dict[str, tuple[str, ...]] = {
     "conditions": ("onset", "resolved_on"),
     "medications": ("started", "stopped"),
     "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
-    "screening": ("date",),
+    "screening": ("date", "result_on"),
     "family_history": ("recorded_on",),
 }
 
@@ -48,11 +48,11 @@ def _assessment_dates(prefix: Path, assessment: dict[str, Any]) -> Iterator[Date
         if isinstance(action, dict):
             action_path = prefix + ("health_plan", j)
             yield from _dates_in(action_path, action, "due", kind="plan")
-            yield from _dates_in(action_path, action, "completed_on")
+            yield from _dates_in(action_path, action, "completed_on", "cancelled_on")
 
 
 def _request_dates(prefix: Path, request: dict[str, Any]) -> Iterator[Dated]:
-    yield from _dates_in(prefix, request, "sent_on", "received_on")
+    yield from _dates_in(prefix, request, "sent_on", "received_on", "withdrawn_on")
     for j, chased in enumerate(request.get("chased_on") or []):
         if isinstance(chased, date):
             yield prefix + ("chased_on", j), chased, "event"
@@ -103,6 +103,8 @@ ORDERED: tuple[tuple[str, str, str], ...] = (
     ("medications", "started", "stopped"),
     ("mental_health", "referred_on", "discharged_on"),
     ("information_requests", "sent_on", "received_on"),
+    ("information_requests", "sent_on", "withdrawn_on"),
+    ("screening", "date", "result_on"),
 )
 
 

@@ -27,7 +27,7 @@ def history_page(ref: str) -> ResponseReturnValue:
     rows = []
     before = None
     for info, then in versions:
-        rows.append((info, changes.describe(before, then)))
+        rows.append((info, changes.describe(before, then, info.reason)))
         before = then
     return render_template("records/history.html", record=record, rows=rows[::-1])
 

@@ -59,8 +59,26 @@ FINDINGS = [
     "summary",
 ]
 SDQ = [("total", "sdq_total"), ("completed_by", "sdq_completed_by"), ("date", "sdq_date")]
-PLAN_ACTION = ["action", "owner", "due", "status", "completed_on"]
-INFORMATION_REQUEST = ["to", "for_assessment", "sent_on", "chased_on", "received_on", "summary"]
+PLAN_ACTION = [
+    "action",
+    "owner",
+    "due",
+    "status",
+    "completed_on",
+    "status_by",
+    "cancelled_on",
+    "cancelled_reason",
+]
+INFORMATION_REQUEST = [
+    "to",
+    "for_assessment",
+    "sent_on",
+    "chased_on",
+    "received_on",
+    "summary",
+    "withdrawn_on",
+    "withdrawn_reason",
+]
 BIRTH_HISTORY = ["birth_weight_kg", "gestation_weeks", "place_of_birth", "notes"]
 
 # Top-level arrays of objects: section name -> (row class, fields).
@@ -87,7 +105,7 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
         m.MentalHealthEpisode,
         ["service", "referred_on", "first_seen_on", "discharged_on", "notes"],
     ),
-    "screening": (m.Screening, ["test", "name", "date", "result", "follow_up"]),
+    "screening": (m.Screening, ["test", "name", "date", "result", "follow_up", "result_on"]),
     "family_history": (
         m.FamilyHistoryEntry,
         [

@@ -246,6 +246,10 @@ class PlanAction(Base):
     due: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # New in format /2: who marked it done or cancelled it; when and why it was cancelled.
+    status_by: Mapped[str | None] = mapped_column(String(SHORT))
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class InformationRequest(Base):
@@ -262,6 +266,9 @@ class InformationRequest(Base):
     chased_on: Mapped[list[str] | None] = mapped_column(JSON)
     received_on: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
+    # New in format /2: a request withdrawn, when and why.
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Immunisation(Base):
@@ -346,6 +353,8 @@ class Screening(Base):
     date: Mapped[dt.date | None] = mapped_column(Date)
     result: Mapped[str] = mapped_column(String(20))
     follow_up: Mapped[str | None] = mapped_column(Text)
+    # New in format /2: when the result came.
+    result_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class RoutineCheck(Base):

@@ -50,7 +50,11 @@ NEW_IN_2 = {
     "child": ("country_of_origin", "arrived_in_uk"),
     "medications": ("stop_reason",),
     "allergies": ("status", "status_on", "status_by", "status_reason"),
+    "information_requests": ("withdrawn_on", "withdrawn_reason"),
+    "screening": ("result_on",),
 }
+# The same for the plan actions inside each assessment (`assessments[i].health_plan[j]`).
+NEW_IN_2_PLAN_ACTION = ("status_by", "cancelled_on", "cancelled_reason")
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -63,6 +67,12 @@ def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
             for name in names:
                 if isinstance(item, dict) and name in item:
                     found.append((section, name) if index is None else (section, index, name))
+    for i, assessment in enumerate(data.get("assessments") or []):
+        plan = assessment.get("health_plan") if isinstance(assessment, dict) else None
+        for j, action in enumerate(plan if isinstance(plan, list) else []):
+            for name in NEW_IN_2_PLAN_ACTION:
+                if isinstance(action, dict) and name in action:
+                    found.append(("assessments", i, "health_plan", j, name))
     return found
 
 
@@ -212,6 +222,10 @@ class PlanActionSchema(FormatSchema):
     due = CalendarDate()
     status = Choice("open", "done", "cancelled", required=True)
     completed_on = CalendarDate()
+    # New in /2: who marked it done or cancelled it, and when and why it was cancelled.
+    status_by = short()
+    cancelled_on = CalendarDate()
+    cancelled_reason = text()
 
 
 class AssessmentSchema(FormatSchema):
@@ -245,6 +259,9 @@ class InformationRequestSchema(FormatSchema):
     chased_on = Array(CalendarDate())
     received_on = CalendarDate()
     summary = text()
+    # New in /2: a request no longer needed (withdrawn), when and why; it is not chased.
+    withdrawn_on = CalendarDate()
+    withdrawn_reason = text()
 
 
 class ImmunisationSchema(FormatSchema):
@@ -319,6 +336,8 @@ class ScreeningSchema(FormatSchema):
     date = CalendarDate()
     result = Choice("negative", "positive", "indeterminate", "declined", "pending", required=True)
     follow_up = text()
+    # New in /2: when the result came (a pending test has none yet); not before the test.
+    result_on = CalendarDate()
 
 
 class BirthHistorySchema(FormatSchema):

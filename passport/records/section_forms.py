@@ -152,6 +152,7 @@ SECTIONS: dict[str, SectionSpec] = {
                 "Select the result",
                 choices_of(ScreeningSchema, "result"),
             ),
+            FieldSpec("result_on", "date", "Date of the result", hint="Leave blank if pending"),
             FieldSpec("follow_up", "textarea", "Follow-up"),
         ),
     ),

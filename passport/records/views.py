@@ -20,7 +20,7 @@ from passport.caseload.service import entry_for
 from passport.config import Config
 from passport.db import utcnow
 from passport.documents import service as documents
-from passport.records import details, history, service, workflow
+from passport.records import details, entries, history, service, workflow
 from passport.records import forms as f
 from passport.records import section_forms as sf
 from passport.records.editing import (
@@ -459,6 +459,6 @@ ROUTES = (
 
 def make_blueprint(config: Config) -> Blueprint:
     bp = Blueprint("records", __name__)
-    for rule, view, methods in (*ROUTES, *history.ROUTES, *details.ROUTES):
+    for rule, view, methods in (*ROUTES, *history.ROUTES, *details.ROUTES, *entries.ROUTES):
         bp.add_url_rule(rule, view_func=view, methods=methods)
     return bp

@@ -56,6 +56,8 @@ def information_request_flags(record: Mapping[str, Any], as_of: date) -> list[Fl
 def _outstanding_flag(request: Mapping[str, Any], as_of: date) -> Flag | None:
     sent_on = required_date(request["sent_on"])
     received_on = parse_date(request.get("received_on"))
+    if request.get("withdrawn_on"):  # no longer needed: nothing to chase
+        return None
     if sent_on > as_of or (received_on is not None and received_on <= as_of):
         return None
     reply_by = add_working_days(sent_on, INFO_REQUEST_WORKING_DAYS)

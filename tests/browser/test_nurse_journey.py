@@ -163,8 +163,8 @@ def test_stopping_a_medicine_and_ruling_out_an_allergy_on_a_phone(page, live_ser
     page.get_by_label("Why").fill("Negative oral challenge")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Penicillin: ruled out")
-    expect(page.locator("#allergies + ul")).to_contain_text(
+    expect(page.locator("#allergies + dl")).to_contain_text(
         "Ruled out on 10 November 2026 by Allergy clinic: Negative oral challenge"
     )
-    expect(page.locator("#medications + ul")).to_contain_text("(stopped: Skin clear)")
+    expect(page.locator("#medications + dl")).to_contain_text("(stopped: Skin clear)")
     assert_no_console_errors(page)

@@ -113,6 +113,8 @@ ORDERED_PAIRS = (
     ("medications", "started", "stopped"),
     ("mental_health", "referred_on", "discharged_on"),
     ("information_requests", "sent_on", "received_on"),
+    ("information_requests", "sent_on", "withdrawn_on"),
+    ("screening", "date", "result_on"),
 )
 
 

@@ -146,3 +146,62 @@ def test_contacts_changed_removed_and_added():
         "Social worker: phone removed (was 01632 960230)",
         "Social worker: email removed (was hannah.cole@example.org)",
     ]
+
+
+def test_an_entry_entered_in_error_is_said_so_with_the_reason():
+    before = daniel()
+    after = copy.deepcopy(before)
+    del after["allergies"][0]
+    assert describe(before, after, "Entered in error: recorded on the wrong child") == [
+        "Entered in error: Penicillin allergy - recorded on the wrong child"
+    ]
+    gone = copy.deepcopy(before)
+    del gone["medications"][2]
+    assert describe(before, gone, "Entered in error: never prescribed") == [
+        "Entered in error: Methylphenidate modified-release (medicine) - never prescribed"
+    ]
+
+
+def test_an_entry_removed_for_another_reason_is_not_called_an_error():
+    before = daniel()
+    after = copy.deepcopy(before)
+    del after["allergies"][0]
+    assert describe(before, after, "Imported again") == ["Allergy removed: Penicillin"]
+
+
+def test_a_plan_action_done_or_cancelled_says_when_who_and_why():
+    before = daniel()
+    done = copy.deepcopy(before)
+    rha = next(a for a in done["assessments"] if a["id"] == "RHA-2026")
+    rha["health_plan"][0].update(status="done", completed_on="2026-11-20", status_by="Sam Patel")
+    assert describe(before, done) == [
+        "Review health assessment of 9 March 2026: give Daniel his care-leaver health summary "
+        "and go through it with him: done on 20 November 2026 by Sam Patel"
+    ]
+    cancelled = copy.deepcopy(before)
+    rha = next(a for a in cancelled["assessments"] if a["id"] == "RHA-2026")
+    rha["health_plan"][1].update(
+        status="cancelled", cancelled_on="2026-11-21", cancelled_reason="Has an HC2 already"
+    )
+    rha["health_plan"][1]["owner"] = "lac_nurse"
+    assert describe(before, cancelled) == [
+        "Review health assessment of 9 March 2026: apply for an HC2 certificate (help with NHS "
+        "costs) with the personal adviser: cancelled on 21 November 2026 - Has an HC2 already",
+        "Review health assessment of 9 March 2026: apply for an HC2 certificate (help with NHS "
+        "costs) with the personal adviser: who will do it changed from The young person to "
+        "LAC nurse",
+    ]
+
+
+def test_an_information_request_withdrawn_says_when_and_why():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["information_requests"][0].update(
+        withdrawn_on="2009-03-20", withdrawn_reason="Discharge summary came with the baby"
+    )
+    del after["information_requests"][0]["received_on"]
+    assert describe(before, after) == [
+        "Information request to Hospital, 17 March 2009: withdrawn on 20 March 2009 - "
+        "Discharge summary came with the baby",
+        "Hospital, 17 March 2009: date answered removed (was 26 March 2009)",
+    ]

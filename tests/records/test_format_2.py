@@ -91,11 +91,17 @@ ADDED = {
     ("allergy", "status_on"): "allergies[].status_on",
     ("allergy", "status_by"): "allergies[].status_by",
     ("allergy", "status_reason"): "allergies[].status_reason",
+    ("plan_action", "status_by"): "assessments[].health_plan[].status_by",
+    ("plan_action", "cancelled_on"): "assessments[].health_plan[].cancelled_on",
+    ("plan_action", "cancelled_reason"): "assessments[].health_plan[].cancelled_reason",
+    ("information_request", "withdrawn_on"): "information_requests[].withdrawn_on",
+    ("information_request", "withdrawn_reason"): "information_requests[].withdrawn_reason",
+    ("screening", "result_on"): "screening[].result_on",
 }
 
 
 def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
-    from passport.records.schemas import NEW_IN_2
+    from passport.records.schemas import NEW_IN_2, NEW_IN_2_PLAN_ACTION
 
     schema_1 = json.loads((SPEC / "lac-health-record.schema.json").read_text())
     added = set()
@@ -116,9 +122,14 @@ def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
     for path in ADDED.values():
         assert f"`{path}`" in page
     # The loader refuses each new field in a /1 file.
-    assert {(section, name) for section, names in NEW_IN_2.items() for name in names} == {
-        ({"medication": "medications", "allergy": "allergies"}.get(d, d), f) for d, f in ADDED
+    sections = {
+        "medication": "medications",
+        "allergy": "allergies",
+        "information_request": "information_requests",
     }
+    assert {(section, name) for section, names in NEW_IN_2.items() for name in names} | {
+        ("plan_action", name) for name in NEW_IN_2_PLAN_ACTION
+    } == {(sections.get(d, d), f) for d, f in ADDED}
 
 
 def test_a_version_1_file_cannot_carry_a_stop_reason():
@@ -137,6 +148,36 @@ def test_a_version_1_file_cannot_carry_a_stop_reason():
         "medications[0].stop_reason: is new in lac-health-record/2: a lac-health-record/1 "
         "file cannot carry it"
     ]
+
+
+def test_a_version_1_file_cannot_carry_a_cancelled_plan_actions_reason_or_a_withdrawal():
+    record = json.loads(json.dumps(JORDAN))
+    action = {"action": "Eye test", "owner": "carer", "status": "cancelled"}
+    record["assessments"][0]["health_plan"] = [{**action, "cancelled_reason": "Done at school"}]
+    record["information_requests"] = [
+        {"to": "gp", "sent_on": record["assessments"][0]["date"], "withdrawn_on": "2026-01-05"}
+    ]
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    new_in_2 = "is new in lac-health-record/2: a lac-health-record/1 file cannot carry it"
+    assert sorted(str(e) for e in refused.value.errors) == [
+        f"assessments[0].health_plan[0].cancelled_reason: {new_in_2}",
+        f"information_requests[0].withdrawn_on: {new_in_2}",
+    ]
+    record["format"] = "lac-health-record/2"
+    loaded = check_record(record, lambda: TODAY)
+    assert loaded["information_requests"][0]["withdrawn_on"].isoformat() == "2026-01-05"
+
+
+def test_a_request_cannot_be_withdrawn_before_it_was_sent():
+    record = json.loads(json.dumps(JORDAN))
+    record["format"] = "lac-health-record/2"
+    record["information_requests"] = [
+        {"to": "gp", "sent_on": "2026-01-05", "withdrawn_on": "2026-01-04"}
+    ]
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [e.path for e in refused.value.errors] == ["information_requests[0].withdrawn_on"]
 
 
 def test_the_country_and_arrival_reach_the_rules_through_the_store(cli, db):

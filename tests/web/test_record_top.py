@@ -34,7 +34,7 @@ def test_the_summary_comes_first_and_lists_what_is_current(nurse, db):
     # Daniel's three stopped medicines are not current; the one he still uses is.
     assert [m.split(",")[0] for m in medicines] == ["Adapalene 0.1% gel"]
     assert not any("Methylphenidate" in m for m in medicines)
-    assert "Methylphenidate" in text(soup.select_one("#medications").find_next("ul"))
+    assert "Methylphenidate" in text(soup.select_one("#medications").find_next("dl"))
     conditions = items(soup, "conditions")
     assert "Attention deficit hyperactivity disorder (ADHD)" in conditions and "Acne" in conditions
     assert not any("wrist" in c for c in conditions)  # resolved
@@ -88,7 +88,7 @@ def test_a_resolved_allergy_leaves_the_summary(nurse):
     assert items(soup, "allergies") == []
     assert text(soup.select_one("#summary-allergies")) == "None known"
     # Still in the allergies section below, as resolved.
-    assert "Resolved on 10 November 2026" in text(soup.select_one("#allergies").find_next("ul"))
+    assert "Resolved on 10 November 2026" in text(soup.select_one("#allergies").find_next("dl"))
 
 
 def test_a_stopped_medicine_leaves_the_summary(nurse):

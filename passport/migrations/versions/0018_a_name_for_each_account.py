@@ -1,7 +1,7 @@
 """a name for each account: who looked at a record is said by name and role, not email
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-04 16:35:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
