@@ -50,7 +50,11 @@ NEW_IN_2 = {
     "child": ("country_of_origin", "arrived_in_uk"),
     "medications": ("stop_reason",),
     "allergies": ("status", "status_on", "status_by", "status_reason"),
+    "immunisations": ("status", "status_reason", "status_by"),
+    "family_history": ("consent_state", "consent_on", "consent_by"),
 }
+# New in /2 inside each assessment's practitioner (a /1 file may not carry them either).
+NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -63,6 +67,11 @@ def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
             for name in names:
                 if isinstance(item, dict) and name in item:
                     found.append((section, name) if index is None else (section, index, name))
+    for index, assessment in enumerate(data.get("assessments") or []):
+        practitioner = assessment.get("practitioner") if isinstance(assessment, dict) else None
+        for name in NEW_IN_2_PRACTITIONER:
+            if isinstance(practitioner, dict) and name in practitioner:
+                found.append(("assessments", index, "practitioner", name))
     return found
 
 
@@ -149,11 +158,18 @@ class ContactsSchema(FormatSchema):
     personal_adviser = Obj(PersonSchema)
 
 
+REGISTRATION_BODIES = ("GMC", "NMC", "HCPC", "other")
+
+
 class PractitionerSchema(FormatSchema):
     name = short(required=True)
     role = short(required=True)
     grade = short()
     registration = Text(max_length=40)
+    # New in /2: the register and the number on it, as two fields (an IHA must be done by a
+    # registered medical practitioner: GMC). `registration` stays as in /1.
+    registration_body = Choice(*REGISTRATION_BODIES)
+    registration_number = Text(max_length=40)
 
 
 CONSENT_SHARE_WITH = ("gp", "camhs", "carer", "social_worker", "school_nurse", "dentist")
@@ -247,6 +263,10 @@ class InformationRequestSchema(FormatSchema):
     summary = text()
 
 
+IMMUNISATION_STATUSES = ("given", "declined", "contraindicated")
+NOT_GIVEN = ("declined", "contraindicated")
+
+
 class ImmunisationSchema(FormatSchema):
     vaccine = Text(min_length=1, max_length=80, required=True)
     dose = Number(minimum=1, maximum=10, integer=True)
@@ -261,6 +281,11 @@ class ImmunisationSchema(FormatSchema):
         required=True,
     )
     notes = text()
+    # New in /2: a dose not given, and why. No status: given. For a dose not given, `date` is
+    # the date of the decision.
+    status = Choice(*IMMUNISATION_STATUSES)
+    status_reason = text()
+    status_by = short()
 
 
 class AllergySchema(FormatSchema):
@@ -328,6 +353,9 @@ class BirthHistorySchema(FormatSchema):
     notes = text()
 
 
+FAMILY_CONSENT_STATES = ("asked", "given", "refused", "not_traced", "not_asked")
+
+
 class FamilyHistoryEntrySchema(FormatSchema):
     relative = Choice(
         "birth_mother",
@@ -348,6 +376,12 @@ class FamilyHistoryEntrySchema(FormatSchema):
     recorded_on = CalendarDate()
     consent_to_share_with_young_person = Bool()
     relevant_to_carer = Bool()
+    # New in /2: where asking the relative for consent has got to (CQC recommendation 1.13),
+    # when and by whom. `consent_to_share_with_young_person` follows it: given is true,
+    # anything else is not true.
+    consent_state = Choice(*FAMILY_CONSENT_STATES)
+    consent_on = CalendarDate()
+    consent_by = short()
 
 
 class RecordSchema(FormatSchema):
