@@ -12,6 +12,8 @@ GET /children/<ref>
 GET /children/<ref>/documents/<kind>
 GET /children/<ref>/documents/<kind>.pdf
 GET /children/<ref>/export
+GET /children/<ref>/history
+GET /children/<ref>/versions/<int:number>
 GET /healthz
 GET /me
 GET /me/activity
@@ -27,6 +29,7 @@ GET,POST /children/<ref>/add/<section>
 GET,POST /children/<ref>/allergies/<int:index>/status
 GET,POST /children/<ref>/assessments/new
 GET,POST /children/<ref>/checks/<kind>/new
+GET,POST /children/<ref>/immunisations/not-given
 GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/new
 GET,POST /children/<ref>/links/new
