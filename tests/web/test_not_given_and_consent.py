@@ -259,3 +259,7 @@ def test_the_family_history_form_asks_the_relatives_consent(nurse, db):
     entry = record["family_history"][-1]
     assert (entry["consent_state"], entry["consent_to_share_with_young_person"]) == ("given", True)
     assert "Type 1 diabetes" in str(passport.sections)
+    shown = text(
+        get_page(nurse, "/children/FX-ELLIE").select_one("#family_history").find_next("table")
+    )
+    assert "Yes Relative's consent: given on 2 November 2026, by Sam Patel" in shown
