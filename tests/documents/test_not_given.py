@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import date
 
 import pytest
@@ -122,3 +123,27 @@ def test_the_fixture_of_record_still_builds():
     # A /2 fixture with no decisions keeps its documents as they were.
     record = json.loads((ROOT / "fixtures" / "fx-yusuf.json").read_text())
     assert build("passport", record, AS_OF).sections["vaccinations"]["not_given"] == []
+
+
+def test_the_words_about_a_dose_not_given_are_easy_to_read():
+    """The young person's words for doses not given: Flesch reading ease 70 or more."""
+    import textstat
+
+    record = jordan_with_a_dose_declined()
+    record["immunisations"][-1]["status_reason"] = "You wanted to wait"
+    record["immunisations"].append(
+        {
+            "vaccine": "HPV",
+            "date": "2026-05-03",
+            "source": "school_programme",
+            "status": "contraindicated",
+            "status_reason": "You were ill that day",
+        }
+    )
+    soup = BeautifulSoup(render_html(build("passport", record, AS_OF)), "html.parser")
+    heading = soup.find("h3", string="Vaccinations not given")
+    blocks = [heading, heading.find_next("ul"), heading.find_next("ul").find_next("p")]
+    words = " ".join(" ".join(b.get_text(" ").split()) for b in blocks)
+    words = re.sub(r"[\d/]+", "", words)  # dates and dose numbers are not words to score
+    score = textstat.flesch_reading_ease(words)
+    assert score >= 70, (score, words)
