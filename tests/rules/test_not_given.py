@@ -107,3 +107,17 @@ def test_a_decision_dated_after_the_day_of_the_check_does_not_count_yet():
     assert listed(record) == []
     status = assess_immunisations(record, AS_OF.replace(day=19))
     assert [(m.vaccine, m.dose) for m in status.missing] == [("MMR", 2)]
+
+
+def test_the_command_line_report_lists_the_decisions():
+    from passport.rules.report import render_text
+
+    record = without_second_mmr(
+        not_given("MMR", "2026-05-03", dose=2, status_reason="Parent's wish", status_by="Dr A")
+    )
+    text = render_text(check_record(record, AS_OF))
+    assert text.endswith(
+        "Not given (not due while the decision stands):\n"
+        "  - MMR dose 2: declined on 3 May 2026 - Parent's wish\n"
+    )
+    assert "Missing immunisations" not in text
