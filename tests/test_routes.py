@@ -37,6 +37,7 @@ GET,POST /children/<ref>/contacts/<kind>
 GET,POST /children/<ref>/contacts/<kind>/remove
 GET,POST /children/<ref>/corrections/<int:request_id>/answer
 GET,POST /children/<ref>/details
+GET,POST /children/<ref>/immunisations/not-given
 GET,POST /children/<ref>/information-requests/<int:index>/answer
 GET,POST /children/<ref>/information-requests/<int:index>/change
 GET,POST /children/<ref>/information-requests/<int:index>/withdraw

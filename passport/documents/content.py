@@ -2,7 +2,8 @@
 templates lay out. Consent rules live here, once:
 
 * the young person's documents show a family history entry only where the relative agreed
-  (`consent_to_share_with_young_person` is true; missing means no);
+  (`consent_to_share_with_young_person` is true, or /2's `consent_state` is "given"; missing
+  means no; `passport.records.audience` decides);
 * the carer's sheet shows one only where `relevant_to_carer` is true, and shows nothing of the
   assessments' narrative, nothing from CAMHS, and only what the current placement needs.
 """
@@ -20,6 +21,7 @@ from passport.records.placements import current_placement
 from passport.rules import check_record
 from passport.rules.care_flags import SIGHT_TEST_MONTHS
 from passport.rules.dates import add_months, age_in_years
+from passport.rules.immunisations import is_given
 
 DOCUMENTS = {
     "passport": "Your health passport",
@@ -145,6 +147,7 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
     An uncertain or incomplete history is a catch-up plan from when they came to the UK or
     into care (``passport.rules``): each vaccine once, with how many doses and how far apart.
     Such a history is never called up to date, even when nothing is due."""
+    in_order = sorted(record.get("immunisations", []), key=lambda i: i["date"])
     had = [
         {
             "vaccine": i["vaccine"],
@@ -153,7 +156,18 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
             "when": w.when_you_were(born, i["date"]),
             "source": w.SOURCE_WORDS.get(i["source"], "a record"),
         }
-        for i in sorted(record.get("immunisations", []), key=lambda i: i["date"])
+        for i in in_order
+        if is_given(i)
+    ]
+    not_given = [
+        {
+            "vaccine": w.dose_name(i["vaccine"], i.get("dose")),
+            "protects": w.vaccine_words(i["vaccine"]),
+            "date": w.long_date(i["date"]),
+            "why": w.not_given_words(i["status"], i.get("status_reason")),
+        }
+        for i in in_order
+        if not is_given(i)
     ]
     status = report.immunisations
     due = [
@@ -172,6 +186,7 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
         )
     return {
         "had": had,
+        "not_given": not_given,
         "due": due,
         "unknown": record.get("immunisation_history_status") == "unknown",
         "catch_up": catch_up,
@@ -403,6 +418,13 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
         "vaccinations_due": [course.vaccine for course in report.immunisations.courses()],
         # An unknown or incomplete history is never "nothing due" (issue 12).
         "vaccinations_unsure": not report.immunisations.up_to_date,
+        # Doses declined or contraindicated: not due, and the carer should know why (issue 14).
+        "vaccinations_not_given": [
+            f"{w.dose_name(i['vaccine'], i.get('dose'))}: "
+            f"{w.not_given_words(i['status'], i.get('status_reason'))}"
+            for i in record.get("immunisations", [])
+            if not is_given(i)
+        ],
         "contacts": [
             (label, contacts[key])
             for key, label in (

@@ -116,6 +116,24 @@ def vaccine_words(name: str, booster: bool = False) -> str:
     return f"protects against {protects}" if protects else ""
 
 
+NOT_GIVEN_WORDS = {
+    "declined": "declined",
+    "contraindicated": "not safe to give",
+}
+
+
+def dose_name(vaccine: str, dose: int | None) -> str:
+    """``MMR dose 2``, or just ``MMR`` when the dose number is not known."""
+    return f"{vaccine} dose {dose}" if dose else vaccine
+
+
+def not_given_words(status: str, reason: str | None) -> str:
+    """``not given: declined (parent's wish)``: a dose not given, in plain words."""
+    words = f"not given: {NOT_GIVEN_WORDS.get(status, status)}"
+    reason = (reason or "").strip().rstrip(".")
+    return f"{words} ({reason})" if reason else words
+
+
 def _number(n: int) -> str:
     return ("one", "two", "three", "four", "five")[n - 1] if 1 <= n <= 5 else str(n)
 

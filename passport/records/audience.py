@@ -2,8 +2,9 @@
 and the FHIR bundle alike, ADR 0003).
 
 Birth-family health history is a third party's information: the young person sees an entry
-only when the relative agreed to share it with them; a carer sees the entries marked relevant
-to the care of the child; staff see everything.
+only when the relative agreed to share it with them (`consent_to_share_with_young_person`
+true, or format /2's `consent_state` "given": the format refuses a record where they differ);
+a carer sees the entries marked relevant to the care of the child; staff see everything.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ AUDIENCES = (YOUNG_PERSON, CARER, STAFF)
 
 def may_see_family_entry(entry: Mapping[str, Any], audience: str) -> bool:
     if audience == YOUNG_PERSON:
-        return entry.get("consent_to_share_with_young_person") is True
+        return (
+            entry.get("consent_to_share_with_young_person") is True
+            or entry.get("consent_state") == "given"
+        )
     if audience == CARER:
         return entry.get("relevant_to_carer") is True
     if audience == STAFF:

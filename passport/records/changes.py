@@ -88,6 +88,20 @@ FIELDS = {
     "withdrawn_on": "date withdrawn",
     "withdrawn_reason": "why withdrawn",
     "result_on": "date of the result",
+    "consent_state": "relative's consent",
+    "consent_on": "consent date",
+    "consent_by": "consent recorded by",
+    "practitioner registration_body": "practitioner's register",
+    "practitioner registration_number": "practitioner's registration number",
+}
+# A dose not given (format /2), and a relative's consent (format /2), in words.
+NOT_GIVEN = {"declined": "declined", "contraindicated": "not given (contraindicated)"}
+CONSENT = {
+    "asked": "relative asked for consent",
+    "given": "relative's consent given",
+    "refused": "relative's consent refused",
+    "not_traced": "relative could not be traced",
+    "not_asked": "relative not asked for consent",
 }
 
 
@@ -253,7 +267,27 @@ def _list(
             else:
                 yield f"{SECTIONS[section][0]} removed: {entry_name(section, was)}"
         for now in new[j1 + paired : j2]:
-            yield f"{SECTIONS[section][0]} added: {entry_name(section, now)}"
+            if section == "immunisations" and now.get("status") in NOT_GIVEN:
+                yield _not_given(now)
+            else:
+                yield f"{SECTIONS[section][0]} added: {entry_name(section, now)}"
+
+
+def _not_given(item: dict[str, Any]) -> str:
+    """``MMR dose 2: declined on 3 May 2026 - parent's wish, decided by Dr A Example``."""
+    name = f"{item['vaccine']} dose {item['dose']}" if item.get("dose") else item["vaccine"]
+    why = f" - {item['status_reason']}" if item.get("status_reason") else ""
+    by = f", decided by {item['status_by']}" if item.get("status_by") else ""
+    return f"{name}: {NOT_GIVEN[item['status']]} on {long_date(item['date'])}{why}{by}"
+
+
+def _consent(item: dict[str, Any]) -> str:
+    """``Birth mother, asthma: relative's consent refused on 1 February 2026, by Sam Patel``."""
+    on = f" on {long_date(item['consent_on'])}" if item.get("consent_on") else ""
+    by = f", by {item['consent_by']}" if item.get("consent_by") else ""
+    state = CONSENT.get(item.get("consent_state") or "", "relative's consent not recorded")
+    name = entry_name("family_history", item)
+    return f"{name[:1].upper()}{name[1:]}: {state}{on}{by}"
 
 
 def _placement_changed(
@@ -302,6 +336,20 @@ def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> It
         else:
             yield f"{SECTIONS[section][0]} to {name}: no longer withdrawn"
         was = {**was, **{k: now.get(k) for k in ("withdrawn_on", "withdrawn_reason")}}
+    elif section == "immunisations" and now.get("status") != was.get("status"):
+        if now.get("status") in NOT_GIVEN:
+            yield _not_given(now)
+        else:
+            yield f"{entry_name(section, now)}: given"
+        keep = ("status", "status_by", "status_reason", "date")
+        was = {**was, **{k: now.get(k) for k in keep}}
+    elif section == "family_history" and (
+        now.get("consent_state") != was.get("consent_state")
+        or now.get("consent_on") != was.get("consent_on")
+    ):
+        yield _consent(now)
+        keep = ("consent_state", "consent_on", "consent_by", "consent_to_share_with_young_person")
+        was = {**was, **{k: now.get(k) for k in keep}}
     yield from _fields(f"{name}: ", was, now)
 
 

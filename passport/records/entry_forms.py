@@ -365,7 +365,14 @@ class WithdrawRequestForm(VersionedForm):
 
 class AmendAssessmentForm(AssessmentForm, ChangeForm):
     """An assessment already recorded, put right; its health plan is changed action by
-    action, so it is not on this form."""
+    action, so it is not on this form. The register is asked of every new assessment, but an
+    old one may have been recorded without it: amending it must not force a guess."""
+
+    practitioner_registration_body = RadioField(
+        "Professional register",
+        choices=AssessmentForm.practitioner_registration_body.kwargs["choices"],
+        validators=[Optional()],
+    )
 
     def fill(self, assessment: dict[str, Any]) -> None:
         """Each field from the assessment at the path its name says (`findings_summary` is
@@ -404,6 +411,11 @@ class AmendAssessmentForm(AssessmentForm, ChangeForm):
         for sub, key in (("consent", "recorded_on"), ("sdq", "date")):
             if sub in item and (assessment.get(sub) or {}).get(key):
                 item[sub][key] = assessment[sub][key]
+        # An old assessment's register as /1 wrote it ("NMC 12A3456E") stays unless the form
+        # now says which register: the form has no free-text box to carry it.
+        written = (assessment.get("practitioner") or {}).get("registration")
+        if written and "registration_body" not in item["practitioner"]:
+            item["practitioner"]["registration"] = written
         out.update(item)
         return out
 

@@ -21,7 +21,7 @@ SINGLE_DATES: dict[str, tuple[str, ...]] = {
     "medications": ("started", "stopped"),
     "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
     "screening": ("date", "result_on"),
-    "family_history": ("recorded_on",),
+    "family_history": ("recorded_on", "consent_on"),
 }
 
 
@@ -146,6 +146,27 @@ def _reference_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
             )
 
 
+def _consent_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """A family-history entry's consent state (/2) and its /1 yes or no must agree: the young
+    person may see it only when the relative gave consent."""
+    for i, entry in _items(data, "family_history"):
+        state = entry.get("consent_state")
+        shared = entry.get("consent_to_share_with_young_person")
+        if not isinstance(state, str) or not isinstance(shared, bool):
+            continue
+        if shared and state != "given":
+            yield (
+                ("family_history", i, "consent_state"),
+                f'is "{state}" but consent_to_share_with_young_person is true: the young '
+                "person may see an entry only when the relative gave consent",
+            )
+        elif not shared and state == "given":
+            yield (
+                ("family_history", i, "consent_state"),
+                'is "given" but consent_to_share_with_young_person is false: say one thing',
+            )
+
+
 def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Path, str]]:
     """The format's rules that JSON Schema cannot express, as (path, message) pairs."""
     given = data.get("child")
@@ -154,3 +175,4 @@ def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Pa
     yield from _date_breaches(data, today, born if isinstance(born, date) else None)
     yield from _order_breaches(data, child)
     yield from _reference_breaches(data)
+    yield from _consent_breaches(data)

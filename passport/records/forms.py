@@ -21,13 +21,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from passport.records import workflow
 from passport.records.schemas import (
     CONSENT_SHARE_WITH,
     SOURCES,
     AssessmentSchema,
+    ImmunisationSchema,
     InformationRequestSchema,
     PlanActionSchema,
     SdqSchema,
@@ -64,6 +65,9 @@ LABELS = {
     "hepatitis_b": "Hepatitis B",
     "hepatitis_c": "Hepatitis C",
     "section_20": "Section 20 (accommodated with parental agreement)",
+    "asked": "Asked, no answer yet",
+    "not_traced": "The relative could not be traced",
+    "not_asked": "Not asked yet",
 }
 
 
@@ -133,7 +137,17 @@ class AssessmentForm(VersionedForm):
         "Role", validators=[required("Enter their role, for example Specialist LAC nurse")]
     )
     practitioner_grade = StringField("Grade", validators=[Optional()])
-    practitioner_registration = StringField("Professional registration", validators=[Optional()])
+    practitioner_registration_body = RadioField(
+        "Professional register",
+        choices=[
+            ("GMC", "GMC (doctor)"),
+            ("NMC", "NMC (nurse or midwife)"),
+            ("HCPC", "HCPC (other health professional)"),
+            ("other", "Another register"),
+        ],
+        validators=[required("Select the register they are on")],
+    )
+    practitioner_registration_number = StringField("Registration number", validators=[Optional()])
 
     consent_status = RadioField(
         "Consent to the assessment and to sharing it",
@@ -201,8 +215,14 @@ class AssessmentForm(VersionedForm):
         }
         _put(item, "setting", self.setting.data or None)
         practitioner: dict[str, Any] = {}
-        for key in ("name", "role", "grade", "registration"):
+        for key in ("name", "role", "grade", "registration_body", "registration_number"):
             _put(practitioner, key, _text(self[f"practitioner_{key}"]))
+        body = practitioner.get("registration_body")
+        number = str(practitioner.get("registration_number") or "")
+        registration = number if body == "other" else f"{body} {number}"
+        if number and len(registration) <= 40:
+            # The /1 field too, as /1 readers know it: "GMC 7012345".
+            practitioner["registration"] = registration
         item["practitioner"] = practitioner
         consent: dict[str, Any] = {"status": self.consent_status.data}
         _put(consent, "by", self.consent_by.data or None)
@@ -329,6 +349,38 @@ class AllergyStatusForm(VersionedForm):
     status_by = StringField("Who decided", validators=[required("Enter who decided")])
     status_reason = TextAreaField(
         "Why", validators=[required("Enter why, for example: negative oral challenge test")]
+    )
+
+
+class NotGivenForm(VersionedForm):
+    """A vaccine not given: declined or contraindicated, when it was decided, why and by whom.
+    A decision, not a gap: the rules no longer call that dose due (format /2)."""
+
+    vaccine = SelectField("Vaccine", validators=[required("Select the vaccine")])
+    dose = WholeNumberField("Dose number", validators=[Optional()])
+    date = DatePartsField(
+        "Date of the decision", validators=[required("Enter the date of the decision")]
+    )
+    status = RadioField(
+        "Why was it not given?",
+        choices=[
+            ("declined", "Declined: the young person, or a parent or carer, said no"),
+            ("contraindicated", "Contraindicated: a clinician decided it must not be given"),
+        ],
+        validators=[required("Select whether it was declined or contraindicated")],
+    )
+    # DataRequired: a reason of spaces only is no reason.
+    status_reason = TextAreaField(
+        "Reason", validators=[DataRequired("Enter the reason, for example: parent's wish")]
+    )
+    status_by = StringField(
+        "Who decided",
+        validators=[DataRequired("Enter who decided, for example: Dr A Example, GP")],
+    )
+    source = RadioField(
+        "Where this decision is recorded",
+        choices=choices(*choices_of(ImmunisationSchema, "source")),
+        validators=[Optional()],
     )
 
 

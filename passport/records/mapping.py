@@ -41,6 +41,8 @@ PRACTITIONER = [
     ("role", "practitioner_role"),
     ("grade", "practitioner_grade"),
     ("registration", "practitioner_registration"),
+    ("registration_body", "practitioner_registration_body"),
+    ("registration_number", "practitioner_registration_number"),
 ]
 CONSENT = [
     ("status", "consent_status"),
@@ -85,7 +87,10 @@ BIRTH_HISTORY = ["birth_weight_kg", "gestation_weeks", "place_of_birth", "notes"
 LISTS: dict[str, tuple[type, list[Any]]] = {
     "placements": (m.Placement, PLACEMENT),
     "information_requests": (m.InformationRequest, INFORMATION_REQUEST),
-    "immunisations": (m.Immunisation, ["vaccine", "dose", "date", "source", "notes"]),
+    "immunisations": (
+        m.Immunisation,
+        ["vaccine", "dose", "date", "source", "notes", "status", "status_reason", "status_by"],
+    ),
     "allergies": (
         m.Allergy,
         [
@@ -117,6 +122,9 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
             "recorded_on",
             "consent_to_share_with_young_person",
             "relevant_to_carer",
+            "consent_state",
+            "consent_on",
+            "consent_by",
         ],
     ),
 }

@@ -204,6 +204,9 @@ class Assessment(Base):
     practitioner_role: Mapped[str] = mapped_column(String(SHORT))
     practitioner_grade: Mapped[str | None] = mapped_column(String(SHORT))
     practitioner_registration: Mapped[str | None] = mapped_column(String(40))
+    # New in lac-health-record/2.
+    practitioner_registration_body: Mapped[str | None] = mapped_column(String(10))
+    practitioner_registration_number: Mapped[str | None] = mapped_column(String(40))
 
     consent_status: Mapped[str | None] = mapped_column(String(20))  # None: no consent object
     consent_by: Mapped[str | None] = mapped_column(String(20))
@@ -282,6 +285,10 @@ class Immunisation(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)
+    # New in lac-health-record/2: given (or None), declined or contraindicated.
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_by: Mapped[str | None] = mapped_column(String(SHORT))
 
 
 class Allergy(Base):
@@ -397,6 +404,10 @@ class FamilyHistoryEntry(Base):
     recorded_on: Mapped[dt.date | None] = mapped_column(Date)
     consent_to_share_with_young_person: Mapped[bool | None] = mapped_column(Boolean)
     relevant_to_carer: Mapped[bool | None] = mapped_column(Boolean)
+    # New in lac-health-record/2.
+    consent_state: Mapped[str | None] = mapped_column(String(20))
+    consent_on: Mapped[dt.date | None] = mapped_column(Date)
+    consent_by: Mapped[str | None] = mapped_column(String(SHORT))
 
 
 class CorrectionRequest(Base):

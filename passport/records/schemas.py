@@ -52,9 +52,13 @@ NEW_IN_2 = {
     "allergies": ("status", "status_on", "status_by", "status_reason"),
     "information_requests": ("withdrawn_on", "withdrawn_reason"),
     "screening": ("result_on",),
+    "immunisations": ("status", "status_reason", "status_by"),
+    "family_history": ("consent_state", "consent_on", "consent_by"),
 }
 # The same for the plan actions inside each assessment (`assessments[i].health_plan[j]`).
 NEW_IN_2_PLAN_ACTION = ("status_by", "cancelled_on", "cancelled_reason")
+# New in /2 inside each assessment's practitioner (a /1 file may not carry them either).
+NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -73,6 +77,11 @@ def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
             for name in NEW_IN_2_PLAN_ACTION:
                 if isinstance(action, dict) and name in action:
                     found.append(("assessments", i, "health_plan", j, name))
+    for index, assessment in enumerate(data.get("assessments") or []):
+        practitioner = assessment.get("practitioner") if isinstance(assessment, dict) else None
+        for name in NEW_IN_2_PRACTITIONER:
+            if isinstance(practitioner, dict) and name in practitioner:
+                found.append(("assessments", index, "practitioner", name))
     return found
 
 
@@ -159,11 +168,18 @@ class ContactsSchema(FormatSchema):
     personal_adviser = Obj(PersonSchema)
 
 
+REGISTRATION_BODIES = ("GMC", "NMC", "HCPC", "other")
+
+
 class PractitionerSchema(FormatSchema):
     name = short(required=True)
     role = short(required=True)
     grade = short()
     registration = Text(max_length=40)
+    # New in /2: the register and the number on it, as two fields (an IHA must be done by a
+    # registered medical practitioner: GMC). `registration` stays as in /1.
+    registration_body = Choice(*REGISTRATION_BODIES)
+    registration_number = Text(max_length=40)
 
 
 CONSENT_SHARE_WITH = ("gp", "camhs", "carer", "social_worker", "school_nurse", "dentist")
@@ -264,6 +280,10 @@ class InformationRequestSchema(FormatSchema):
     withdrawn_reason = text()
 
 
+IMMUNISATION_STATUSES = ("given", "declined", "contraindicated")
+NOT_GIVEN = ("declined", "contraindicated")
+
+
 class ImmunisationSchema(FormatSchema):
     vaccine = Text(min_length=1, max_length=80, required=True)
     dose = Number(minimum=1, maximum=10, integer=True)
@@ -278,6 +298,11 @@ class ImmunisationSchema(FormatSchema):
         required=True,
     )
     notes = text()
+    # New in /2: a dose not given, and why. No status: given. For a dose not given, `date` is
+    # the date of the decision.
+    status = Choice(*IMMUNISATION_STATUSES)
+    status_reason = text()
+    status_by = short()
 
 
 class AllergySchema(FormatSchema):
@@ -347,6 +372,9 @@ class BirthHistorySchema(FormatSchema):
     notes = text()
 
 
+FAMILY_CONSENT_STATES = ("asked", "given", "refused", "not_traced", "not_asked")
+
+
 class FamilyHistoryEntrySchema(FormatSchema):
     relative = Choice(
         "birth_mother",
@@ -367,6 +395,12 @@ class FamilyHistoryEntrySchema(FormatSchema):
     recorded_on = CalendarDate()
     consent_to_share_with_young_person = Bool()
     relevant_to_carer = Bool()
+    # New in /2: where asking the relative for consent has got to (CQC recommendation 1.13),
+    # when and by whom. `consent_to_share_with_young_person` follows it: given is true,
+    # anything else is not true.
+    consent_state = Choice(*FAMILY_CONSENT_STATES)
+    consent_on = CalendarDate()
+    consent_by = short()
 
 
 class RecordSchema(FormatSchema):

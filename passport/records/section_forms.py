@@ -185,10 +185,19 @@ SECTIONS: dict[str, SectionSpec] = {
             ),
             FieldSpec("recorded_on", "date", "Date recorded"),
             FieldSpec(
-                "consent_to_share_with_young_person",
-                "yesno",
+                "consent_state",
+                "radios",
                 "Has the relative agreed that the young person may see this?",
-                "Select whether the relative agreed the young person may see this",
+                "Select where asking the relative for consent has got to",
+                choices_of(FamilyHistoryEntrySchema, "consent_state"),
+                hint="The young person sees this entry only when the relative has given consent",
+            ),
+            FieldSpec("consent_on", "date", "Date the relative was asked or answered"),
+            FieldSpec(
+                "consent_by",
+                "text",
+                "Who asked the relative, or recorded the answer",
+                hint="For example, Sam Patel, social worker",
             ),
             FieldSpec(
                 "relevant_to_carer",
@@ -243,4 +252,7 @@ def section_item(spec: SectionSpec, form: VersionedForm) -> dict[str, Any]:
             value = value.strip() or None
         if value is not None:
             item[f.name] = value
+    if "consent_state" in item:
+        # The /1 yes or no follows the relative's consent (format /2): given is yes.
+        item["consent_to_share_with_young_person"] = item["consent_state"] == "given"
     return item

@@ -9,6 +9,8 @@ child that does not exist.
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request, url_for
@@ -219,7 +221,9 @@ def add_item(ref: str, section: str) -> ResponseReturnValue:
         if not errors and not conflict:
             flash(spec.added)
             return _to_child(ref, section)
-        loose = attach_errors(form, errors, f"{section}[{index}].")
+        loose = [_in_uk_dates(e) for e in attach_errors(form, errors, f"{section}[{index}].")]
+        for field in form:
+            field.errors = [_in_uk_dates(e) for e in field.errors]
     return render_form("records/section_form.html", ref, form, conflict, loose, spec=spec)
 
 
@@ -329,6 +333,57 @@ def allergy_status(ref: str, index: int) -> ResponseReturnValue:
             return _to_child(ref, "allergies")
         loose = attach_errors(form, errors, f"allergies[{index}].")
     return render_form("records/allergy_status.html", ref, form, conflict, loose, allergy=allergy)
+
+
+ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def _in_uk_dates(message: str) -> str:
+    """The format's messages name ISO dates; a nurse reads "3 May 2026"."""
+    return ISO_DATE.sub(lambda m: long_date(date.fromisoformat(m.group(1))), message)
+
+
+@nurse_only
+def vaccine_not_given(ref: str) -> ResponseReturnValue:
+    """Record a vaccine not given: declined or contraindicated, with the reason and who
+    decided. The dose then stops being due in the rules, and the documents say it was not
+    given and why."""
+    form = f.NotGivenForm()
+    form.vaccine.choices = [("", "Select")] + [(v, v) for v in sf.VACCINES]
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+    if request.method == "GET":
+        form.version.data = str(version)
+    conflict, loose = False, []
+    if form.validate_on_submit():
+        on = form.date.data
+        assert on is not None  # the field is required
+        item: dict[str, Any] = {
+            "vaccine": form.vaccine.data,
+            "date": on.isoformat(),
+            "source": form.source.data or "other",
+            "status": form.status.data,
+            "status_reason": form.status_reason.data.strip(),
+            "status_by": form.status_by.data.strip(),
+        }
+        if form.dose.data is not None:
+            item["dose"] = form.dose.data
+        index = len(record.get("immunisations", []))
+        errors, conflict = save_change(
+            ref,
+            form.version.data,
+            lambda d: d.setdefault("immunisations", []).append(item),
+            "immunisation not given",
+            reason=item["status_reason"],
+        )
+        if not errors and not conflict:
+            flash(f"{item['vaccine']}: recorded as not given ({item['status']})")
+            return _to_child(ref, "immunisations")
+        loose = attach_errors(form, errors, f"immunisations[{index}].")
+        for field in form:
+            field.errors = [_in_uk_dates(e) for e in field.errors]
+        loose = [_in_uk_dates(e) for e in loose]
+    return render_form("records/not_given_form.html", ref, form, conflict, loose)
 
 
 @nurse_only
@@ -447,6 +502,7 @@ ROUTES = (
     ("/children/<ref>/checks/<kind>/new", add_check, ["GET", "POST"]),
     ("/children/<ref>/medications/<int:index>/stop", stop_medicine, ["GET", "POST"]),
     ("/children/<ref>/allergies/<int:index>/status", allergy_status, ["GET", "POST"]),
+    ("/children/<ref>/immunisations/not-given", vaccine_not_given, ["GET", "POST"]),
     ("/children/<ref>/export", export, ["GET"]),
     ("/import", import_record_page, ["GET", "POST"]),
     (

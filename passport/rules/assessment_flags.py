@@ -4,8 +4,8 @@ The decisions and their sources are in the docstring of ``checks`` (sections *In
 assessment*, *Review health assessment*, *Quality of each assessment* and *SDQ*); each flag has
 its own helper here: ``iha_flags`` (IHA_MISSING, IHA_LATE), ``rha_overdue_flags``
 (RHA_OVERDUE, from ``next_rha_due_for``), ``quality_flags`` (CONSENT_NOT_RECORDED,
-PRACTITIONER_INCOMPLETE, VAGUE_FINDINGS, NO_GP_CAMHS_INPUT, per assessment) and ``sdq_flags``
-(SDQ_MISSING, SDQ_BORDERLINE, SDQ_CONCERN).
+PRACTITIONER_INCOMPLETE, IHA_NOT_BY_DOCTOR, VAGUE_FINDINGS, NO_GP_CAMHS_INPUT, per assessment)
+and ``sdq_flags`` (SDQ_MISSING, SDQ_BORDERLINE, SDQ_CONCERN).
 """
 
 from __future__ import annotations
@@ -181,6 +181,7 @@ def quality_flags(
         found = (
             _consent_flag(assessment, severity),
             _practitioner_flag(assessment, severity),
+            _iha_not_by_doctor_flag(assessment, severity),
             _vague_findings_flag(assessment, severity),
             _gp_camhs_input_flag(assessment, severity, received, camhs_from),
         )
@@ -208,11 +209,14 @@ def _consent_flag(assessment: Assessment, severity: str) -> Flag | None:
 
 
 def _practitioner_flag(assessment: Assessment, severity: str) -> Flag | None:
-    """PRACTITIONER_INCOMPLETE: no (or blank) ``grade`` or ``registration``."""
+    """PRACTITIONER_INCOMPLETE: no (or blank) ``grade`` or ``registration`` (format /2: a
+    ``registration_number`` counts as the registration)."""
     practitioner = assessment.data.get("practitioner") or {}
-    gaps = [
-        key for key in ("grade", "registration") if not str(practitioner.get(key) or "").strip()
-    ]
+    given = {
+        "grade": practitioner.get("grade"),
+        "registration": practitioner.get("registration") or practitioner.get("registration_number"),
+    }
+    gaps = [key for key, value in given.items() if not str(value or "").strip()]
     if not gaps:
         return None
     wording = " or ".join("professional registration" if g == "registration" else g for g in gaps)
@@ -222,6 +226,41 @@ def _practitioner_flag(assessment: Assessment, severity: str) -> Flag | None:
         f"The {assessment.label} does not give the practitioner's {wording}. Add it so "
         f"it is clear who is accountable.",
         missing=gaps,
+        **_about(assessment),
+    )
+
+
+REGISTERS = ("GMC", "NMC", "HCPC")
+
+
+def registration_body(practitioner: Mapping[str, Any]) -> str | None:
+    """The practitioner's register when the record says it: ``registration_body`` (format /2),
+    else the first word of the /1 free-text ``registration`` when it names a register ("GMC
+    7012345"). None when it is not known."""
+    body = practitioner.get("registration_body")
+    if isinstance(body, str):
+        return body
+    first = str(practitioner.get("registration") or "").strip().split(" ", 1)[0].upper()
+    return first if first in REGISTERS else None
+
+
+def _iha_not_by_doctor_flag(assessment: Assessment, severity: str) -> Flag | None:
+    """IHA_NOT_BY_DOCTOR: an IHA whose practitioner is on a register that is known and is not
+    the GMC. An unknown register (an old record) is no evidence of a non-doctor: no flag."""
+    if assessment.type != "IHA":
+        return None
+    body = registration_body(assessment.data.get("practitioner") or {})
+    if body is None or body == "GMC":
+        return None
+    register = "another register" if body == "other" else f"the {body} register"
+    return make_flag(
+        "IHA_NOT_BY_DOCTOR",
+        severity,
+        f"The {assessment.label} was done by someone on {register}, not a doctor on the "
+        f"GMC register. An initial health assessment must be done by a registered medical "
+        f"practitioner (Care Planning, Placement and Case Review (England) Regulations 2010, "
+        f"regulation 7). Check the record, or arrange for a doctor to do it.",
+        registration_body=body,
         **_about(assessment),
     )
 

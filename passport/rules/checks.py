@@ -42,13 +42,18 @@ Review health assessment (RHA)
     (the IHA flags cover that). RHA_OVERDUE (``urgent``) when ``as_of`` is after the due date.
   * ``as_of`` may be a ``datetime``; its date is used.
 
-Quality of each assessment (CONSENT_NOT_RECORDED, PRACTITIONER_INCOMPLETE, VAGUE_FINDINGS,
-NO_GP_CAMHS_INPUT): one flag per assessment, ``warning`` for the most recent assessment (it can
-still be put right before the plan is used) and ``info`` for older ones (history, still worth an
-audit). Each carries ``assessment_id`` and ``since`` (the assessment date).
+Quality of each assessment (CONSENT_NOT_RECORDED, PRACTITIONER_INCOMPLETE, IHA_NOT_BY_DOCTOR,
+VAGUE_FINDINGS, NO_GP_CAMHS_INPUT): one flag per assessment, ``warning`` for the most recent
+assessment (it can still be put right before the plan is used) and ``info`` for older ones
+(history, still worth an audit). Each carries ``assessment_id`` and ``since`` (the assessment date).
   * CONSENT_NOT_RECORDED: no ``consent`` or status ``not_recorded`` (``declined`` and
     ``partial`` are recorded answers).
-  * PRACTITIONER_INCOMPLETE: no (or blank) ``grade`` or ``registration``; ``missing`` lists which.
+  * PRACTITIONER_INCOMPLETE: no (or blank) ``grade`` or ``registration`` (or, format /2,
+    ``registration_number``); ``missing`` lists which.
+  * IHA_NOT_BY_DOCTOR: an IHA whose practitioner's register is known and is not the GMC
+    (``registration_body``, format /2, else a /1 ``registration`` starting with NMC or HCPC).
+    An unknown register is not flagged: an old record without one is no evidence of a
+    non-doctor. Carries ``registration_body``.
   * VAGUE_FINDINGS: no ``findings``, no ``summary``, or a summary made only of stock phrases and
     filler words ("No concerns.", "NAD", "Fit and well, no issues", "n/a"), after ignoring case
     and punctuation; see ``is_vague_summary``. A summary with any other word is not vague.
@@ -173,6 +178,7 @@ FLAG_CODES = (
     "RHA_OVERDUE",
     "CONSENT_NOT_RECORDED",
     "PRACTITIONER_INCOMPLETE",
+    "IHA_NOT_BY_DOCTOR",
     "VAGUE_FINDINGS",
     "NO_GP_CAMHS_INPUT",
     "INFO_REQUEST_OUTSTANDING",

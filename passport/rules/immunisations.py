@@ -48,6 +48,11 @@ What is reported:
 * The selective MMRV catch-up (born 1 January 2020 to 31 August 2022, 1 November 2026 to
   31 March 2028) is listed in ``due_soon`` while it runs, unless the record's conditions name
   chickenpox (or varicella) or an MMRV is recorded; it is an offer, never "missing".
+* A dose not given (``status`` ``declined`` or ``contraindicated``, format /2; ``date`` is the
+  day of the decision) never counts as given. It is a decision, not a gap: that dose and the
+  later doses of the same family (or every dose of the family, when the decision names no dose
+  number) are neither ``missing`` nor ``due_soon``, until a dose of the family is given after
+  the decision (then the decision is over and the course resumes). ``not_given`` lists them.
 * Flu (seasonal) and selective vaccines (BCG, hepatitis B for babies at risk, COVID-19) are
   never listed (BCG for new entrants is a flag of its own: ``screening``). See
   ``simplifications`` in ``schedule.json`` for what else is left out.
@@ -71,6 +76,7 @@ __all__ = [
     "Family",
     "ImmunisationStatus",
     "MissingDose",
+    "NotGiven",
     "Schedule",
     "ScheduledDose",
     "assess_immunisations",
@@ -156,9 +162,40 @@ class Course:
 
 
 @dataclass(frozen=True, slots=True)
+class NotGiven:
+    """A decision that a dose is not given: declined or contraindicated, why and by whom."""
+
+    vaccine: str
+    dose: int | None
+    decided_on: date
+    status: str  # declined | contraindicated
+    reason: str | None = None
+    by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "vaccine": self.vaccine,
+            "decided_on": self.decided_on.isoformat(),
+            "status": self.status,
+        }
+        if self.dose is not None:
+            body["dose"] = self.dose
+        return body
+
+
+NOT_GIVEN_STATUSES = frozenset({"declined", "contraindicated"})
+
+
+def is_given(entry: Mapping[str, Any]) -> bool:
+    """A recorded dose counts as given unless it says it was not (no status: given)."""
+    return entry.get("status") not in NOT_GIVEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
 class ImmunisationStatus:
     missing: list[MissingDose] = field(default_factory=list)
     due_soon: list[DueDose] = field(default_factory=list)
+    not_given: list[NotGiven] = field(default_factory=list)
     history: str | None = None  # immunisation_history_status as recorded
     catch_up_from: date | None = None  # set when the history is uncertain or incomplete
     as_of: date | None = None
@@ -197,10 +234,13 @@ class ImmunisationStatus:
         return courses
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        body = {
             "missing": [item.to_json() for item in self.missing],
             "due_soon": [item.to_json() for item in self.due_soon],
         }
+        if self.not_given:
+            body["not_given"] = [item.to_json() for item in self.not_given]
+        return body
 
 
 def _due(item: MissingDose | DueDose) -> date:
@@ -215,7 +255,7 @@ def _recorded_doses(
     by_family: dict[str, list[date]] = {}
     for entry in immunisations:
         vaccine = schedule.canonical_name(entry["vaccine"])
-        if vaccine is None:
+        if vaccine is None or not is_given(entry):
             continue
         given_on = parse_date(entry["date"])
         if given_on is None or given_on > as_of or (vaccine, given_on) in seen:
@@ -226,6 +266,46 @@ def _recorded_doses(
     for dates in by_family.values():
         dates.sort()
     return by_family
+
+
+def _decisions(immunisations: Sequence[Mapping[str, Any]], as_of: date) -> list[NotGiven]:
+    """The doses recorded as not given (declined or contraindicated) by ``as_of``, oldest first."""
+    found = []
+    for entry in immunisations:
+        decided_on = parse_date(entry.get("date"))
+        if is_given(entry) or decided_on is None or decided_on > as_of:
+            continue
+        found.append(
+            NotGiven(
+                vaccine=str(entry["vaccine"]),
+                dose=entry.get("dose"),
+                decided_on=decided_on,
+                status=str(entry["status"]),
+                reason=entry.get("status_reason"),
+                by=entry.get("status_by"),
+            )
+        )
+    found.sort(key=lambda item: item.decided_on)
+    return found
+
+
+def _decided_against(
+    family: str,
+    dose: int,
+    given: Sequence[date],
+    decisions: Sequence[NotGiven],
+    schedule: Schedule,
+) -> bool:
+    """True when a standing decision covers this dose of this family (see the module)."""
+    for decision in decisions:
+        vaccine = schedule.canonical_name(decision.vaccine)
+        if vaccine is None or family not in schedule.families_of.get(vaccine, ()):
+            continue
+        if any(given_on > decision.decided_on for given_on in given):
+            continue  # a dose given since: the decision is over
+        if decision.dose is None or dose >= decision.dose:
+            return True
+    return False
 
 
 def _match(
@@ -420,7 +500,9 @@ def assess_immunisations(
     child_data = record["child"]
     date_of_birth = parse_date(child_data["date_of_birth"])
     assert date_of_birth is not None
-    recorded = _recorded_doses(record.get("immunisations") or (), as_of, schedule)
+    entries = record.get("immunisations") or ()
+    recorded = _recorded_doses(entries, as_of, schedule)
+    decisions = _decisions(entries, as_of)
     catch_up_from = catch_up_start(record)
     child = _Child(
         date_of_birth=date_of_birth,
@@ -447,6 +529,8 @@ def assess_immunisations(
         for is_missing, due, order, dose in _family_doses(
             family, rows, given, child, family_order[family_name] * 100
         ):
+            if _decided_against(family_name, dose.dose, given, decisions, schedule):
+                continue
             if is_missing:
                 missing.append((due, order, dose))
             elif due <= soon_limit:
@@ -457,6 +541,7 @@ def assess_immunisations(
     return ImmunisationStatus(
         missing=[item[2] for item in missing],
         due_soon=[item[2] for item in due_soon],
+        not_given=decisions,
         history=record.get("immunisation_history_status"),
         catch_up_from=catch_up_from,
         as_of=as_of,
@@ -470,10 +555,12 @@ def catch_up_start(record: Mapping[str, Any]) -> date | None:
     ``unknown`` or ``partial``, or when it is not given and no dose is recorded (UKHSA: a
     dose without a record counts as not given). The plan then starts when the child arrived
     in the UK (``child.arrived_in_uk``, a field of format /2, read when present), else when
-    the child came into care (``child.entered_care``).
+    the child came into care (``child.entered_care``). A dose recorded as not given is not a
+    recorded dose.
     """
     status = record.get("immunisation_history_status")
-    if status not in _UNCERTAIN and not (status is None and not record.get("immunisations")):
+    given = [entry for entry in record.get("immunisations") or () if is_given(entry)]
+    if status not in _UNCERTAIN and not (status is None and not given):
         return None
     child = record["child"]
     return parse_date(child.get("arrived_in_uk")) or parse_date(child["entered_care"])

@@ -162,4 +162,11 @@ def render_text(report: CheckReport) -> str:
             f"  - {item.vaccine} dose {item.dose}, due {long_date(item.due_on)}"
             for item in report.immunisations.due_soon
         )
+    if report.immunisations.not_given:
+        lines.append("Not given (not due while the decision stands):")
+        lines.extend(
+            f"  - {item.vaccine}{f' dose {item.dose}' if item.dose else ''}: {item.status} on "
+            f"{long_date(item.decided_on)}{f' - {item.reason}' if item.reason else ''}"
+            for item in report.immunisations.not_given
+        )
     return "\n".join(lines) + "\n"

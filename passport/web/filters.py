@@ -18,6 +18,7 @@ FLAG_LABELS = {
     "RHA_OVERDUE": "Review overdue",
     "CONSENT_NOT_RECORDED": "Consent not recorded",
     "PRACTITIONER_INCOMPLETE": "Practitioner details missing",
+    "IHA_NOT_BY_DOCTOR": "Initial assessment not done by a doctor",
     "VAGUE_FINDINGS": "Vague findings",
     "NO_GP_CAMHS_INPUT": "No GP or CAMHS input",
     "INFO_REQUEST_OUTSTANDING": "Information request outstanding",

@@ -113,13 +113,24 @@ function showBundle (bundle, title) {
   const nhs = (patient.identifier || []).find(i => i.system === 'https://fhir.nhs.uk/Id/nhs-number')
   if (nhs) recordBox.append(el('p', 'NHS number ' + nhs.value))
 
-  const immunisations = of('Immunization').map(i => [
-    (i.vaccineCode && i.vaccineCode.text) || 'Vaccination',
-    longDate(i.occurrenceDateTime || i.occurrenceString)])
+  const codeOf = (concept) => (((concept || {}).coding || [{}])[0] || {}).code
+  const vaccineName = i => (i.vaccineCode && i.vaccineCode.text) || 'Vaccination'
+  const vaccineDate = i => longDate(i.occurrenceDateTime || i.occurrenceString)
+  const immunisations = of('Immunization').filter(i => i.status !== 'not-done')
+    .map(i => [vaccineName(i), vaccineDate(i)])
   recordBox.append(immunisations.length
     ? table('Vaccinations', ['Vaccination', 'Date'], immunisations)
     : el('p', 'No vaccinations are recorded.'))
-  const codeOf = (concept) => (((concept || {}).coding || [{}])[0] || {}).code
+  // A dose declined (PATOBJ) or not safe to give (MEDPREC): a decision, listed on its own.
+  const notGivenWords = { PATOBJ: 'Declined', MEDPREC: 'Not safe to give' }
+  const notGiven = of('Immunization').filter(i => i.status === 'not-done').map(i => {
+    const reason = i.statusReason || {}
+    const why = notGivenWords[codeOf(reason)] || 'Not given'
+    return [vaccineName(i), vaccineDate(i), reason.text ? why + ' (' + reason.text + ')' : why]
+  })
+  if (notGiven.length) {
+    recordBox.append(table('Vaccinations not given', ['Vaccination', 'Date', 'Why'], notGiven))
+  }
   // A refuted allergy never was one; a resolved one is not any more.
   const allergies = of('AllergyIntolerance')
     .filter(a => codeOf(a.verificationStatus) !== 'refuted' && codeOf(a.clinicalStatus) !== 'resolved')

@@ -118,6 +118,13 @@ ORDERED_PAIRS = (
 )
 
 
+def _consent_agrees(record: dict[str, Any]) -> None:
+    """/2: a family entry's consent state and the /1 yes or no must agree (given is yes)."""
+    for entry in record.get("family_history", []):
+        if "consent_state" in entry and "consent_to_share_with_young_person" in entry:
+            entry["consent_to_share_with_young_person"] = entry["consent_state"] == "given"
+
+
 @st.composite
 def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> dict[str, Any]:
     born = draw(st.dates(date(2001, 1, 1), today))
@@ -140,6 +147,7 @@ def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> di
         for action in assessment.get("health_plan", []):
             if "due" in action:  # a plan may be due in the future
                 action["due"] = draw(st.dates(born, today + timedelta(days=400))).isoformat()
+    _consent_agrees(record)
     for request in record.get("information_requests", []):
         if ids and draw(st.booleans()):
             request["for_assessment"] = draw(st.sampled_from(ids))

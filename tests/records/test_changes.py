@@ -205,3 +205,57 @@ def test_an_information_request_withdrawn_says_when_and_why():
         "Discharge summary came with the baby",
         "Hospital, 17 March 2009: date answered removed (was 26 March 2009)",
     ]
+
+
+def test_a_dose_not_given_says_declined_when_why_and_who_decided():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["immunisations"].append(
+        {
+            "vaccine": "MMR",
+            "dose": 2,
+            "date": "2026-05-03",
+            "source": "gp_record",
+            "status": "declined",
+            "status_reason": "parent's wish",
+            "status_by": "Dr A Example",
+        }
+    )
+    assert describe(before, after) == [
+        "MMR dose 2: declined on 3 May 2026 - parent's wish, decided by Dr A Example"
+    ]
+
+
+def test_a_dose_corrected_to_contraindicated_is_said_so():
+    before = daniel()
+    before["immunisations"].append({"vaccine": "BCG", "date": "2026-05-03", "source": "gp_record"})
+    after = copy.deepcopy(before)
+    after["immunisations"][-1].update(status="contraindicated", status_reason="HIV positive")
+    assert describe(before, after) == [
+        "BCG: not given (contraindicated) on 3 May 2026 - HIV positive"
+    ]
+
+
+def test_a_relatives_consent_is_said_with_when_and_who():
+    before = daniel()
+    before["family_history"] = [
+        {"relative": "birth_mother", "condition": "Asthma", "category": "physical"}
+    ]
+    after = copy.deepcopy(before)
+    after["family_history"][0].update(
+        consent_state="refused",
+        consent_on="2026-02-01",
+        consent_by="Sam Patel",
+        consent_to_share_with_young_person=False,
+    )
+    assert describe(before, after) == [
+        "Birth mother, Asthma: relative's consent refused on 1 February 2026, by Sam Patel"
+    ]
+
+
+def test_the_assessors_register_is_said_in_words():
+    before = daniel()
+    after = copy.deepcopy(before)
+    after["assessments"][0]["practitioner"].update(registration_body="GMC")
+    [line] = describe(before, after)
+    assert line.endswith(": practitioner's register added: GMC")

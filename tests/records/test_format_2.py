@@ -97,6 +97,14 @@ ADDED = {
     ("information_request", "withdrawn_on"): "information_requests[].withdrawn_on",
     ("information_request", "withdrawn_reason"): "information_requests[].withdrawn_reason",
     ("screening", "result_on"): "screening[].result_on",
+    ("immunisation", "status"): "immunisations[].status",
+    ("immunisation", "status_reason"): "immunisations[].status_reason",
+    ("immunisation", "status_by"): "immunisations[].status_by",
+    ("practitioner", "registration_body"): "assessments[].practitioner.registration_body",
+    ("practitioner", "registration_number"): "assessments[].practitioner.registration_number",
+    ("family_history_entry", "consent_state"): "family_history[].consent_state",
+    ("family_history_entry", "consent_on"): "family_history[].consent_on",
+    ("family_history_entry", "consent_by"): "family_history[].consent_by",
 }
 
 
@@ -122,14 +130,20 @@ def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
     for path in ADDED.values():
         assert f"`{path}`" in page
     # The loader refuses each new field in a /1 file.
+    from passport.records.schemas import NEW_IN_2_PRACTITIONER
+
     sections = {
         "medication": "medications",
         "allergy": "allergies",
         "information_request": "information_requests",
+        "immunisation": "immunisations",
+        "family_history_entry": "family_history",
     }
     assert {(section, name) for section, names in NEW_IN_2.items() for name in names} | {
         ("plan_action", name) for name in NEW_IN_2_PLAN_ACTION
-    } == {(sections.get(d, d), f) for d, f in ADDED}
+    } | {("practitioner", name) for name in NEW_IN_2_PRACTITIONER} == {
+        (sections.get(d, d), f) for d, f in ADDED
+    }
 
 
 def test_a_version_1_file_cannot_carry_a_stop_reason():
@@ -195,3 +209,82 @@ def test_the_country_and_arrival_reach_the_rules_through_the_store(cli, db):
     assert "schistosomiasis and strongyloides" in flags["UASC_SCREENING_INCOMPLETE"]
     assert "Sudan" in flags["BCG_ELIGIBLE"]
     assert flags["IMMUNISATIONS_INCOMPLETE"].startswith("Catch-up plan from 14 July 2026")
+
+
+def not_given_and_consent() -> dict:
+    """Jordan in /2 with a declined dose, the IHA doctor's register and a consent state."""
+    record = arrived()
+    record["immunisations"].append(
+        {
+            "vaccine": "MMR",
+            "dose": 2,
+            "date": "2026-05-03",
+            "source": "gp_record",
+            "status": "declined",
+            "status_reason": "Parent's wish",
+            "status_by": "Dr A Example",
+        }
+    )
+    record["assessments"][0]["practitioner"].update(
+        registration_body="GMC", registration_number="7012345"
+    )
+    record["family_history"] = [
+        {
+            "relative": "birth_mother",
+            "condition": "Asthma",
+            "category": "physical",
+            "consent_state": "refused",
+            "consent_on": "2026-02-01",
+            "consent_by": "Sam Patel",
+            "consent_to_share_with_young_person": False,
+        }
+    ]
+    return record
+
+
+def test_a_dose_not_given_the_register_and_a_consent_state_survive_import_and_export(db):
+    record = not_given_and_consent()
+    jsonschema.validate(record, SCHEMA_2)
+    with db.transaction() as session:
+        import_record(session, check_record(record, lambda: TODAY), actor="test")
+    with db.transaction() as session:
+        exported = export_record(session, record["child"]["ref"])
+    assert exported["immunisations"][-1] == record["immunisations"][-1]
+    assert exported["assessments"][0]["practitioner"] == record["assessments"][0]["practitioner"]
+    assert exported["family_history"] == record["family_history"]
+
+
+@pytest.mark.parametrize(
+    ("state", "may_see"), [("given", False), ("refused", True), ("asked", True)]
+)
+def test_a_consent_state_that_contradicts_the_yes_or_no_is_refused(state, may_see):
+    record = not_given_and_consent()
+    record["family_history"][0].update(
+        consent_state=state, consent_to_share_with_young_person=may_see
+    )
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    [error] = refused.value.errors
+    assert error.path == "family_history[0].consent_state"
+    assert "consent_to_share_with_young_person is " + ("true" if may_see else "false") in (
+        error.message
+    )
+
+
+def test_a_consent_date_in_the_future_is_refused():
+    record = not_given_and_consent()
+    record["family_history"][0]["consent_on"] = "2027-01-01"
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [e.path for e in refused.value.errors] == ["family_history[0].consent_on"]
+
+
+def test_a_version_1_file_cannot_carry_a_registration_body():
+    record = json.loads(json.dumps(JORDAN))
+    record["assessments"][0]["practitioner"]["registration_body"] = "GMC"
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [str(e) for e in refused.value.errors] == [
+        "assessments[0].practitioner.registration_body: is new in lac-health-record/2: a "
+        "lac-health-record/1 file cannot carry it"
+    ]

@@ -104,6 +104,21 @@ def practitioner(**fields: Any) -> Callable[[], dict[str, Any]]:
     return build
 
 
+def iha_practitioner(**fields: Any) -> Callable[[], dict[str, Any]]:
+    """Clean, with the IHA's practitioner changed (None removes a field)."""
+
+    def build() -> dict[str, Any]:
+        record = clean_record()
+        [iha] = [a for a in record["assessments"] if a["type"] == "IHA"]
+        iha["practitioner"].update(fields)
+        for key, value in fields.items():
+            if value is None:
+                del iha["practitioner"][key]
+        return record
+
+    return build
+
+
 def summary(text: str | None) -> Callable[[], dict[str, Any]]:
     def build() -> dict[str, Any]:
         record = clean_record()
@@ -323,6 +338,20 @@ CASES = [
         practitioner(grade="Band 6"),
         AS_OF,
         id="blank-grade",
+    ),
+    pytest.param(
+        "IHA_NOT_BY_DOCTOR",
+        iha_practitioner(registration_body="NMC", registration_number="12A3456E"),
+        iha_practitioner(registration_body="GMC", registration_number="7012345"),
+        AS_OF,
+        id="iha-by-a-nurse-vs-a-doctor",
+    ),
+    pytest.param(
+        "IHA_NOT_BY_DOCTOR",
+        iha_practitioner(registration="HCPC PA12345"),
+        iha_practitioner(registration=None),
+        AS_OF,
+        id="iha-by-hcpc-in-1-text-vs-register-unknown",
     ),
     pytest.param(
         "VAGUE_FINDINGS",
@@ -633,6 +662,44 @@ def test_quality_flags_on_older_assessments_are_info():
         if f.code == "CONSENT_NOT_RECORDED"
     )
     assert found == [("RHA-2024", "info"), ("RHA-2026", "warning")]
+
+
+def test_iha_not_by_doctor_names_the_register_and_the_regulation():
+    found = flag(iha_practitioner(registration_body="NMC")(), "IHA_NOT_BY_DOCTOR")
+    assert found.extra["assessment_id"] == "IHA-2023"
+    assert found.extra["registration_body"] == "NMC"
+    assert found.severity == "info"  # not the latest assessment: history, worth an audit
+    assert "the NMC register, not a doctor on the GMC register" in found.message
+    assert "Regulations 2010, regulation 7" in found.message
+
+
+def test_iha_not_by_doctor_is_a_warning_when_the_iha_is_the_latest_assessment():
+    record = iha_practitioner(registration_body="other")()
+    record["assessments"] = [a for a in record["assessments"] if a["type"] == "IHA"]
+    found = flag(record, "IHA_NOT_BY_DOCTOR", date(2023, 2, 1))
+    assert found.severity == "warning"
+    assert "someone on another register" in found.message
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"registration": None},  # an old record: the register is not known
+        {"registration": "7012345"},  # a number with no register named
+        {"registration": "NMC 12A3456E", "registration_body": "GMC"},  # /2 field wins
+    ],
+)
+def test_no_iha_not_by_doctor_when_the_register_is_unknown_or_gmc(fields):
+    assert "IHA_NOT_BY_DOCTOR" not in codes(iha_practitioner(**fields)())
+
+
+def test_an_rha_by_a_nurse_is_not_flagged():
+    assert "IHA_NOT_BY_DOCTOR" not in codes(practitioner(registration_body="NMC")())
+
+
+def test_a_registration_number_counts_as_the_registration():
+    record = practitioner(registration=None, registration_number="12A3456E")()
+    assert "PRACTITIONER_INCOMPLETE" not in codes(record)
 
 
 def test_practitioner_incomplete_lists_what_is_missing():

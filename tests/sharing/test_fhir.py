@@ -387,3 +387,49 @@ def test_the_gp_practice_is_the_patients_general_practitioner_by_ods_code():
     del record["contacts"]["gp"]
     (patient,) = resources(build(record), "Patient")
     assert "generalPractitioner" not in patient
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [("declined", "PATOBJ"), ("contraindicated", "MEDPREC")]
+)
+def test_a_dose_not_given_is_a_not_done_immunization_with_its_reason(status, code):
+    record = load(JORDAN)
+    record["format"] = "lac-health-record/2"
+    record["immunisations"].append(
+        {
+            "vaccine": "MenACWY",
+            "date": "2026-05-03",
+            "source": "school_programme",
+            "status": status,
+            "status_reason": "Parent's wish",
+            "status_by": "Dr A Example",
+        }
+    )
+    record["assessments"][0]["practitioner"].update(
+        registration_body="GMC", registration_number="7654321"
+    )
+    bundle = build(record)
+    Bundle.model_validate(bundle)
+    immunizations = resources(bundle, "Immunization")
+    not_done = [i for i in immunizations if i["status"] == "not-done"]
+    assert len(not_done) == 1 and len(immunizations) == len(record["immunisations"])
+    [resource] = not_done
+    assert resource["statusReason"] == {
+        "coding": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/v3-ActReason",
+                "code": code,
+                "display": {"PATOBJ": "patient objection", "MEDPREC": "medical precaution"}[code],
+            }
+        ],
+        "text": "Parent's wish",
+    }
+    assert resource["occurrenceDateTime"] == "2026-05-03"
+    assert {"text": "Decided by Dr A Example"} in resource["note"]
+    div = ET.fromstring(section(bundle, "11369-6")["text"]["div"])  # noqa: S314
+    narrative = " ".join("".join(div.itertext()).split())
+    words = {"declined": "declined", "contraindicated": "not safe to give"}[status]
+    assert f"MenACWY - not given: {words} (Parent's wish)" in narrative
+    # The /2 register and number give the practitioner's identifier.
+    identifiers = [i for p in resources(bundle, "Practitioner") for i in p.get("identifier", [])]
+    assert {"system": "https://fhir.hl7.org.uk/Id/gmc-number", "value": "7654321"} in identifiers

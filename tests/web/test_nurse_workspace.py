@@ -41,7 +41,8 @@ def rha_form(token: str, version: str, **overrides) -> dict:
         "practitioner_name": "Sam Patel",
         "practitioner_role": "Specialist LAC nurse",
         "practitioner_grade": "Band 7",
-        "practitioner_registration": "NMC 12A3456E",
+        "practitioner_registration_body": "NMC",
+        "practitioner_registration_number": "12A3456E",
         "consent_status": "given",
         "consent_by": "young_person",
         "sources_consulted": ["gp", "carer", "young_person"],
@@ -304,11 +305,16 @@ def test_two_nurses_saving_the_same_record_the_second_is_refused_and_keeps_its_t
                 "relative": "birth_mother",
                 "condition": "Asthma",
                 "category": "physical",
-                "consent_to_share_with_young_person": "no",
+                "consent_state": "refused",
+                **date_parts("consent_on", "2026-10-01"),
+                "consent_by": "Sam Patel",
                 "relevant_to_carer": "yes",
             },
             lambda r: (
-                r["family_history"][-1]["consent_to_share_with_young_person"] is False
+                r["family_history"][-1]["consent_state"] == "refused"
+                and r["family_history"][-1]["consent_on"] == "2026-10-01"
+                and r["family_history"][-1]["consent_by"] == "Sam Patel"
+                and r["family_history"][-1]["consent_to_share_with_young_person"] is False
                 and r["family_history"][-1]["relevant_to_carer"] is True
             ),
         ),
@@ -338,7 +344,7 @@ def test_section_form_names_its_missing_fields(nurse):
         "#relative",
         "#condition",
         "#category",
-        "#consent_to_share_with_young_person",
+        "#consent_state",
         "#relevant_to_carer",
     ]
 

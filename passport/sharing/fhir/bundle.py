@@ -215,7 +215,10 @@ def _assessment(assessment: Mapping[str, Any], patient: str, entries: Entries) -
     practitioner = assessment["practitioner"]
     who = (
         "Practitioner",
-        *(practitioner.get(k) for k in ("name", "role", "grade", "registration")),
+        *(
+            practitioner.get(k)
+            for k in ("name", "role", "grade", "registration", "registration_number")
+        ),
     )
     assessor = entries.add_once(who, lambda: r.practitioner(practitioner))
     return r.clinical_impression(assessment, patient, assessor)
@@ -276,7 +279,7 @@ SECTIONS = (
         ("Vaccine", "Dose", "Date", "Source"),
         lambda i, patient, _: r.immunization(i, patient),
         lambda i: (
-            i["vaccine"],
+            " - ".join(part for part in (i["vaccine"], r.not_given_words(i)) if part),
             str(i["dose"]) if i.get("dose") is not None else None,
             when(i["date"]),
             r.SOURCE_WORDS.get(i.get("source") or "", i.get("source")),

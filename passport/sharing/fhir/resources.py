@@ -205,21 +205,59 @@ SOURCE_WORDS = {
 }
 
 
+ACT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+# Why a dose was not given (format /2 `status`), as v3 ActReason codes.
+NOT_DONE_REASONS = {
+    "declined": ("PATOBJ", "patient objection"),
+    "contraindicated": ("MEDPREC", "medical precaution"),
+}
+NOT_GIVEN_WORDS = {"declined": "declined", "contraindicated": "not safe to give"}
+
+
+def not_given_words(immunisation: Mapping[str, Any]) -> str | None:
+    """``not given: declined (parent's wish)`` for a dose not given, else None."""
+    status = immunisation.get("status")
+    if status not in NOT_DONE_REASONS:
+        return None
+    reason = text(immunisation.get("status_reason"))
+    words = f"not given: {NOT_GIVEN_WORDS[status]}"
+    return f"{words} ({reason})" if reason else words
+
+
 def immunization(immunisation: Mapping[str, Any], patient: str) -> dict[str, Any]:
+    """An Immunization; a dose declined or contraindicated is "not-done" with a statusReason
+    (and its date is the day of the decision)."""
+    not_done = NOT_DONE_REASONS.get(immunisation.get("status") or "")
     resource: dict[str, Any] = {
         "resourceType": "Immunization",
-        "status": "completed",
+        "status": "not-done" if not_done else "completed",
         "vaccineCode": concept(immunisation["vaccine"]),
         "patient": {"reference": patient},
         "occurrenceDateTime": immunisation["date"],
     }
+    if not_done:
+        reason = coded(ACT_REASON_SYSTEM, *not_done)
+        why = text(immunisation.get("status_reason"))
+        if why:
+            reason["text"] = why
+        resource["statusReason"] = reason
     source = immunisation.get("source")
     if source:
         resource["primarySource"] = source == "gp_record"
         if source != "gp_record":
             resource["reportOrigin"] = concept(SOURCE_WORDS.get(source, source))
-    if text(immunisation.get("notes")):
-        resource["note"] = [{"text": immunisation["notes"].strip()}]
+    notes = [
+        {"text": note}
+        for note in (
+            text(immunisation.get("notes")),
+            f"Decided by {immunisation['status_by'].strip()}"
+            if not_done and text(immunisation.get("status_by"))
+            else None,
+        )
+        if note
+    ]
+    if notes:
+        resource["note"] = notes
     if immunisation.get("dose") is not None:
         resource["protocolApplied"] = [{"doseNumberPositiveInt": immunisation["dose"]}]
     return resource
@@ -230,8 +268,14 @@ def practitioner(practitioner: Mapping[str, Any]) -> dict[str, Any]:
         "resourceType": "Practitioner",
         "name": [{"text": practitioner["name"]}],
     }
+    body, number = (
+        practitioner.get("registration_body"),
+        text(practitioner.get("registration_number")),
+    )
     registration = text(practitioner.get("registration"))
-    if registration:
+    if body in REGISTRATION_SYSTEMS and number:
+        resource["identifier"] = [{"system": REGISTRATION_SYSTEMS[body], "value": number}]
+    elif registration:
         register, _, number = registration.partition(" ")
         system = REGISTRATION_SYSTEMS.get(register.upper())
         if system and number.strip():
