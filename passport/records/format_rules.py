@@ -22,6 +22,8 @@ SINGLE_DATES: dict[str, tuple[str, ...]] = {
     "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
     "screening": ("date",),
     "family_history": ("recorded_on",),
+    "hospital_episodes": ("date", "discharged_on"),
+    "health_advice": ("date",),
 }
 
 
@@ -103,6 +105,7 @@ ORDERED: tuple[tuple[str, str, str], ...] = (
     ("medications", "started", "stopped"),
     ("mental_health", "referred_on", "discharged_on"),
     ("information_requests", "sent_on", "received_on"),
+    ("hospital_episodes", "date", "discharged_on"),
 )
 
 

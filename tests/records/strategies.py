@@ -113,6 +113,7 @@ ORDERED_PAIRS = (
     ("medications", "started", "stopped"),
     ("mental_health", "referred_on", "discharged_on"),
     ("information_requests", "sent_on", "received_on"),
+    ("hospital_episodes", "date", "discharged_on"),
 )
 
 
