@@ -63,6 +63,12 @@ LABELS = {
     "hepatitis_b": "Hepatitis B",
     "hepatitis_c": "Hepatitis C",
     "section_20": "Section 20 (accommodated with parental agreement)",
+    "emergency_attendance": "A&E attendance",
+    "operation": "Operation",
+    "admission": "Admission",
+    "self_harm": "Self-harm",
+    "registering_with_a_gp": "Registering with a GP",
+    "help_with_nhs_costs": "Help with NHS costs",
 }
 
 

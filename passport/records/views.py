@@ -218,6 +218,7 @@ def add_item(ref: str, section: str) -> ResponseReturnValue:
         if not errors and not conflict:
             flash(spec.added)
             return _to_child(ref, section)
+        errors = sf.plain_date_errors(spec, form, errors, item, f"{section}[{index}].")
         loose = attach_errors(form, errors, f"{section}[{index}].")
     return render_form("records/section_form.html", ref, form, conflict, loose, spec=spec)
 
