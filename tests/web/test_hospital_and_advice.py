@@ -164,3 +164,42 @@ def test_impossible_health_advice_is_refused(nurse, db, fields, target, message)
     assert refused.status_code == 400
     assert (target, message) in error_summary(parse(refused))
     assert version_of(db) == 1
+
+
+def test_an_a_and_e_visit_added_reaches_the_documents_and_a_new_links_bundle(nurse, db):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from passport.documents import service as documents
+    from tests.helpers import new_link_bundle
+
+    token, version = form_page(nurse, EPISODES)
+    visit = {
+        "kind": "emergency_attendance",
+        **date_parts("date", "2026-11-02"),
+        "where": "Example Children's Hospital",
+        "why": "Cut on the knee, glued",
+        "notes": "Staff note: carer brought her in",
+    }
+    done = nurse.post(EPISODES, data={"csrf_token": token, "version": version, **visit})
+    assert done.status_code == 302, error_summary(parse(done))
+    as_of = date(2026, 11, 29)
+    with db.transaction() as session:
+        _, passport = documents.build_document(session, ELLIE, "passport", as_of)
+        _, sheet = documents.build_document(session, ELLIE, "carer-sheet", as_of)
+        bundle = new_link_bundle(session, ELLIE, as_of)
+    [said] = passport.sections["hospital"]
+    assert said["what"] == "You went to A&E (accident and emergency)"
+    assert (said["date"], said["where"], said["why"]) == (
+        "2 November 2026",
+        "Example Children's Hospital",
+        "Cut on the knee, glued",
+    )
+    assert "Staff note" not in str(passport.sections) + str(sheet.sections)
+    assert [h["date"] for h in sheet.sections["hospital"]] == ["2 November 2026"]
+    Bundle.model_validate(bundle)
+    [encounter] = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"
+    ]
+    assert encounter["class"]["code"] == "EMER"
+    assert encounter["period"] == {"start": "2026-11-02"}
+    assert "Staff note" not in str(bundle)
