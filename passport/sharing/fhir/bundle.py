@@ -10,6 +10,8 @@ What reaches the document (it goes to people outside the team: a GP, a universit
   immunisations;
 - health assessments: type, date, who did it, the summary and the young person's own words;
   not the detailed findings, SDQ scores or consent notes;
+- hospital episodes (format /2): operations as Procedures, admissions and A&E attendances as
+  Encounters, with dates, where and why; not the nurse's notes;
 - family health history only what the audience may see (`records.audience`: by default the
   young person, so entries whose relative consented). An entry kept out leaves no trace, not
   even an "information withheld" marker;
