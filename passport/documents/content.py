@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from passport.documents import words as w
@@ -255,6 +255,39 @@ def current_health(record: dict[str, Any]) -> dict[str, Any]:
     return _health(record)
 
 
+def _hospital(record: dict[str, Any], since: date | None = None) -> list[dict[str, Any]]:
+    """Time in hospital, newest first; from `since` on when given (the carer's last year).
+    Notes are the nurse's own and are never shown."""
+    out = []
+    for h in sorted(record.get("hospital_episodes", []), key=lambda h: h["date"], reverse=True):
+        last_day = h.get("discharged_on") or h["date"]
+        if since is not None and date.fromisoformat(last_day) < since:
+            continue
+        out.append(
+            {
+                "what": w.HOSPITAL_WORDS[h["kind"]],
+                "what_carer": w.HOSPITAL_WORDS_CARER[h["kind"]],
+                "date": w.long_date(h["date"]),
+                "until": (
+                    w.long_date(h["discharged_on"])
+                    if h.get("discharged_on") and h["discharged_on"] != h["date"]
+                    else None
+                ),
+                "where": h.get("where"),
+                "why": h.get("why"),
+            }
+        )
+    return out
+
+
+def _advice(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Health advice given, newest first, in the young person's words; no staff notes."""
+    return [
+        {"topic": w.ADVICE_WORDS[a["topic"]], "date": w.long_date(a["date"]), "by": a.get("by")}
+        for a in sorted(record.get("health_advice", []), key=lambda a: a["date"], reverse=True)
+    ]
+
+
 def _family(entries: Sequence[Mapping[str, Any]], carer: bool = False) -> list[dict[str, Any]]:
     out = []
     for e in entries:
@@ -325,6 +358,8 @@ def build(
             }
             for m in record.get("mental_health", [])
         ],
+        "hospital": _hospital(record),
+        "advice": _advice(record),
         "family": _family(family_history_for(record, YOUNG_PERSON)),
         "next": _next_steps(record, report, as_of),
         "glossary": w.GLOSSARY,
@@ -412,6 +447,7 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
         "medicines": health["medicines"],
         "conditions": health["conditions"],
         "teeth_and_eyes": _teeth_and_eyes(record, report, as_of),
+        "hospital": _hospital(record, since=as_of - timedelta(days=365)),
         "carer_actions": carer_actions,
         "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
         "check_overdue": bool(report.next_rha_due and report.next_rha_due < as_of),

@@ -57,6 +57,32 @@ OWNER_WORDS = {
     "other": "someone in your team",
 }
 
+# Time in hospital, said to the young person (format /2 `hospital_episodes[].kind`).
+HOSPITAL_WORDS = {
+    "admission": "You stayed in hospital",
+    "operation": "You had an operation",
+    "emergency_attendance": "You went to A&E (accident and emergency)",
+}
+# The same, said to a carer about the child.
+HOSPITAL_WORDS_CARER = {
+    "admission": "Stayed in hospital",
+    "operation": "Had an operation",
+    "emergency_attendance": "Went to A&E",
+}
+
+# Health advice given (format /2 `health_advice[].topic`, Schedule 1 of the 2010 Regulations).
+ADVICE_WORDS = {
+    "sexual_health_and_contraception": "Sex, relationships and contraception",
+    "smoking": "Smoking and vaping",
+    "alcohol": "Alcohol",
+    "drugs": "Drugs",
+    "self_harm": "Self-harm, and where to get help",
+    "dental_costs": "Help with the cost of the dentist",
+    "registering_with_a_gp": "How to sign up with a GP",
+    "help_with_nhs_costs": "Help with NHS costs, like free prescriptions",
+    "other": "Other health advice",
+}
+
 GLOSSARY = (
     (
         "CAMHS",

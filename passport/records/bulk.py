@@ -34,6 +34,8 @@ _MANY: dict[str, Any] = {
     "screening": m.Screening,
     "routine_checks": m.RoutineCheck,
     "family_history": m.FamilyHistoryEntry,
+    "hospital_episodes": m.HospitalEpisode,
+    "health_advice": m.HealthAdvice,
 }
 
 

@@ -142,6 +142,11 @@ def entry_name(section: str, item: dict[str, Any]) -> str:
             f"{item['vaccine']} dose {item['dose']}",
             *([long_date(item["date"])] if item.get("date") else []),
         ]
+    if section == "hospital_episodes" and item.get("kind") and item.get("date"):
+        return _episode_name(item)
+    if section == "health_advice" and item.get("topic") and item.get("date"):
+        by = f" by {item['by']}" if item.get("by") else ""
+        return f"{value_words(item['topic'])} on {long_date(item['date'])}{by}"
     return ", ".join(parts) or section
 
 
@@ -159,6 +164,15 @@ def _placement_name(item: dict[str, Any]) -> str:
     if item.get("start"):
         said += f", from {long_date(item['start'])}"
     return said
+
+
+def _episode_name(item: dict[str, Any]) -> str:
+    """'operation on 2 June 2025 at Example General Hospital - appendix removed'."""
+    kind = value_words(item["kind"])
+    kind = kind if kind.startswith("A&E") else kind.lower()
+    where = f" at {item['where']}" if item.get("where") else ""
+    why = f" - {item['why']}" if item.get("why") else ""
+    return f"{kind} on {long_date(item['date'])}{where}{why}"
 
 
 def _key(item: Any) -> str:
@@ -311,6 +325,8 @@ def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> It
     if section == "placements":
         yield from _placement_changed(was, now, {})
         return
+    if section in ("hospital_episodes", "health_advice"):  # named in lower case: say which
+        name = f"{SECTIONS[section][0]}, {name}"
     if section == "medications" and now.get("stopped") and not was.get("stopped"):
         why = f" - {now['stop_reason']}" if now.get("stop_reason") else ""
         yield f"{now['name']}: stopped on {long_date(now['stopped'])}{why}"

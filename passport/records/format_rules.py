@@ -22,6 +22,8 @@ SINGLE_DATES: dict[str, tuple[str, ...]] = {
     "mental_health": ("referred_on", "first_seen_on", "discharged_on"),
     "screening": ("date", "result_on"),
     "family_history": ("recorded_on", "consent_on"),
+    "hospital_episodes": ("date", "discharged_on"),
+    "health_advice": ("date",),
 }
 
 
@@ -105,6 +107,7 @@ ORDERED: tuple[tuple[str, str, str], ...] = (
     ("information_requests", "sent_on", "received_on"),
     ("information_requests", "sent_on", "withdrawn_on"),
     ("screening", "date", "result_on"),
+    ("hospital_episodes", "date", "discharged_on"),
 )
 
 

@@ -68,6 +68,12 @@ LABELS = {
     "asked": "Asked, no answer yet",
     "not_traced": "The relative could not be traced",
     "not_asked": "Not asked yet",
+    "emergency_attendance": "A&E attendance",
+    "operation": "Operation",
+    "admission": "Admission",
+    "self_harm": "Self-harm",
+    "registering_with_a_gp": "Registering with a GP",
+    "help_with_nhs_costs": "Help with NHS costs",
 }
 
 

@@ -127,6 +127,12 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
             "consent_by",
         ],
     ),
+    # New in lac-health-record/2.
+    "hospital_episodes": (
+        m.HospitalEpisode,
+        ["kind", "date", "discharged_on", "where", "why", "notes"],
+    ),
+    "health_advice": (m.HealthAdvice, ["topic", "date", "by", "notes"]),
 }
 CHECKS = {"dental_checks": "dental", "optical_checks": "optical"}
 CONTAINERS = (*LISTS, "contacts", "assessments", "dental_checks", "optical_checks", "birth_history")

@@ -112,6 +112,12 @@ class RecordVersion(Base):
     family_history: Mapped[list[FamilyHistoryEntry]] = relationship(
         order_by="FamilyHistoryEntry.position", cascade="all, delete-orphan"
     )
+    hospital_episodes: Mapped[list[HospitalEpisode]] = relationship(
+        order_by="HospitalEpisode.position", cascade="all, delete-orphan"
+    )
+    health_advice: Mapped[list[HealthAdvice]] = relationship(
+        order_by="HealthAdvice.position", cascade="all, delete-orphan"
+    )
 
 
 class Child(Base):
@@ -408,6 +414,36 @@ class FamilyHistoryEntry(Base):
     consent_state: Mapped[str | None] = mapped_column(String(20))
     consent_on: Mapped[dt.date | None] = mapped_column(Date)
     consent_by: Mapped[str | None] = mapped_column(String(SHORT))
+
+
+class HospitalEpisode(Base):
+    """An admission, an operation or an A&E attendance (new in lac-health-record/2)."""
+
+    __tablename__ = "hospital_episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = _version_fk()
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    date: Mapped[dt.date] = mapped_column(Date)
+    discharged_on: Mapped[dt.date | None] = mapped_column(Date)
+    where: Mapped[str | None] = mapped_column(String(SHORT))
+    why: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class HealthAdvice(Base):
+    """Health advice given to the young person, by topic (new in lac-health-record/2)."""
+
+    __tablename__ = "health_advice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = _version_fk()
+    position: Mapped[int] = mapped_column(Integer)
+    topic: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(Date)
+    by: Mapped[str | None] = mapped_column(String(SHORT))
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class CorrectionRequest(Base):

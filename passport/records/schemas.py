@@ -59,6 +59,8 @@ NEW_IN_2 = {
 NEW_IN_2_PLAN_ACTION = ("status_by", "cancelled_on", "cancelled_reason")
 # New in /2 inside each assessment's practitioner (a /1 file may not carry them either).
 NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
+# Whole sections new in /2.
+SECTIONS_NEW_IN_2 = ("hospital_episodes", "health_advice")
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -82,6 +84,7 @@ def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
         for name in NEW_IN_2_PRACTITIONER:
             if isinstance(practitioner, dict) and name in practitioner:
                 found.append(("assessments", index, "practitioner", name))
+    found.extend((section,) for section in SECTIONS_NEW_IN_2 if section in data)
     return found
 
 
@@ -403,6 +406,38 @@ class FamilyHistoryEntrySchema(FormatSchema):
     consent_by = short()
 
 
+# New in /2: time in hospital (admissions, operations, A&E attendances).
+class HospitalEpisodeSchema(FormatSchema):
+    kind = Choice("admission", "operation", "emergency_attendance", required=True)
+    date = CalendarDate(required=True)
+    discharged_on = CalendarDate()
+    where = short()
+    why = text()
+    notes = text()
+
+
+# New in /2: health advice given, as Schedule 1 of the Care Planning, Placement and Case Review
+# (England) Regulations 2010 asks the health plan to cover.
+ADVICE_TOPICS = (
+    "sexual_health_and_contraception",
+    "smoking",
+    "alcohol",
+    "drugs",
+    "self_harm",
+    "dental_costs",
+    "registering_with_a_gp",
+    "help_with_nhs_costs",
+    "other",
+)
+
+
+class HealthAdviceSchema(FormatSchema):
+    topic = Choice(*ADVICE_TOPICS, required=True)
+    date = CalendarDate(required=True)
+    by = short()
+    notes = text()
+
+
 class RecordSchema(FormatSchema):
     """One child's whole health record."""
 
@@ -423,6 +458,9 @@ class RecordSchema(FormatSchema):
     optical_checks = Array(CalendarDate())
     birth_history = Obj(BirthHistorySchema)
     family_history = Array(Obj(FamilyHistoryEntrySchema))
+    # New in /2.
+    hospital_episodes = Array(Obj(HospitalEpisodeSchema))
+    health_advice = Array(Obj(HealthAdviceSchema))
 
     def __init__(self, *, today: Callable[[], date] = date.today, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -1,10 +1,13 @@
 """The forms of the record's simpler sections (immunisations, allergies, conditions,
-medicines, screening, family history): each described as data, one form class made from each.
+medicines, screening, family history, hospital episodes, health advice): each described as
+data, one form class made from each.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from wtforms import (
@@ -17,13 +20,17 @@ from wtforms.validators import Optional
 
 from passport.records.forms import VersionedForm, choices
 from passport.records.schemas import (
+    ADVICE_TOPICS,
     AllergySchema,
     ConditionSchema,
     FamilyHistoryEntrySchema,
+    HospitalEpisodeSchema,
     ImmunisationSchema,
     ScreeningSchema,
     choices_of,
 )
+from passport.records.service import FieldError
+from passport.rules.dates import long_date
 from passport.web.fields import (
     DatePartsField,
     WholeNumberField,
@@ -207,7 +214,100 @@ SECTIONS: dict[str, SectionSpec] = {
             ),
         ),
     ),
+    "hospital_episodes": SectionSpec(
+        "hospital_episodes",
+        "Add a hospital episode",
+        "Hospital episode added",
+        (
+            FieldSpec(
+                "kind",
+                "radios",
+                "What happened",
+                "Select what happened",
+                choices_of(HospitalEpisodeSchema, "kind"),
+            ),
+            FieldSpec(
+                "date",
+                "date",
+                "Date of admission",
+                "Enter the date of admission",
+                hint="For an operation or an A&E attendance, the day it happened",
+            ),
+            FieldSpec("discharged_on", "date", "Date discharged", hint="Leave blank if not known"),
+            FieldSpec("where", "text", "Hospital", hint="For example, Example General Hospital"),
+            FieldSpec(
+                "why", "textarea", "Why, or what was done", hint="For example, appendix removed"
+            ),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
+    "health_advice": SectionSpec(
+        "health_advice",
+        "Record health advice given",
+        "Health advice recorded",
+        (
+            FieldSpec(
+                "topic",
+                "radios",
+                "What the advice was about",
+                "Select what the advice was about",
+                ADVICE_TOPICS,
+            ),
+            FieldSpec("date", "date", "Date given", "Enter the date the advice was given"),
+            FieldSpec("by", "text", "Who gave it", hint="For example, Sam Patel, LAC nurse"),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
 }
+
+# What a section's first date is called in a message about a later one ("the discharge date
+# must be on or after the date of admission").
+EARLIER_DATE = {
+    "hospital_episodes": {
+        "admission": "the date of admission",
+        "operation": "the date of the operation",
+        "emergency_attendance": "the date of the A&E attendance",
+    },
+}
+LATER_DATE = {"discharged_on": "The discharge date"}
+_ISO = re.compile(r"\((\d{4}-\d{2}-\d{2})")
+
+
+def _uk(message: str) -> str:
+    found = _ISO.search(message)
+    return long_date(date.fromisoformat(found.group(1))) if found else ""
+
+
+def plain_date_errors(
+    spec: SectionSpec,
+    form: VersionedForm,
+    errors: list[FieldError],
+    item: dict[str, Any],
+    prefix: str,
+) -> list[FieldError]:
+    """Put the format's date messages on the form's date fields in plain words with UK dates
+    ("The discharge date must be on or after the date of admission, 2 June 2025"); return
+    the errors left for `attach_errors`."""
+    dates = {f.name: f.label for f in spec.fields if f.kind == "date"}
+    left = []
+    for error in errors:
+        name = error.path[len(prefix) :] if error.path.startswith(prefix) else ""
+        words = None
+        if name in dates:
+            the_field = f"The {dates[name][0].lower()}{dates[name][1:]}"
+            if "must not be in the future" in error.message:
+                words = f"{the_field} must not be in the future"
+            elif "before the date of birth" in error.message:
+                words = f"{the_field} must not be before their date of birth, {_uk(error.message)}"
+            elif "must be on or after" in error.message:
+                earlier = EARLIER_DATE.get(spec.section, {}).get(item.get("kind", ""), "the start")
+                later = LATER_DATE.get(name, the_field)
+                words = f"{later} must be on or after {earlier}, {_uk(error.message)}"
+        if words is None:
+            left.append(error)
+        else:
+            form[name].errors = [*form[name].errors, words]
+    return left
 
 
 def section_form_class(spec: SectionSpec) -> type[VersionedForm]:

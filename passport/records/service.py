@@ -274,6 +274,8 @@ VERSION_LOADS = (
     selectinload(m.RecordVersion.routine_checks),
     selectinload(m.RecordVersion.birth_history),
     selectinload(m.RecordVersion.family_history),
+    selectinload(m.RecordVersion.hospital_episodes),
+    selectinload(m.RecordVersion.health_advice),
 )
 
 

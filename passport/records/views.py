@@ -221,6 +221,7 @@ def add_item(ref: str, section: str) -> ResponseReturnValue:
         if not errors and not conflict:
             flash(spec.added)
             return _to_child(ref, section)
+        errors = sf.plain_date_errors(spec, form, errors, item, f"{section}[{index}].")
         loose = [_in_uk_dates(e) for e in attach_errors(form, errors, f"{section}[{index}].")]
         for field in form:
             field.errors = [_in_uk_dates(e) for e in field.errors]

@@ -157,6 +157,21 @@ function showBundle (bundle, title) {
     recordBox.append(el('h3', 'Medicines stopped'))
     recordBox.append(listOf(stopped))
   }
+  // Time in hospital (format /2): operations are Procedures, admissions and A&E Encounters.
+  const episode = (what, period, where, why) => {
+    const p = period || {}
+    const until = p.end && p.end !== p.start ? ' to ' + longDate(p.end) : ''
+    return what + ' on ' + longDate(p.start) + until + (where ? ' at ' + where : '') + (why ? ': ' + why : '')
+  }
+  const encounterWords = { IMP: 'Hospital admission', EMER: 'A&E attendance' }
+  const hospital = [
+    ...of('Procedure').map(p => [(p.performedPeriod || {}).start, episode('Operation', p.performedPeriod,
+      (p.location || {}).display, (p.code || {}).text)]),
+    ...of('Encounter').map(e => [(e.period || {}).start, episode(encounterWords[(e.class || {}).code] || 'Hospital visit',
+      e.period, (((e.location || [])[0] || {}).location || {}).display, ((e.reasonCode || [])[0] || {}).text)])
+  ].sort((a, b) => (b[0] || '').localeCompare(a[0] || '')).map(h => h[1])
+  recordBox.append(el('h3', 'Time in hospital'))
+  recordBox.append(hospital.length ? listOf(hospital, 'hospital-episodes') : el('p', 'None recorded.'))
 
   for (const ref of of('DocumentReference')) {
     const attachment = ((ref.content || [])[0] || {}).attachment || {}
@@ -170,8 +185,8 @@ function showBundle (bundle, title) {
   recordBox.hidden = false
 }
 
-function listOf (items) {
-  const ul = el('ul')
+function listOf (items, id) {
+  const ul = el('ul', null, id ? { id } : {})
   items.forEach(i => ul.append(el('li', i)))
   return ul
 }

@@ -48,6 +48,13 @@ def test_a_stranger_opens_a_link_with_its_passcode(page, live_server, cli, db):
     vaccinations = page.get_by_role("table", name="Vaccinations")
     expect(vaccinations).to_contain_text("MenACWY")
     expect(vaccinations).to_contain_text("18 January 2023")
+    hospital = page.locator("#hospital-episodes")
+    expect(hospital).to_contain_text(
+        "A&E attendance on 14 March 2026 at Example General Hospital A&E: Sprained left wrist"
+    )
+    expect(hospital).to_contain_text(
+        "Operation on 2 June 2025 to 4 June 2025 at Example General Hospital: Appendix removed"
+    )
     expect(page.get_by_role("link", name="Download the PDF to print or keep")).to_be_visible()
     assert_no_axe_violations(page)
     # Only the 401 of the wrong passcode is logged by the browser; nothing else went wrong.

@@ -115,6 +115,7 @@ ORDERED_PAIRS = (
     ("information_requests", "sent_on", "received_on"),
     ("information_requests", "sent_on", "withdrawn_on"),
     ("screening", "date", "result_on"),
+    ("hospital_episodes", "date", "discharged_on"),
 )
 
 

@@ -42,3 +42,18 @@ def test_query_count_does_not_grow_with_the_number_of_children(db):
         assert len(read_all(db)) == 60
     assert len(many) == len(few)
     assert len(few) <= 20
+
+
+def test_every_table_of_a_version_is_read_in_bulk_and_by_one_query_each():
+    """A table left out would be lazy-loaded once per child: the caseload would slow down
+    as it grows (hospital_episodes and health_advice, new in format /2, included)."""
+    from sqlalchemy import inspect
+
+    from passport.records import bulk
+    from passport.records.models import RecordVersion
+    from passport.records.service import VERSION_LOADS
+
+    tables = {r.key for r in inspect(RecordVersion).relationships} - {"record"}
+    assert tables == set(bulk._ONE) | set(bulk._MANY)
+    loaded = {load.path[1].key for load in VERSION_LOADS}
+    assert tables == loaded

@@ -259,3 +259,45 @@ def test_the_assessors_register_is_said_in_words():
     after["assessments"][0]["practitioner"].update(registration_body="GMC")
     [line] = describe(before, after)
     assert line.endswith(": practitioner's register added: GMC")
+
+
+def test_a_hospital_episode_added_says_what_when_where_and_why():
+    before = daniel()
+    before.pop("hospital_episodes", None)
+    after = copy.deepcopy(before)
+    after["hospital_episodes"] = [
+        {
+            "kind": "operation",
+            "date": "2025-06-02",
+            "where": "Example General Hospital",
+            "why": "appendix removed",
+        },
+        {"kind": "emergency_attendance", "date": "2026-01-05"},
+    ]
+    assert describe(before, after) == [
+        "Hospital episode added: operation on 2 June 2025 at Example General Hospital"
+        " - appendix removed",
+        "Hospital episode added: A&E attendance on 5 January 2026",
+    ]
+
+
+def test_a_discharge_date_added_later_is_said_against_its_episode():
+    before = daniel()
+    before["hospital_episodes"] = [{"kind": "admission", "date": "2025-06-02", "where": "EGH"}]
+    after = copy.deepcopy(before)
+    after["hospital_episodes"][0]["discharged_on"] = "2025-06-05"
+    assert describe(before, after) == [
+        "Hospital episode, admission on 2 June 2025 at EGH: date discharged added: 5 June 2025"
+    ]
+
+
+def test_health_advice_given_names_the_topic_the_date_and_who():
+    before = daniel()
+    before.pop("health_advice", None)
+    after = copy.deepcopy(before)
+    after["health_advice"] = [
+        {"topic": "registering_with_a_gp", "date": "2026-03-10", "by": "Sam Patel"}
+    ]
+    assert describe(before, after) == [
+        "Health advice added: Registering with a GP on 10 March 2026 by Sam Patel"
+    ]

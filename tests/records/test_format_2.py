@@ -105,15 +105,30 @@ ADDED = {
     ("family_history_entry", "consent_state"): "family_history[].consent_state",
     ("family_history_entry", "consent_on"): "family_history[].consent_on",
     ("family_history_entry", "consent_by"): "family_history[].consent_by",
+    **{
+        ("hospital_episode", field): f"hospital_episodes[].{field}"
+        for field in ("kind", "date", "discharged_on", "where", "why", "notes")
+    },
+    **{
+        ("health_advice", field): f"health_advice[].{field}"
+        for field in ("topic", "date", "by", "notes")
+    },
 }
+# Whole sections new in /2: section -> the definition of one of its items.
+NEW_SECTIONS = {"hospital_episodes": "hospital_episode", "health_advice": "health_advice"}
+NEW_DEFINITIONS = set(NEW_SECTIONS.values())
 
 
 def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
-    from passport.records.schemas import NEW_IN_2, NEW_IN_2_PLAN_ACTION
+    from passport.records.schemas import NEW_IN_2, NEW_IN_2_PLAN_ACTION, SECTIONS_NEW_IN_2
 
     schema_1 = json.loads((SPEC / "lac-health-record.schema.json").read_text())
     added = set()
     for name, definition in SCHEMA_2["$defs"].items():
+        if name in NEW_DEFINITIONS:
+            assert name not in schema_1["$defs"]
+            added |= {(name, field) for field in definition["properties"]}
+            continue
         old = schema_1["$defs"][name]
         new_properties = set(definition.get("properties", {})) - set(old.get("properties", {}))
         added |= {(name, field) for field in new_properties}
@@ -126,10 +141,14 @@ def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
         }, name
     assert added == set(ADDED)
     assert SCHEMA_2["properties"]["format"] == {"const": "lac-health-record/2"}
+    new_sections = set(SCHEMA_2["properties"]) - set(schema_1["properties"])
+    assert new_sections == set(NEW_SECTIONS)
+    for section, definition in NEW_SECTIONS.items():
+        assert SCHEMA_2["properties"][section]["items"] == {"$ref": f"#/$defs/{definition}"}
     page = (ROOT / "docs" / "format" / "lac-health-record-2.md").read_text()
-    for path in ADDED.values():
+    for path in [*ADDED.values(), *NEW_SECTIONS]:
         assert f"`{path}`" in page
-    # The loader refuses each new field in a /1 file.
+    # The loader refuses each new field, and each new section, in a /1 file.
     from passport.records.schemas import NEW_IN_2_PRACTITIONER
 
     sections = {
@@ -142,8 +161,9 @@ def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
     assert {(section, name) for section, names in NEW_IN_2.items() for name in names} | {
         ("plan_action", name) for name in NEW_IN_2_PLAN_ACTION
     } | {("practitioner", name) for name in NEW_IN_2_PRACTITIONER} == {
-        (sections.get(d, d), f) for d, f in ADDED
+        (sections.get(d, d), f) for d, f in ADDED if d not in NEW_DEFINITIONS
     }
+    assert set(SECTIONS_NEW_IN_2) == set(NEW_SECTIONS)
 
 
 def test_a_version_1_file_cannot_carry_a_stop_reason():
@@ -288,3 +308,74 @@ def test_a_version_1_file_cannot_carry_a_registration_body():
         "assessments[0].practitioner.registration_body: is new in lac-health-record/2: a "
         "lac-health-record/1 file cannot carry it"
     ]
+
+
+EPISODE = {
+    "kind": "operation",
+    "date": "2025-06-02",
+    "discharged_on": "2025-06-04",
+    "where": "Example General Hospital",
+    "why": "Appendix removed",
+}
+ADVICE = {"topic": "registering_with_a_gp", "date": "2026-03-10", "by": "Sam Patel, LAC nurse"}
+
+
+def test_hospital_episodes_and_health_advice_go_through_import_and_export(db):
+    record = arrived()
+    record["hospital_episodes"] = [EPISODE, {"kind": "emergency_attendance", "date": "2026-01-05"}]
+    record["health_advice"] = [ADVICE]
+    jsonschema.validate(record, SCHEMA_2)
+    with db.transaction() as session:
+        import_record(session, check_record(record, lambda: TODAY), actor="test")
+    with db.transaction() as session:
+        exported = export_record(session, record["child"]["ref"])
+    assert exported["hospital_episodes"] == record["hospital_episodes"]
+    assert exported["health_advice"] == [ADVICE]
+    jsonschema.validate(exported, SCHEMA_2)
+
+
+@pytest.mark.parametrize("section", ["hospital_episodes", "health_advice"])
+def test_a_version_1_file_cannot_carry_the_new_sections(section):
+    record = json.loads(json.dumps(JORDAN))
+    record[section] = [EPISODE if section == "hospital_episodes" else ADVICE]
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [str(e) for e in refused.value.errors] == [
+        f"{section}: is new in lac-health-record/2: a lac-health-record/1 file cannot carry it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"discharged_on": "2025-06-01"},
+            "hospital_episodes[0].discharged_on: must be on or after date (2025-06-02)",
+        ),
+        (
+            {"date": "2027-01-02", "discharged_on": "2027-01-03"},
+            "hospital_episodes[0].date: must not be in the future (2027-01-02 is after today)",
+        ),
+        (
+            {"date": "2001-01-01", "discharged_on": None},
+            "hospital_episodes[0].date: must not be before the date of birth (2011-04-12)",
+        ),
+    ],
+)
+def test_a_hospital_episodes_dates_must_be_possible(change, message):
+    record = arrived()
+    record["hospital_episodes"] = [
+        {k: v for k, v in {**EPISODE, **change}.items() if v is not None}
+    ]
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert message in [str(e) for e in refused.value.errors]
+
+
+def test_health_advice_needs_a_known_topic_and_a_date():
+    record = arrived()
+    record["health_advice"] = [{"topic": "vaping"}]
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    paths = {e.path for e in refused.value.errors}
+    assert paths == {"health_advice[0].topic", "health_advice[0].date"}

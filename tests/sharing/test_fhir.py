@@ -433,3 +433,54 @@ def test_a_dose_not_given_is_a_not_done_immunization_with_its_reason(status, cod
     # The /2 register and number give the practitioner's identifier.
     identifiers = [i for p in resources(bundle, "Practitioner") for i in p.get("identifier", [])]
     assert {"system": "https://fhir.hl7.org.uk/Id/gmc-number", "value": "7654321"} in identifiers
+
+
+DANIEL = ROOT / "fixtures" / "fx-daniel.json"
+
+
+def test_operations_are_procedures_and_admissions_and_a_and_e_are_encounters():
+    """Format /2 hospital episodes: operations in IPS "History of Procedures" (47519-4) as
+    Procedure, admissions and A&E in 46240-8 as Encounter; the nurse's notes stay behind."""
+    record = load(DANIEL)
+    record["hospital_episodes"].append(
+        {"kind": "admission", "date": "2024-02-01", "discharged_on": "2024-02-03"}
+    )
+    bundle = build(record)
+    Bundle.model_validate(bundle)
+    [operation] = resources(bundle, "Procedure")
+    assert operation["status"] == "completed"
+    assert operation["code"]["text"] == "Appendix removed (appendicitis)"
+    assert operation["performedPeriod"] == {"start": "2025-06-02", "end": "2025-06-04"}
+    assert operation["location"]["display"] == "Example General Hospital"
+    procedures = section(bundle, "47519-4")
+    assert [e["reference"] for e in procedures["entry"]] == [
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"
+    ]
+    assert "Appendix removed" in procedures["text"]["div"]
+    encounters = resources(bundle, "Encounter")
+    assert [(e["class"]["code"], e["period"]["start"]) for e in encounters] == [
+        ("EMER", "2026-03-14"),
+        ("IMP", "2024-02-01"),
+    ]
+    assert encounters[0]["reasonCode"] == [{"text": "Sprained left wrist playing football"}]
+    assert len(section(bundle, "46240-8")["entry"]) == 2
+    everything = json.dumps(bundle)
+    for episode in record["hospital_episodes"]:
+        if episode.get("notes"):
+            assert episode["notes"] not in everything
+
+
+def test_no_hospital_episodes_is_nil_known_and_none_recorded_is_unavailable():
+    record = load(DANIEL)
+    record["hospital_episodes"] = [{"kind": "emergency_attendance", "date": "2026-03-14"}]
+    only_a_and_e = build(record)
+    Bundle.model_validate(only_a_and_e)
+    assert section(only_a_and_e, "47519-4")["emptyReason"]["coding"][0]["code"] == "nilknown"
+    assert "entry" in section(only_a_and_e, "46240-8")
+    del record["hospital_episodes"]
+    nothing_said = build(record)
+    for code in ("47519-4", "46240-8"):
+        assert section(nothing_said, code)["emptyReason"]["coding"][0]["code"] == "unavailable"
+    record["hospital_episodes"] = []
+    for code in ("47519-4", "46240-8"):
+        assert section(build(record), code)["emptyReason"]["coding"][0]["code"] == "nilknown"

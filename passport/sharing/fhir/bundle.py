@@ -10,6 +10,8 @@ What reaches the document (it goes to people outside the team: a GP, a universit
   immunisations;
 - health assessments: type, date, who did it, the summary and the young person's own words;
   not the detailed findings, SDQ scores or consent notes;
+- hospital episodes (format /2): operations as Procedures, admissions and A&E attendances as
+  Encounters, with dates, where and why; not the nurse's notes;
 - family health history only what the audience may see (`records.audience`: by default the
   young person, so entries whose relative consented). An entry kept out leaves no trace, not
   even an "information withheld" marker;
@@ -89,6 +91,7 @@ def ips_bundle(
     if gp:
         entries.add(r.gp_practice(gp), gp_url)
     sections = [build_section(spec, record, patient, entries) for spec in SECTIONS]
+    sections.extend(_hospital_sections(record, patient, entries))
     sections.append(_family_history_section(record, patient, entries, audience))
     if pdf is not None:
         sections.append(
@@ -335,6 +338,59 @@ def _family_history_section(
         narrative,
         empty_reason=reason,
     )
+
+
+def _hospital_sections(
+    record: Mapping[str, Any], patient: str, entries: Entries
+) -> list[dict[str, Any]]:
+    """Operations as IPS "History of Procedures" (LOINC 47519-4) with a Procedure each;
+    admissions and A&E attendances as "History of Hospitalizations+Outpatient visits"
+    (LOINC 46240-8, the encounters section of C-CDA) with an Encounter each. Format /2."""
+    episodes = record.get("hospital_episodes")
+    reason = empty_reason(record, "hospital_episodes")
+    built = []
+    for kinds, title, code, resource, none in (
+        (
+            ("operation",),
+            "History of procedures",
+            r.coded(r.LOINC, "47519-4", "History of Procedures Document"),
+            r.procedure,
+            "No operations recorded.",
+        ),
+        (
+            ("admission", "emergency_attendance"),
+            "Hospital admissions and A&E attendances",
+            r.coded(r.LOINC, "46240-8", "History of Hospitalizations+Outpatient visits Narrative"),
+            r.encounter,
+            "No hospital admissions or A&E attendances recorded.",
+        ),
+    ):
+        items = [e for e in episodes or [] if e["kind"] in kinds]
+        references = [entries.add(resource(e, patient)) for e in items]
+        rows = [
+            (
+                r.EPISODE_WORDS[e["kind"]],
+                when(e["date"]),
+                when(e.get("discharged_on")),
+                e.get("where"),
+                e.get("why"),
+            )
+            for e in items
+        ]
+        if rows:
+            narrative = table(("What", "Date", "Discharged", "Where", "Why"), rows)
+        else:
+            narrative = paragraph(none if reason == "nilknown" else "No information.")
+        built.append(
+            section(
+                title,
+                code,
+                references,
+                narrative,
+                empty_reason=None if rows else reason,
+            )
+        )
+    return built
 
 
 def _printable_copy_section(

@@ -17,6 +17,7 @@ CONDITION_CLINICAL_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-cli
 CONDITION_VERIFICATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CONDITION_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-category"
 ALLERGY_CLINICAL_SYSTEM = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 ALLERGY_VERIFICATION_SYSTEM = (
     "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
 )
@@ -368,3 +369,55 @@ def document_reference(
             }
         ],
     }
+
+
+# Hospital episodes (format /2): an operation is a Procedure; an admission or an A&E
+# attendance is an Encounter of class inpatient or emergency.
+ENCOUNTER_CLASSES = {
+    "admission": ("IMP", "inpatient encounter"),
+    "emergency_attendance": ("EMER", "emergency"),
+}
+EPISODE_WORDS = {
+    "admission": "Hospital admission",
+    "operation": "Operation",
+    "emergency_attendance": "A&E attendance",
+}
+
+
+def _episode_period(episode: Mapping[str, Any]) -> dict[str, str]:
+    period = {"start": episode["date"]}
+    if episode.get("discharged_on"):
+        period["end"] = episode["discharged_on"]
+    return period
+
+
+def procedure(episode: Mapping[str, Any], patient: str) -> dict[str, Any]:
+    """An operation. The nurse's notes stay in the record; what was done and where go."""
+    resource: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "status": "completed",
+        "code": concept(text(episode.get("why")) or "Operation"),
+        "subject": {"reference": patient},
+        "performedPeriod": _episode_period(episode),
+    }
+    if text(episode.get("where")):
+        resource["location"] = {"display": episode["where"].strip()}
+    return resource
+
+
+def encounter(episode: Mapping[str, Any], patient: str) -> dict[str, Any]:
+    """A hospital admission or an A&E attendance."""
+    code, display = ENCOUNTER_CLASSES[episode["kind"]]
+    resource: dict[str, Any] = {
+        "resourceType": "Encounter",
+        "status": "finished",
+        "class": {"system": ACT_CODE_SYSTEM, "code": code, "display": display},
+        "type": [concept(EPISODE_WORDS[episode["kind"]])],
+        "subject": {"reference": patient},
+        "period": _episode_period(episode),
+    }
+    if text(episode.get("why")):
+        resource["reasonCode"] = [concept(episode["why"].strip())]
+    if text(episode.get("where")):
+        resource["location"] = [{"location": {"display": episode["where"].strip()}}]
+    return resource
