@@ -1,5 +1,6 @@
 """Keeping a record true over the years, in a real browser: a nurse stops a medicine, rules out
-an allergy after testing and adds a dental check; every output then says so (the passport,
+an allergy after testing, records a declined vaccine, adds an A&E attendance and a dental
+check; every output then says so (the passport,
 the care-leaver summary and the carer's sheet, on screen and in their PDFs, and a new sharing
 link opened by a stranger), the history says what changed and why, and the dental flag is gone.
 Each new page is checked with axe."""
@@ -83,6 +84,29 @@ def test_a_nurse_keeps_daniels_record_true_and_every_output_follows(
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Penicillin: ruled out")
 
+    # A vaccine declined: not given, and said so.
+    page.get_by_role("link", name="Record a vaccine not given").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Vaccine").select_option("Flu")
+    _fill_date(page, "Date of the decision", "15", "10", "2026")
+    page.get_by_label("Declined: the young person, or a parent or carer, said no").check()
+    page.get_by_label("Reason").fill("Does not want the nasal spray this year")
+    page.get_by_label("Who decided").fill("Daniel, with the school nurse")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
+        "Flu: recorded as not given (declined)"
+    )
+
+    # A hospital episode: an A&E attendance.
+    page.get_by_role("link", name="Add a hospital episode").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("A&E attendance", exact=True).check()
+    _fill_date(page, "Date of admission", "12", "9", "2026")
+    page.get_by_label("Hospital").fill("Example General Hospital")
+    page.get_by_label("Why, or what was done").fill("Sprained ankle playing football")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Hospital episode added")
+
     # A dental check: the flag goes.
     page.get_by_role("link", name="Add a dental check").click()
     _fill_date(page, "Date of the check", "12", "5", "2026")
@@ -99,6 +123,10 @@ def test_a_nurse_keeps_daniels_record_true_and_every_output_follows(
     )
     expect(history).to_contain_text("Penicillin: ruled out")
     expect(history).to_contain_text("Dental check added: 12 May 2026")
+    expect(history).to_contain_text(
+        "Flu: declined on 15 October 2026 - Does not want the nasal spray this year"
+    )
+    expect(history).to_contain_text("Sprained ankle playing football")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Open version 1 of the record, read-only").click()
     expect(page.locator("main")).to_contain_text("Adapalene 0.1% gel")
@@ -111,6 +139,10 @@ def test_a_nurse_keeps_daniels_record_true_and_every_output_follows(
     assert "Adapalene" not in after["carer-sheet"]
     assert "12 May 2026" in after["passport"]
     assert "12 May 2026" in after["leaver-summary"]
+    for kind, text in after.items():
+        assert "Sprained ankle playing football" in text, kind
+        assert "Not given: declined" in text or "not given: declined" in text, kind
+        assert "Sprained ankle" not in before[kind], kind
     for kind in DOCUMENTS:
         page.goto(f"{live_server}/children/FX-DANIEL/documents/{kind}")
         expect(page.locator("main")).not_to_contain_text("allergic to Penicillin")
@@ -133,5 +165,8 @@ def test_a_nurse_keeps_daniels_record_true_and_every_output_follows(
         record = stranger.locator("#record")
         expect(record).to_contain_text("No known allergies.")
         expect(record).to_contain_text("Adapalene 0.1% gel (stopped on 1 November 2026)")
+        expect(stranger.get_by_role("table", name="Vaccinations not given")).to_contain_text("Flu")
+        expect(record).to_contain_text("Sprained ankle playing football")
+        assert_no_axe_violations(stranger)
     finally:
         stranger.context.close()

@@ -236,8 +236,7 @@ def test_the_family_history_form_asks_the_relatives_consent(nurse, db):
     assert future.status_code == 400
     assert (
         "#consent_on-day",
-        "Date the relative was asked or answered must not be in the future (5 January 2027 "
-        "is after today)",
+        "The date the relative was asked or answered must not be in the future",
     ) in error_summary(parse(future))
     assert version_of(db, "FX-ELLIE") == 1
     saved = nurse.post(
