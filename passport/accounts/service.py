@@ -25,6 +25,7 @@ from passport.accounts.models import (
 )
 from passport.audit.service import record_event
 from passport.db import utcnow
+from passport.keys import Keys
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
@@ -55,7 +56,7 @@ def create_user(
     carer_ref: str | None = None,
     child_ref: str | None = None,
     authority: str | None = None,
-    app_secret: str | None = None,
+    app_secret: str | Keys | None = None,
 ) -> User:
     """A new account. Staff always get a second factor: the returned user carries
     `otpauth_uri` (for their authenticator app), shown once and stored nowhere."""
@@ -107,7 +108,7 @@ class SecondFactorUnreadable(AccountError):
     account was created under. Nobody can sign in to it until the operator fixes that."""
 
 
-def _totp_secret(user: User, app_secret: str) -> str:
+def _totp_secret(user: User, app_secret: str | Keys) -> str:
     try:
         return totp.decrypt(user.totp_secret or "", app_secret)
     except ValueError:
@@ -118,7 +119,7 @@ def _totp_secret(user: User, app_secret: str) -> str:
 
 
 def check_second_factor(
-    session: Session, user_id: int, code: str, app_secret: str, now: float | None = None
+    session: Session, user_id: int, code: str, app_secret: str | Keys, now: float | None = None
 ) -> bool:
     """True once for a right code: the code's time step is remembered, so it cannot be
     used again (not even within its 30 seconds). SecondFactorUnreadable when the stored
@@ -134,7 +135,7 @@ def check_second_factor(
 
 
 def turn_on_second_factor(
-    session: Session, user_id: int, secret: str, code: str, app_secret: str
+    session: Session, user_id: int, secret: str, code: str, app_secret: str | Keys
 ) -> bool:
     """Store a new TOTP secret once the person has shown a code from it."""
     step = totp.matching_step(secret, code)
@@ -146,7 +147,9 @@ def turn_on_second_factor(
     return True
 
 
-def current_code(session: Session, email: str, app_secret: str, now: float | None = None) -> str:
+def current_code(
+    session: Session, email: str, app_secret: str | Keys, now: float | None = None
+) -> str:
     """The code an account's authenticator shows now (for demonstrations and tests)."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.totp_secret is None:

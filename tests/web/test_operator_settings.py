@@ -98,10 +98,14 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached(app, client):
 
 
 def test_cookies_are_secure_without_any_setting(tmp_path, monkeypatch, config, database):
-    env = {"PASSPORT_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": config.database_url}
+    env = {
+        "PASSPORT_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": config.database_url,
+        "PASSPORT_SECRET_KEY": config.secret_key,
+    }
     assert Config.from_env(env).secure_cookies is True
     assert Config.from_env({**env, "PASSPORT_SECURE_COOKIES": "0"}).secure_cookies is False
-    app = create_app(Config.from_env({**env, "PASSPORT_SECRET_KEY": config.secret_key}))
+    app = create_app(Config.from_env(env))
     try:
         make_nurse(app.extensions["db"])
         client = app.test_client()
@@ -123,6 +127,7 @@ def test_cookies_are_secure_without_any_setting(tmp_path, monkeypatch, config, d
 def test_only_passport_run_serves_cookies_without_secure(tmp_path, monkeypatch, config):
     monkeypatch.setenv("PASSPORT_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", config.database_url)
+    monkeypatch.setenv("PASSPORT_SECRET_KEY", config.secret_key)
     monkeypatch.delenv("PASSPORT_SECURE_COOKIES", raising=False)
     for command, secure in (("run", False), ("demo", True), ("import", True)):
         with click.Context(click.Command(command), info_name=command):
@@ -141,6 +146,7 @@ def test_the_wsgi_entry_point_is_secure_by_default(tmp_path, monkeypatch, config
 
     monkeypatch.setenv("PASSPORT_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", config.database_url)
+    monkeypatch.setenv("PASSPORT_SECRET_KEY", config.secret_key)
     monkeypatch.delenv("PASSPORT_SECURE_COOKIES", raising=False)
     import wsgi
 
@@ -150,7 +156,7 @@ def test_the_wsgi_entry_point_is_secure_by_default(tmp_path, monkeypatch, config
 
 
 def test_trusted_proxies_must_be_a_whole_number(tmp_path):
-    env = {"PASSPORT_INSTANCE_PATH": str(tmp_path)}
+    env = {"PASSPORT_INSTANCE_PATH": str(tmp_path), "PASSPORT_SECRET_KEY": "a secret"}
     assert Config.from_env(env).trusted_proxies == 0
     assert Config.from_env({**env, "PASSPORT_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
     with pytest.raises(ConfigError, match="PASSPORT_TRUSTED_PROXIES must be a whole number"):
