@@ -53,6 +53,8 @@ class Config:
     # How many proxies in front of the app may be believed about the client's address
     # (X-Forwarded-For). 0: the socket's address, which is right when nothing is in front.
     trusted_proxies: int = 0
+    # Redis, when the installation runs one (REDIS_URL); None: nothing else to start.
+    redis_url: str | None = None
     testing: bool = False
 
     def today(self) -> date:
@@ -96,6 +98,7 @@ class Config:
             # plain http on 127.0.0.1) sets PASSPORT_SECURE_COOKIES=0 for itself.
             secure_cookies=env.get("PASSPORT_SECURE_COOKIES", "1") != "0",
             trusted_proxies=_whole_number(env, "PASSPORT_TRUSTED_PROXIES", 0),
+            redis_url=env.get("REDIS_URL") or None,
         )
 
 
