@@ -117,10 +117,19 @@ def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
 
 def _instance_secret(instance: Path) -> str:
     """A per-installation secret kept in the instance folder (created once, readable by us only)."""
-    instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        secret = path.read_text().strip()
+    except OSError as error:
+        raise ConfigError(
+            f"the secret in {path} cannot be read ({error.strerror}): fix the file, or set "
+            "PASSPORT_SECRET_KEY or PASSPORT_INSTANCE_PATH"
+        ) from None
+    if not secret:
+        raise ConfigError(f"the secret in {path} is empty: delete the file to have a new one made")
+    return secret

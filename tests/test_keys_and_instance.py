@@ -209,3 +209,14 @@ def test_commands_on_a_shared_database_need_the_secret(tmp_path):
     assert upgraded.returncode == 0, upgraded.stderr
     assert (tmp_path / "instance" / "passport.db").exists()
     assert (tmp_path / "instance" / "secret_key").exists()
+
+
+def test_a_secret_file_that_cannot_be_read_is_a_clear_error(tmp_path):
+    (tmp_path / "secret_key").mkdir()  # a folder where the file should be: reading fails
+    with pytest.raises(ConfigError, match=r"the secret in .*secret_key cannot be read"):
+        Config.from_env({"PASSPORT_INSTANCE_PATH": str(tmp_path)}, instance_secret=True)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "secret_key").write_text("\n")
+    with pytest.raises(ConfigError, match="is empty"):
+        Config.from_env({"PASSPORT_INSTANCE_PATH": str(empty)}, instance_secret=True)
