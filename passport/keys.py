@@ -14,7 +14,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -84,7 +84,7 @@ class Keys:
         current = Fernet(base64.urlsafe_b64encode(derive(self.secret, SECOND_FACTOR)))
         try:
             current.decrypt(stored.encode())
-        except Exception:  # noqa: BLE001 - InvalidToken or a malformed value: not current
+        except InvalidToken:  # another key's, or not a Fernet token at all
             return False
         return True
 

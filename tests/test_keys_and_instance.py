@@ -203,7 +203,16 @@ def test_commands_on_a_shared_database_need_the_secret(tmp_path):
         DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none",
     )
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert "PASSPORT_SECRET_KEY is not set" in refused.stderr
+    assert refused.stderr.strip().splitlines() == [
+        "Error: PASSPORT_SECRET_KEY is not set: set it to the installation's secret (the same "
+        "on every app server) before starting Health Passport"
+    ]
+    listed = _run(
+        f"sys.argv = ['passport', '--help']; {cli}",
+        tmp_path,
+        DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none",
+    )
+    assert "Traceback" not in listed.stderr and "PASSPORT_SECRET_KEY is not set" in listed.stderr
     # A local SQLite file (make run: db upgrade, demo) uses the instance folder's secret.
     upgraded = _run(f"sys.argv = ['passport', 'db', 'upgrade']; {cli}", tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr

@@ -9,11 +9,23 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 from sqlalchemy.engine import make_url
 
 from passport import create_app
 from passport.config import Config, ConfigError
+
+
+class CannotStart(NoAppException):
+    """A setting the app cannot start without: one plain line, `Error: ...`, and exit 1.
+
+    A NoAppException, so that `passport --help` prints the line instead of a traceback;
+    shown as a plain ClickException (no usage text), since nothing is wrong with the command."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.ClickException.show(self, file)
 
 
 def _on_a_local_file(environ) -> bool:
@@ -37,7 +49,7 @@ def _app() -> Flask:
         # PASSPORT_SECRET_KEY, so every process agrees on it (ADR 0008).
         config = Config.from_env(environ, instance_secret=running or _on_a_local_file(environ))
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise CannotStart(str(error)) from None
     return create_app(config)
 
 
