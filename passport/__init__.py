@@ -22,14 +22,20 @@ def create_app(config: Config | None = None) -> Flask:
     from passport.sharing import views as sharing_views
     from passport.web import components, filters, views
 
+    # Without a config, the environment's, which must name PASSPORT_SECRET_KEY (ADR 0008).
     config = config or Config.from_env()
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
+        # Flask's own instance folder unless PASSPORT_INSTANCE_PATH names another (ADR 0008).
+        instance_path=str(config.instance_path.resolve()) if config.instance_path else None,
     )
+    keys = config.keys
     app.config.update(
-        SECRET_KEY=config.secret_key,
+        # Sessions are signed with their own key; ones signed under an old secret still load.
+        SECRET_KEY=keys.session,
+        SECRET_KEY_FALLBACKS=keys.session_fallbacks,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.secure_cookies,

@@ -134,6 +134,7 @@ def test_the_installed_passport_command_runs(config, tmp_path: Path):
     env = {
         **os.environ,
         "DATABASE_URL": config.database_url,
+        "PASSPORT_SECRET_KEY": config.secret_key,
         "PASSPORT_INSTANCE_PATH": str(tmp_path),
     }
     done = subprocess.run(

@@ -23,6 +23,7 @@ GET /placements
 GET /placements/<ref>
 GET /placements/<ref>/sheet
 GET /placements/<ref>/sheet.pdf
+GET /readyz
 GET /view
 GET,POST /account/security
 GET,POST /children/<ref>/<section>/<int:index>/change
@@ -70,6 +71,7 @@ PUBLIC = {
     "/invitation",
     "/view",
     "/healthz",
+    "/readyz",
     "/api/shl/<token>",
     "/api/shl/file/",
     "/api/shl/file/<location>",

@@ -25,6 +25,7 @@ from passport.accounts.models import (
 )
 from passport.audit.service import record_event
 from passport.db import utcnow
+from passport.keys import Keys
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
@@ -56,7 +57,7 @@ def create_user(
     carer_ref: str | None = None,
     child_ref: str | None = None,
     authority: str | None = None,
-    app_secret: str | None = None,
+    app_secret: str | Keys | None = None,
     name: str | None = None,
 ) -> User:
     """A new account. Staff always get a second factor: the returned user carries
@@ -113,7 +114,7 @@ class SecondFactorUnreadable(AccountError):
     account was created under. Nobody can sign in to it until the operator fixes that."""
 
 
-def _totp_secret(user: User, app_secret: str) -> str:
+def _totp_secret(user: User, app_secret: str | Keys) -> str:
     try:
         return totp.decrypt(user.totp_secret or "", app_secret)
     except ValueError:
@@ -124,7 +125,7 @@ def _totp_secret(user: User, app_secret: str) -> str:
 
 
 def check_second_factor(
-    session: Session, user_id: int, code: str, app_secret: str, now: float | None = None
+    session: Session, user_id: int, code: str, app_secret: str | Keys, now: float | None = None
 ) -> bool:
     """True once for a right code: the code's time step is remembered, so it cannot be
     used again (not even within its 30 seconds). SecondFactorUnreadable when the stored
@@ -140,7 +141,7 @@ def check_second_factor(
 
 
 def turn_on_second_factor(
-    session: Session, user_id: int, secret: str, code: str, app_secret: str
+    session: Session, user_id: int, secret: str, code: str, app_secret: str | Keys
 ) -> bool:
     """Store a new TOTP secret once the person has shown a code from it."""
     step = totp.matching_step(secret, code)
@@ -152,13 +153,48 @@ def turn_on_second_factor(
     return True
 
 
-def current_code(session: Session, email: str, app_secret: str, now: float | None = None) -> str:
+def current_code(
+    session: Session, email: str, app_secret: str | Keys, now: float | None = None
+) -> str:
     """The code an account's authenticator shows now (for demonstrations and tests)."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.totp_secret is None:
         raise AccountError(f"{email} has no second factor")
     secret = _totp_secret(user, app_secret)
     return pyotp.TOTP(secret).at(now if now is not None else time.time())
+
+
+@dataclass(frozen=True)
+class Rotated:
+    """What `rotate_second_factors` did: secrets moved to the current key, secrets already
+    under it, and secrets no key could read (those accounts need a new second factor)."""
+
+    moved: int
+    current: int
+    unreadable: tuple[str, ...]
+
+
+def rotate_second_factors(session: Session, keys: Keys) -> Rotated:
+    """Re-encrypt every stored second-factor secret under the current key (ADR 0008). Each
+    row is locked while it is rewritten, so a sign-in at the same moment reads either the old
+    or the new value, both readable while the old secret is still in the keys."""
+    moved = current = 0
+    unreadable: list[str] = []
+    users = session.scalars(
+        select(User).where(User.totp_secret.is_not(None)).order_by(User.id).with_for_update()
+    )
+    for user in users:
+        stored = user.totp_secret or ""
+        if keys.second_factor_is_current(stored):
+            current += 1
+            continue
+        try:
+            user.totp_secret = totp.reencrypt(stored, keys)
+        except ValueError:
+            unreadable.append(user.email)
+            continue
+        moved += 1
+    return Rotated(moved=moved, current=current, unreadable=tuple(unreadable))
 
 
 def _verify(password_hash: str, password: str) -> bool:

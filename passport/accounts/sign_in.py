@@ -19,6 +19,7 @@ from passport.accounts.models import (
 )
 from passport.accounts.service import _token_hash, check_second_factor, note_failure
 from passport.db import utcnow
+from passport.keys import Keys
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class CodeOutcome:
 
 
 def sign_in_with_code(
-    sessions: Callable[[], Session], engine: Engine, token: str, code: str, app_secret: str
+    sessions: Callable[[], Session], engine: Engine, token: str, code: str, app_secret: str | Keys
 ) -> CodeOutcome:
     """The code step. A try is reserved on the pending sign-in (at most CODE_TRIES) and on the
     account (CODE_ACCOUNT), each in one statement, before the code is checked; a right code

@@ -1,35 +1,41 @@
 """Second factor: time-based one-time codes (RFC 6238) with pyotp. Secrets are stored encrypted
-(Fernet, with a key derived from the installation's secret), and a code works only once."""
+(Fernet, with the second-factor key derived from the installation's secret; old secrets still
+decrypt: ADR 0008), and a code works only once."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import time
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
+
+from passport.keys import Keys
 
 ISSUER = "Health Passport"
 STEP_SECONDS = 30
-
-
-def _fernet(app_secret: str) -> Fernet:
-    key = hashlib.sha256(b"passport-totp:" + app_secret.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def new_secret() -> str:
     return pyotp.random_base32()
 
 
-def encrypt(secret: str, app_secret: str) -> str:
-    return _fernet(app_secret).encrypt(secret.encode()).decode()
+def encrypt(secret: str, app_secret: str | Keys) -> str:
+    """Encrypted under the current secret's second-factor key."""
+    return Keys.of(app_secret).second_factor.encrypt(secret.encode()).decode()
 
 
-def decrypt(stored: str, app_secret: str) -> str:
+def decrypt(stored: str, app_secret: str | Keys) -> str:
+    """Read with the current secret's key or any old one's."""
     try:
-        return _fernet(app_secret).decrypt(stored.encode()).decode()
+        return Keys.of(app_secret).second_factor.decrypt(stored.encode()).decode()
+    except InvalidToken:
+        raise ValueError("the second-factor secret cannot be read with this key") from None
+
+
+def reencrypt(stored: str, app_secret: str | Keys) -> str:
+    """The same secret, encrypted under the current key (ValueError if no key reads it)."""
+    try:
+        return Keys.of(app_secret).second_factor.rotate(stored.encode()).decode()
     except InvalidToken:
         raise ValueError("the second-factor secret cannot be read with this key") from None
 

@@ -163,7 +163,7 @@ def sign_in_code():
         db = context.db()
         try:
             outcome = signing.sign_in_with_code(
-                db.sessions, db.engine, pending, form.code.data, context.config().secret_key
+                db.sessions, db.engine, pending, form.code.data, context.config().keys
             )
         except accounts.SecondFactorUnreadable as error:
             return second_factor_unreadable(error)
@@ -231,7 +231,7 @@ def invitation():
 @sign_in_required
 def security():
     """Care leavers and carers may add a security code to their sign-in (staff have one)."""
-    secret_key = context.config().secret_key
+    keys = context.config().keys
     with context.db().transaction() as dbs:
         user = dbs.get(accounts.User, g.user.user_id)
         enabled = user is not None and accounts.needs_second_factor(user)
@@ -241,15 +241,13 @@ def security():
     pending = session.get("pending_totp")
     if pending is None or request.method == "GET":
         secret = totp.new_secret()
-        session["pending_totp"] = totp.encrypt(secret, secret_key)
+        session["pending_totp"] = totp.encrypt(secret, keys)
     else:
-        secret = totp.decrypt(pending, secret_key)
+        secret = totp.decrypt(pending, keys)
     failed = False
     if form.validate_on_submit():
         with context.db().transaction() as dbs:
-            if accounts.turn_on_second_factor(
-                dbs, g.user.user_id, secret, form.code.data, secret_key
-            ):
+            if accounts.turn_on_second_factor(dbs, g.user.user_id, secret, form.code.data, keys):
                 context.audit(dbs, "edit", "second factor")
                 session.pop("pending_totp", None)
                 flash("Done. From now on, you will enter a security code when you sign in.")

@@ -9,20 +9,49 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
+from sqlalchemy.engine import make_url
 
 from passport import create_app
-from passport.config import Config
+from passport.config import Config, ConfigError
 from passport.migrations import schema_is_current
+
+
+class CannotStart(NoAppException):
+    """A setting the app cannot start without: one plain line, `Error: ...`, and exit 1.
+
+    A NoAppException, so that `passport --help` prints the line instead of a traceback;
+    shown as a plain ClickException (no usage text), since nothing is wrong with the command."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.ClickException.show(self, file)
+
+
+def _on_a_local_file(environ) -> bool:
+    """Whether the database is a SQLite file on this machine (DATABASE_URL unset, or sqlite)."""
+    url = environ.get("DATABASE_URL")
+    return not url or make_url(url).get_backend_name() == "sqlite"
 
 
 def _app() -> Flask:
     context = click.get_current_context(silent=True)
-    if context is not None and context.info_name == "run":
-        # `passport run` serves plain http on this machine for development: the one place
-        # cookies go without `Secure` unless the operator says otherwise.
-        return create_app(Config.from_env({"PASSPORT_SECURE_COOKIES": "0", **os.environ}))
-    return create_app()
+    running = context is not None and context.info_name == "run"
+    try:
+        if running:
+            # `passport run` serves plain http on this machine for development: the one place
+            # cookies go without `Secure` unless the operator says otherwise.
+            environ = {"PASSPORT_SECURE_COOKIES": "0", **os.environ}
+        else:
+            environ = dict(os.environ)
+        # The secret kept in the instance folder serves `passport run` and the commands on a
+        # local SQLite file (`make run`: db upgrade, demo); anything on a shared database needs
+        # PASSPORT_SECRET_KEY, so every process agrees on it (ADR 0008).
+        config = Config.from_env(environ, instance_secret=running or _on_a_local_file(environ))
+    except ConfigError as error:
+        raise CannotStart(str(error)) from None
+    return create_app(config)
 
 
 main = FlaskGroup(

@@ -136,7 +136,7 @@ def demo_command() -> None:
                     email=email,
                     password=password,
                     role=role,
-                    app_secret=_config().secret_key,
+                    app_secret=_config().keys,
                     **extras,
                 )
                 for child_ref in DEMO_CARER_CHILDREN if role == "carer" else ():

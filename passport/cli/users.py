@@ -43,7 +43,7 @@ def user_create(role, email, carer_ref, child_ref, authority, name) -> None:
                 carer_ref=carer_ref,
                 child_ref=child_ref if role == "leaver" else None,
                 authority=authority,
-                app_secret=_config().secret_key,
+                app_secret=_config().keys,
                 name=name,
             )
             if role == "carer" and child_ref:
@@ -103,6 +103,6 @@ def user_code(email: str) -> None:
     """Print the security code an account's authenticator shows now (for demonstrations)."""
     try:
         with _db().transaction() as db:
-            click.echo(accounts.current_code(db, email, _config().secret_key))
+            click.echo(accounts.current_code(db, email, _config().keys))
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None

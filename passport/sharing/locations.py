@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from passport.keys import Keys
 from passport.sharing import shl
 from passport.sharing.models import ShareFile, ShareLink
 
@@ -21,14 +22,28 @@ _LOCATION = re.compile(r"[0-9]{1,15}\.[0-9]{1,12}\.[A-Za-z0-9_-]{43}", re.ASCII)
 
 class LocationSigner:
     """Short-lived file locations that need no database row: the file id and expiry, signed
-    with the installation's secret (HMAC-SHA256). They cannot be forged or extended."""
+    (HMAC-SHA256) with the file-location key derived from the installation's secret. They
+    cannot be forged or extended. Locations signed under an old secret still verify while
+    that secret is in PASSPORT_OLD_SECRET_KEYS (ADR 0008)."""
 
-    def __init__(self, secret: str) -> None:
-        self.key = hashlib.sha256(b"passport-shl-location:" + secret.encode()).digest()
+    def __init__(self, keys: str | Keys) -> None:
+        keys = Keys.of(keys)
+        self.key = keys.file_location
+        self.fallbacks = keys.file_location_fallbacks
+
+    @staticmethod
+    def _mac_with(key: bytes, file_id: int, expires: int) -> str:
+        message = f"{file_id}.{expires}".encode()
+        return shl.b64url_encode(hmac.new(key, message, hashlib.sha256).digest())
 
     def _mac(self, file_id: int, expires: int) -> str:
-        message = f"{file_id}.{expires}".encode()
-        return shl.b64url_encode(hmac.new(self.key, message, hashlib.sha256).digest())
+        return self._mac_with(self.key, file_id, expires)
+
+    def _genuine(self, mac: str, file_id: int, expires: int) -> bool:
+        return any(
+            hmac.compare_digest(mac, self._mac_with(key, file_id, expires))
+            for key in (self.key, *self.fallbacks)
+        )
 
     def __call__(self, file_id: int, expires: int) -> str:
         return f"{file_id}.{expires}.{self._mac(file_id, expires)}"
@@ -39,7 +54,7 @@ class LocationSigner:
             return None
         parts = location.split(".")
         file_id, expires = int(parts[0]), int(parts[1])
-        if not hmac.compare_digest(parts[2], self._mac(file_id, expires)):
+        if not self._genuine(parts[2], file_id, expires):
             return None
         if now.timestamp() >= expires:
             return None

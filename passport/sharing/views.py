@@ -80,7 +80,7 @@ def _protocol(body: Any, status: int, extra: dict[str, str] | None = None) -> Re
 
 
 def _signer() -> locations.LocationSigner:
-    return locations.LocationSigner(context.config().secret_key)
+    return locations.LocationSigner(context.config().keys)
 
 
 @csrf.exempt
