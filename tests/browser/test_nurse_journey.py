@@ -30,7 +30,7 @@ def test_nurse_records_an_overdue_review_and_the_flag_clears(page, live_server, 
 
     page.get_by_label("Show").select_option(label="Something overdue")
     page.get_by_role("button", name="Show children").click()
-    expect(page).to_have_url(f"{live_server}/caseload?filter=overdue")
+    expect(page).to_have_url(f"{live_server}/caseload?filter=overdue&q=&sort=urgency")
     ellie_row = page.locator("#caseload tbody tr", has_text="Ellie Fraser")
     expect(ellie_row).to_contain_text("Review overdue")
     expect(page.locator("#caseload")).not_to_contain_text("Noah Fraser")
