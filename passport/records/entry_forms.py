@@ -26,28 +26,14 @@ from passport.records.forms import (
 )
 from passport.records.section_forms import (
     SECTIONS,
-    FieldSpec,
     SectionSpec,
     section_form_class,
 )
 from passport.rules.dates import long_date
 from passport.web.fields import DatePartsField, required
 
-MENTAL_HEALTH = SectionSpec(
-    "mental_health",
-    "Add a mental health service",
-    "Mental health service added",
-    (
-        FieldSpec("service", "text", "Service", "Enter the name of the service"),
-        FieldSpec("referred_on", "date", "Date referred"),
-        FieldSpec("first_seen_on", "date", "Date first seen"),
-        FieldSpec("discharged_on", "date", "Date discharged"),
-        FieldSpec("notes", "textarea", "Notes"),
-    ),
-)
-
 # Every list section whose entries can be changed or marked "Entered in error".
-ENTRY_SECTIONS: dict[str, SectionSpec] = {**SECTIONS, "mental_health": MENTAL_HEALTH}
+ENTRY_SECTIONS: dict[str, SectionSpec] = dict(SECTIONS)
 
 # What one entry of each section is called, for headings and messages.
 ENTRY_NOUNS = {

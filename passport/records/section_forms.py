@@ -79,6 +79,18 @@ VACCINES = (
 )
 
 SECTIONS: dict[str, SectionSpec] = {
+    "mental_health": SectionSpec(
+        "mental_health",
+        "Add a mental health service",
+        "Mental health service added",
+        (
+            FieldSpec("service", "text", "Service", "Enter the name of the service"),
+            FieldSpec("referred_on", "date", "Date referred"),
+            FieldSpec("first_seen_on", "date", "Date first seen"),
+            FieldSpec("discharged_on", "date", "Date discharged"),
+            FieldSpec("notes", "textarea", "Notes"),
+        ),
+    ),
     "immunisations": SectionSpec(
         "immunisations",
         "Add an immunisation",

@@ -220,7 +220,7 @@ def add_item(ref: str, section: str) -> ResponseReturnValue:
         errors, conflict = save_change(ref, form.version.data, add, section)
         if not errors and not conflict:
             flash(spec.added)
-            return _to_child(ref, section)
+            return _to_child(ref, "mental-health" if section == "mental_health" else section)
         errors = sf.plain_date_errors(spec, form, errors, item, f"{section}[{index}].")
         loose = [_in_uk_dates(e) for e in attach_errors(form, errors, f"{section}[{index}].")]
         for field in form:

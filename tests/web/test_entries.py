@@ -636,3 +636,35 @@ def test_a_stale_entered_in_error_is_refused_and_nothing_is_taken_out(nurse, db)
     version_now, record = current(db)
     assert version_now == 2
     assert record["allergies"][0]["substance"] == "Penicillin"
+
+
+def test_a_mental_health_service_is_added_then_changed(nurse, db):
+    """A CAMHS referral added from the record page (a discharge before the referral is
+    refused, nothing saved), then its discharge recorded with a reason."""
+    page = get_page(nurse, "/children/FX-ELLIE")
+    url = link_named(page, "Add a mental health service")
+    before = current(db, "FX-ELLIE")[0]
+    fields = {
+        "service": "Northfield CAMHS",
+        **date_parts("referred_on", "2026-06-01"),
+        **date_parts("discharged_on", "2026-05-01"),
+    }
+    refused = post_form(nurse, url, fields)
+    assert refused.status_code == 400
+    assert current(db, "FX-ELLIE")[0] == before
+    assert "mental_health[" not in refused.get_data(as_text=True)
+    added = post_form(nurse, url, {**fields, **date_parts("discharged_on", "2026-09-01")})
+    assert added.status_code == 302 and added.headers["Location"].endswith("#mental-health")
+    version, record = current(db, "FX-ELLIE")
+    assert version == before + 1
+    assert record["mental_health"][-1]["service"] == "Northfield CAMHS"
+    page = get_page(nurse, "/children/FX-ELLIE")
+    assert "Northfield CAMHS" in text(page.select_one("#mental-health").find_next("dl"))
+    change = link_named(page, "Change Northfield CAMHS")
+    changed = post_form(
+        nurse,
+        change,
+        {**fields, **date_parts("discharged_on", "2026-10-01"), "change_reason": "Letter came"},
+    )
+    assert changed.status_code == 302
+    assert current(db, "FX-ELLIE")[1]["mental_health"][-1]["discharged_on"] == date(2026, 10, 1)
