@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from passport.records import entry_forms as ef
 from passport.records import section_forms as sf
+from passport.records import workflow
 from passport.records.changes import ENTERED_IN_ERROR
 from passport.records.editing import attach_errors, child_or_404, render_form, save_change
 from passport.records.schemas import RecordSchema
@@ -48,6 +49,21 @@ def _anchor(section: str) -> str:
     return "mental-health" if section == "mental_health" else section
 
 
+def _correction_reason(ref: str) -> str | None:
+    """When the change answers a young person's correction (`?correction=ID`), the reason is
+    filled in with what they asked, for the nurse to keep or edit."""
+    asked = request.args.get("correction", "")
+    if not asked.isdigit():
+        return None
+    with context.db().transaction() as session:
+        item = workflow.correction_about(session, ref, int(asked))
+        message = " ".join(item.message.split()) if item is not None else None
+    if message is None:
+        return None
+    short = message if len(message) <= 300 else message[:297] + "..."
+    return f"The young person asked for a correction: \u201c{short}\u201d"
+
+
 @nurse_only
 def change_entry(ref: str, section: str, index: int) -> ResponseReturnValue:
     """The section's form, prefilled from the entry; saving replaces the entry."""
@@ -58,6 +74,7 @@ def change_entry(ref: str, section: str, index: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.version.data = str(version)
         ef.prefill(spec, form, entry)
+        form.change_reason.data = _correction_reason(ref)
     conflict, loose = False, []
     if form.validate_on_submit():
         typed = sf.section_item(spec, form)

@@ -15,6 +15,7 @@ from typing import Any
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from passport.records.changes import entry_name
 from passport.records.forms import (
     OWNERS,
     AssessmentForm,
@@ -59,7 +60,11 @@ def entry_label(section: str, item: dict[str, Any]) -> str:
         return f"{words(item['relative'])}: {item['condition']}"
     if section == "mental_health":
         return str(item["service"])
-    return str(item["name"])
+    if "name" in item:
+        return str(item["name"])
+    # Sections named by what and when (a hospital episode, health advice): as the history says.
+    said = entry_name(section, item)
+    return said[:1].upper() + said[1:]
 
 
 class EnteredInErrorForm(VersionedForm):

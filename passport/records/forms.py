@@ -428,6 +428,13 @@ class CorrectionAnswerForm(FlaskForm):
         choices=[("", "Choose a part of the record"), *workflow.CORRECTION_SECTIONS.items()],
         validators=[Optional()],
     )
+    # Filled in by the view with every entry of the record: the one to change opens next,
+    # prefilled, with the request as the reason for the change.
+    entry = SelectField(
+        "Which entry needs changing?",
+        choices=[("", "Not one entry: take me to that part of the record")],
+        validators=[Optional()],
+    )
     answer = TextAreaField(
         "Your answer to the young person",
         description="They will read this on their page. Use plain words.",
@@ -440,10 +447,10 @@ class CorrectionAnswerForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))
         if self.decision.data == "accept":
-            if not self.section.data:
+            if not self.section.data and not self.entry.data:
                 self.section.errors = [
                     *self.section.errors,
-                    "Select which part of the record it is about",
+                    "Select the entry or the part of the record it is about",
                 ]
                 valid = False
             if not (self.answer.data or "").strip():

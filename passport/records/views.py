@@ -23,6 +23,7 @@ from passport.config import Config
 from passport.db import utcnow
 from passport.documents import service as documents
 from passport.records import details, entries, history, service, workflow
+from passport.records import entry_forms as ef
 from passport.records import forms as f
 from passport.records import section_forms as sf
 from passport.records.editing import (
@@ -439,6 +440,35 @@ def import_record_page() -> ResponseReturnValue:
     return render_template("records/import.html", form=form, errors=errors), status
 
 
+def _entry_choices(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every entry a correction can be about, as "section:index" with the name a nurse knows
+    it by ("Allergies: Penicillin"); the child's details first."""
+    choices = [("details", "Their details (name, date of birth, NHS number, language)")]
+    for section, spec in ef.ENTRY_SECTIONS.items():
+        heading = workflow.CORRECTION_SECTIONS.get(section) or spec.title.removeprefix("Add a ")
+        for index, entry in enumerate(record.get(section) or []):
+            label = ef.entry_label(section, entry)
+            choices.append((f"{section}:{index}", f"{heading.split(' (')[0]}: {label}"))
+    return choices
+
+
+def _about(form: f.CorrectionAnswerForm) -> str:
+    """The part of the record an accepted request is about: the chosen entry's section."""
+    if not form.entry.data:
+        return str(form.section.data)
+    section = form.entry.data.split(":")[0]
+    return section if section in workflow.CORRECTION_SECTIONS else "other"
+
+
+def _entry_change_url(ref: str, chosen: str, request_id: int) -> str:
+    if chosen == "details":
+        return url_for("records.change_details", ref=ref)
+    section, index = chosen.split(":")
+    return url_for(
+        "records.change_entry", ref=ref, section=section, index=int(index), correction=request_id
+    )
+
+
 @nurse_only
 def answer_correction(ref: str, request_id: int) -> ResponseReturnValue:
     """Accept a young person's correction request (then go to the part of the record it is
@@ -449,6 +479,7 @@ def answer_correction(ref: str, request_id: int) -> ResponseReturnValue:
         item = workflow.open_correction(session, ref, request_id)
         if item is None:
             abort(404)
+        form.entry.choices = [form.entry.choices[0], *_entry_choices(record)]
         if form.validate_on_submit():
             accepted = form.decision.data == "accept"
             workflow.answer_correction(
@@ -458,9 +489,14 @@ def answer_correction(ref: str, request_id: int) -> ResponseReturnValue:
                 by=g.user.email,
                 accepted=accepted,
                 answer=form.answer.data,
-                section=form.section.data if accepted else None,
+                section=_about(form) if accepted else None,
             )
             context.audit(session, "answer", "correction request", ref)
+            if accepted and form.entry.data:
+                flash(
+                    "Correction accepted. Now make the change: the form is filled in as it is now"
+                )
+                return redirect_to(_entry_change_url(ref, form.entry.data, request_id))
             if accepted:
                 section = form.section.data
                 flash(

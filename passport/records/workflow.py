@@ -86,6 +86,12 @@ def open_correction(session: Session, ref: str, request_id: int) -> CorrectionRe
     return item
 
 
+def correction_about(session: Session, ref: str, request_id: int) -> CorrectionRequest | None:
+    """The request `request_id` about `ref`, whatever its status; None otherwise."""
+    item = session.get(CorrectionRequest, request_id)
+    return item if item is not None and item.record_ref == ref else None
+
+
 def answer_correction(
     session: Session,
     ref: str,

@@ -151,7 +151,7 @@ def test_accepting_needs_a_section_and_an_answer(world, db):
     )
     assert response.status_code == 400
     messages = " ".join(m for _, m in error_summary(parse(response)))
-    assert "Select which part of the record it is about" in messages
+    assert "Select the entry or the part of the record it is about" in messages
     assert "Enter a short answer to the young person" in messages
     assert the_request(db).status == "open"
 
@@ -231,3 +231,38 @@ def test_the_young_persons_words_about_their_requests_are_easy_to_read(world, db
     words = " ".join(text(card) for card in cards)
     assert "Your nurse" in words
     assert textstat.flesch_reading_ease(words) >= 70, words
+
+
+def test_accepting_about_one_entry_opens_its_change_form_prefilled_with_the_request(world, db):
+    """The nurse picks "Allergies: Penicillin": its change form opens filled in as the
+    entry is now, with the young person's words as the reason; saving it makes the change."""
+    ask(world)
+    item = the_request(db)
+    nurse = signed_in(world, "nurse@example.org")
+    form = get_page(nurse, answer_path(item))
+    options = {o.get_text(strip=True): o["value"] for o in form.select("#entry option")}
+    assert options["Allergies: Penicillin"] == "allergies:0"
+    response = nurse.post(
+        answer_path(item),
+        data={
+            "csrf_token": csrf_token(nurse, answer_path(item)),
+            "decision": "accept",
+            "entry": "allergies:0",
+            "answer": "Thank you. I have changed it.",
+        },
+    )
+    assert response.status_code == 302
+    change_url = response.headers["Location"]
+    assert change_url.endswith(f"/children/{DANIEL}/allergies/0/change?correction={item.id}")
+    done = the_request(db)
+    assert (done.status, done.section) == ("accepted", "allergies")
+    page = get_page(nurse, change_url)
+    assert page.select_one("#substance")["value"] == "Penicillin"
+    reason = page.select_one("#change_reason").get_text()
+    assert reason == (
+        "The young person asked for a correction: "
+        "\u201cMy penicillin allergy was ruled out by a test last year.\u201d"
+    )
+    # Nobody else's request fills the reason: another child's id gives an empty box.
+    other = get_page(nurse, f"/children/FX-CHLOE/allergies/0/change?correction={item.id}")
+    assert other.select_one("#change_reason").get_text().strip() == ""

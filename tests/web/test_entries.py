@@ -668,3 +668,9 @@ def test_a_mental_health_service_is_added_then_changed(nurse, db):
     )
     assert changed.status_code == 302
     assert current(db, "FX-ELLIE")[1]["mental_health"][-1]["discharged_on"] == date(2026, 10, 1)
+
+
+def test_hospital_episodes_and_advice_open_their_change_forms_named_by_what_and_when(nurse):
+    for section in ("hospital_episodes", "health_advice"):
+        page = get_page(nurse, f"{DANIEL}/{section}/0/change")
+        assert page.select_one("h1").get_text(strip=True).startswith("Change ")
