@@ -4,6 +4,9 @@ import sys
 
 from passport import create_app
 from passport.config import ConfigError
+from passport.observability import configure_logging
+
+configure_logging()
 
 try:
     application = create_app()

@@ -55,6 +55,8 @@ class Config:
     trusted_proxies: int = 0
     # Redis, when the installation runs one (REDIS_URL); None: nothing else to start.
     redis_url: str | None = None
+    # Who may read /metrics: addresses or networks, comma-separated (loopback when unset).
+    metrics_allow: str | None = None
     testing: bool = False
 
     def today(self) -> date:
@@ -99,6 +101,7 @@ class Config:
             secure_cookies=env.get("PASSPORT_SECURE_COOKIES", "1") != "0",
             trusted_proxies=_whole_number(env, "PASSPORT_TRUSTED_PROXIES", 0),
             redis_url=env.get("REDIS_URL") or None,
+            metrics_allow=env.get("PASSPORT_METRICS_ALLOW"),
         )
 
 

@@ -19,6 +19,7 @@ GET /me
 GET /me/activity
 GET /me/documents/<kind>
 GET /me/documents/<kind>.pdf
+GET /metrics
 GET /placements
 GET /placements/<ref>
 GET /placements/<ref>/sheet
@@ -72,6 +73,7 @@ PUBLIC = {
     "/view",
     "/healthz",
     "/readyz",
+    "/metrics",  # by address (PASSPORT_METRICS_ALLOW), not by sign-in
     "/api/shl/<token>",
     "/api/shl/file/",
     "/api/shl/file/<location>",

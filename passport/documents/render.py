@@ -24,6 +24,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from passport.config import PROJECT_ROOT
 from passport.documents import words
 from passport.documents.content import Document
+from passport.observability import timed_render
 
 TEMPLATES = PROJECT_ROOT / "templates" / "documents"
 STATIC = PROJECT_ROOT / "static"
@@ -124,6 +125,7 @@ def render_pdf(document: Document, *, share_link: str | None = None) -> bytes:
 
 def html_to_pdf(html: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """A tagged PDF (PDF/UA-1) of the HTML, loading only what the fetcher allows."""
-    return HTML(
-        string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
-    ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    with timed_render():
+        return HTML(
+            string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
+        ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
