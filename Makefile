@@ -51,6 +51,11 @@ system-packages:
 $(CHROMIUM):
 	$(call apt_install,chromium poppler-utils)
 
+# Redis for the tests of background work: each such test starts a server of its own.
+REDIS_SERVER ?= /usr/bin/redis-server
+$(REDIS_SERVER):
+	$(call apt_install,redis-server)
+
 .PHONY: install
 install: system-packages $(BIN)/.installed static/nhsuk/.installed ## Install the app (.venv, NHS.UK frontend, fonts)
 
@@ -61,11 +66,11 @@ run: install ## Install, load the demo data on SQLite and serve on http://127.0.
 	$(BIN)/passport run --host $(HOST) --port $(PORT)
 
 .PHONY: test
-test: install $(CHROMIUM) ## Install everything (and Chromium) and run every test (SQLite; set DATABASE_URL for PostgreSQL)
+test: install $(CHROMIUM) $(REDIS_SERVER) ## Install everything (Chromium and Redis too) and run every test (SQLite; set DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest
 
 .PHONY: test-fast
-test-fast: install ## Every test but the browser ones, for the inner loop
+test-fast: install $(REDIS_SERVER) ## Every test but the browser ones, for the inner loop
 	$(BIN)/python -m pytest -m "not browser"
 
 .PHONY: lint

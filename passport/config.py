@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask.sansio.scaffold import find_package
+from sqlalchemy.engine import make_url
 
 from passport.keys import Keys, parse_old_secrets
 
@@ -103,6 +104,13 @@ class Config:
             redis_url=env.get("REDIS_URL") or None,
             metrics_allow=env.get("PASSPORT_METRICS_ALLOW"),
         )
+
+
+def on_a_local_file(environ: Mapping[str, str]) -> bool:
+    """Whether the database is a SQLite file on this machine (DATABASE_URL unset, or sqlite):
+    then the secret kept in the instance folder may serve (ADR 0008)."""
+    url = environ.get("DATABASE_URL")
+    return not url or make_url(url).get_backend_name() == "sqlite"
 
 
 class ConfigError(ValueError):

@@ -10,10 +10,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, NoAppException
-from sqlalchemy.engine import make_url
 
 from passport import create_app
-from passport.config import Config, ConfigError
+from passport.config import Config, ConfigError, on_a_local_file
 from passport.migrations import schema_is_current
 
 
@@ -29,12 +28,6 @@ class CannotStart(NoAppException):
         click.ClickException.show(self, file)
 
 
-def _on_a_local_file(environ) -> bool:
-    """Whether the database is a SQLite file on this machine (DATABASE_URL unset, or sqlite)."""
-    url = environ.get("DATABASE_URL")
-    return not url or make_url(url).get_backend_name() == "sqlite"
-
-
 def _app() -> Flask:
     context = click.get_current_context(silent=True)
     running = context is not None and context.info_name == "run"
@@ -48,7 +41,7 @@ def _app() -> Flask:
         # The secret kept in the instance folder serves `passport run` and the commands on a
         # local SQLite file (`make run`: db upgrade, demo); anything on a shared database needs
         # PASSPORT_SECRET_KEY, so every process agrees on it (ADR 0008).
-        config = Config.from_env(environ, instance_secret=running or _on_a_local_file(environ))
+        config = Config.from_env(environ, instance_secret=running or on_a_local_file(environ))
     except ConfigError as error:
         raise CannotStart(str(error)) from None
     return create_app(config)
