@@ -11,7 +11,7 @@ from passport.config import PROJECT_ROOT, Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the web app: config, extensions, blueprints, headers, error pages."""
-    from passport import observability, security
+    from passport import jobs, observability, security
     from passport.accounts import views as account_views
     from passport.caseload import views as caseload_views
     from passport.db import Database
@@ -66,6 +66,7 @@ def create_app(config: Config | None = None) -> Flask:
         )
         app.wsgi_app = behind_proxies  # type: ignore[method-assign]
     observability.init_app(app, config.metrics_allow)
+    jobs.init_app(app)
     security.init_app(app)
     components.init_app(app)
     filters.init_app(app)

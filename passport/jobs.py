@@ -17,7 +17,9 @@ The jobs:
 * ``links.purge_expired``: drop the encrypted files of links that have expired or were revoked
   (nobody can open them any more). The link and its access log stay: who opened a child's
   record is kept as long as the record (ADR 0005).
-* ``caseload.recompute`` / ``caseload.nightly``: see `passport.caseload.reports`.
+* ``caseload.nightly``: each record's caseload report for the new day, kept in the database
+  for every app server (`passport.caseload.stored`), and the old days' dropped.
+* ``caseload.recompute``: a changed record's report, queued when the save commits.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, event, or_, select
+from sqlalchemy.orm import Session
 
+from passport.caseload import service as caseload
+from passport.caseload import stored
 from passport.config import Config, on_a_local_file
 from passport.documents import service as documents
 from passport.documents.models import RenderedDocument
@@ -157,3 +162,45 @@ def purge_expired_links(app: Flask, now: str | None = None) -> dict[str, int]:
         )
         purged = session.execute(delete(ShareFile).where(ShareFile.link_id.in_(gone))).rowcount
     return {"files_purged": purged}
+
+
+@job("caseload.nightly")
+def caseload_nightly(app: Flask, as_of: str | None = None) -> dict[str, int]:
+    day = _today(app, as_of)
+    with app.extensions["db"].sessions.begin() as session:
+        issued = documents.leaver_summaries_issued(session)
+        entries = caseload.build_caseload(session, day, None, issued)
+        forgotten = stored.forget_before(session, day)
+    return {"children": len(entries), "old_reports_dropped": forgotten}
+
+
+MANY_REFS = 500  # more changed at once (a bulk import): work out every missing report
+
+
+@job("caseload.recompute")
+def caseload_recompute(app: Flask, refs: list[str], as_of: str | None = None) -> dict[str, int]:
+    day = _today(app, as_of)
+    with app.extensions["db"].sessions.begin() as session:
+        issued = documents.leaver_summaries_issued(session)
+        query = caseload.current_versions_query()
+        if len(refs) <= MANY_REFS:
+            query = query.where(m.Record.ref.in_(refs))
+        entries = caseload.build_caseload(session, day, query, issued)
+    return {"children": len(entries)}
+
+
+def init_app(app: Flask) -> None:
+    """After a save commits, the changed records' caseload reports are worked out again (queued,
+    or at once without Redis). A failure here never undoes the save: the caseload works out
+    any report it does not find."""
+
+    def _after_commit(session: Session) -> None:
+        refs = session.info.pop("changed_refs", None)
+        if not refs:
+            return
+        try:
+            enqueue("caseload.recompute", app, refs=sorted(refs))
+        except Exception as error:  # noqa: BLE001 - logged; the save stands
+            log.warning("caseload.recompute not run (%s)", type(error).__name__)
+
+    event.listen(app.extensions["db"].sessions, "after_commit", _after_commit)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from passport.caseload import stored
 from passport.records import models as m
 from passport.records.bulk import current_records, current_versions_query
 from passport.records.exchange import as_exchange_json
@@ -119,9 +120,11 @@ def build_caseload(
 ) -> list[CaseloadEntry]:
     """Every selected child with their report, most urgent first.
 
-    A record version never changes, so its report for a given day is kept (`_REPORTS`): the
-    caseload first asks which versions it needs (one query), then reads and checks only those
-    it has not seen today, still in a fixed number of queries.
+    A record version never changes, so its report for a given day is kept: in this process
+    (`_REPORTS`), and in the database for every server (`caseload.stored`, filled each night
+    for the new day and when a record changes). The caseload first asks which versions it needs
+    (one query), reads the kept reports of those this process has not seen today (one query),
+    then reads and checks only those nobody has, still in a fixed number of queries.
     """
     leaver_summaries = leaver_summaries or {}
     query = versions_query if versions_query is not None else current_versions_query()
@@ -138,26 +141,52 @@ def build_caseload(
         found = {version_id: _REPORTS.get(key(version_id, ref)) for version_id, ref, _ in wanted}
     missing = [version_id for version_id, entry in found.items() if entry is None]
     if missing:
+        found.update(_made_before(session, query, as_of, wanted, missing, leaver_summaries))
+        missing = [version_id for version_id, entry in found.items() if entry is None]
+    if missing:
         load = (
             query if len(missing) > _MAX_ID_LIST else query.where(m.RecordVersion.id.in_(missing))
         )
+        new_entries = []
         for version, record in current_records(session, load):
             if found.get(version.id) is None:
                 ref = record["child"]["ref"]
-                found[version.id] = entry_for(
-                    version.version, record, as_of, leaver_summaries.get(ref)
-                )
+                issued = leaver_summaries.get(ref)
+                entry = entry_for(version.version, record, as_of, issued)
+                found[version.id] = entry
+                new_entries.append((version.id, stored.leaver_key(issued), entry))
+        stored.keep(session, as_of, new_entries)
+    if found:
         with _REPORTS_LOCK:
             for version_id, ref, _ in wanted:
-                entry = found[version_id]
-                if entry is not None:
-                    _REPORTS[key(version_id, ref)] = entry
-                _REPORTS.move_to_end(key(version_id, ref))
+                seen = found[version_id]
+                if seen is not None:
+                    _REPORTS[key(version_id, ref)] = seen
+                    _REPORTS.move_to_end(key(version_id, ref))
             while len(_REPORTS) > _MAX_REPORTS:
                 _REPORTS.popitem(last=False)
     entries = [entry for entry in found.values() if entry is not None]
     entries.sort(key=lambda e: e.report.urgency)
     return entries
+
+
+def _made_before(
+    session: Session,
+    query: Select,
+    as_of: date,
+    wanted: Iterable[Any],
+    missing: Collection[int],
+    leaver_summaries: dict[str, date],
+) -> dict[int, CaseloadEntry]:
+    """The entries kept in the database for the missing versions (see `caseload.stored`)."""
+    kept = stored.kept_for(session, query, as_of)
+    out = {}
+    for version_id, ref, _ in wanted:
+        if version_id in missing:
+            entry = kept.get((version_id, stored.leaver_key(leaver_summaries.get(ref))))
+            if entry is not None:
+                out[version_id] = entry
+    return out
 
 
 # (record version id, day, care-leaver summary issued on) -> entry; least recently used out.

@@ -38,10 +38,18 @@ def all_models():
     """Import every model module so `Base.metadata` knows every table."""
     from passport.accounts import models as account_models
     from passport.audit import models as audit_models
+    from passport.caseload import stored as caseload_models
     from passport.db import Base
     from passport.documents import models as document_models
     from passport.records import models as record_models
     from passport.sharing import models as sharing_models
 
-    del account_models, audit_models, document_models, record_models, sharing_models
+    del (
+        account_models,
+        audit_models,
+        caseload_models,
+        document_models,
+        record_models,
+        sharing_models,
+    )
     return Base.metadata

@@ -217,6 +217,8 @@ def import_record(
     )
     version.record = existing
     session.add(version)
+    # For whoever listens after the commit (the caseload's kept reports: `passport.jobs`).
+    session.info.setdefault("changed_refs", set()).add(ref)
     try:
         session.flush()
     except IntegrityError:

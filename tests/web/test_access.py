@@ -168,7 +168,8 @@ def child_routes(app) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.rule.startswith("/api/"):
             continue
-        if "<ref>" not in rule.rule and not rule.rule.startswith(("/me", "/placements")):
+        own_area = rule.rule == "/me" or rule.rule.startswith(("/me/", "/placements"))
+        if "<ref>" not in rule.rule and not own_area:
             continue
         path = rule.rule.replace("<ref>", CHILD).replace("<section>", "allergies")
         path = path.replace("<kind>", "passport").replace("<assessment_id>", "IHA-1")
