@@ -60,6 +60,11 @@ class CaseloadEntry:
         """The review health assessment is overdue, as the rules say."""
         return "RHA_OVERDUE" in self.report.codes()
 
+    @property
+    def may_issue_leaver_summary(self) -> bool:
+        """The care-leaver summary is offered from 16 (issue 15): never to a 9-year-old."""
+        return self.age >= LEAVER_SUMMARY_AGE
+
     def leaver_summary_due(self, issued: Collection[str]) -> bool:
         """Aged 16 or over with no care-leaver summary issued yet (`issued`: the refs that
         have one)."""
