@@ -1,7 +1,8 @@
 """What is overdue, said plainly to the people who look after a child, with who is arranging
 each thing (issue 15): "Rosa's health check was due on 30 October 2026. Her nurse is arranging
-it." The carer's page and the carer sheet both say it with these words, from the current view
-(`passport.records.current`), so they never disagree.
+it." The young person reads it about themselves ("Your health check was due on ..."). The
+carer's page, the carer sheet and the young person's home page all say it with these words,
+from the current view (`passport.records.current`), so they never disagree.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from passport.records.audience import CARER, YOUNG_PERSON
 from passport.records.current import CurrentView, Overdue
 from passport.rules.dates import long_date
 
@@ -44,30 +46,45 @@ WHO_WORDS = {
 
 @dataclass(frozen=True)
 class Told:
-    """One overdue thing as the carer reads it, and whether the carer is the one to act."""
+    """One overdue thing as its reader reads it, and whether the reader is the one to act."""
 
     text: str
-    carer_acts: bool
+    reader_acts: bool
 
 
 @dataclass(frozen=True)
 class Person:
+    """The child as the reader names them: by name and pronouns for a carer, "you" for the
+    young person themselves."""
+
     name: str
     subject: str | None
     object: str | None
     possessive: str | None
+    reader: str  # CARER or YOUNG_PERSON
 
     @classmethod
-    def of(cls, child: Mapping[str, Any]) -> Person:
+    def of(cls, child: Mapping[str, Any], reader: str = CARER) -> Person:
+        if reader == YOUNG_PERSON:
+            return cls("you", "you", "you", "your", reader)
         name = child.get("preferred_name") or child["given_name"]
         subject, obj, possessive = PRONOUNS.get(
             (child.get("pronouns") or "").strip().lower(), (None, None, None)
         )
-        return cls(name, subject, obj, possessive)
+        return cls(name, subject, obj, possessive, reader)
+
+    @property
+    def you(self) -> bool:
+        return self.reader == YOUNG_PERSON
+
+    @property
+    def names(self) -> str:
+        """Whose thing, at the start of a sentence: "Rosa's", or "Your"."""
+        return "Your" if self.you else f"{self.name}'s"
 
     @property
     def owner(self) -> str:
-        """Whose, at the start of a sentence: "Her", or "Rosa's" with no pronouns recorded."""
+        """Whose person, at the start of a sentence: "Her", or "Rosa's" with no pronouns."""
         return self.possessive.capitalize() if self.possessive else f"{self.name}'s"
 
     @property
@@ -79,12 +96,22 @@ class Person:
     def them(self) -> str:
         return self.object or self.name
 
+    @property
+    def is_(self) -> str:
+        """The child as a subject with "is": "Rosa is", "You are"."""
+        return "You are" if self.you else f"{self.name} is"
+
 
 def _who(person: Person, item: Overdue, thing: str, it: str = "it") -> str:
-    if item.who == "carer":
+    if item.who == person.reader or (person.you and item.who == "carer"):
+        # A carer books checks; the young person is told to, with their carer's help.
+        if person.you and item.who == "carer":
+            return f"Please book {thing or it}, or ask your carer to help."
         return f"Please book {thing}." if thing else f"Please arrange {it}."
     if item.who == "young_person":
         return f"{person.name} is doing this."
+    if item.who == "carer":
+        return f"{person.owner} carer is arranging {it}."
     if item.who in WHO_WORDS:
         return f"{person.owner} {WHO_WORDS[item.who]} is arranging {it}."
     return f"Someone else is arranging {it}."
@@ -101,8 +128,10 @@ def _sentence(view: CurrentView, person: Person, item: Overdue) -> str | None:
     due = f" was due on {long_date(item.due)}." if item.due else " has not happened yet."
     if item.code in WHAT:
         thing = {"DENTAL_CHECK_OVERDUE": "one", "SIGHT_TEST_OVERDUE": "one"}.get(item.code, "")
-        return f"{person.name}'s {WHAT[item.code]}{due} {_who(person, item, thing)}"
+        return f"{person.names} {WHAT[item.code]}{due} {_who(person, item, thing)}"
     if item.code == "GP_NOT_REGISTERED":
+        if person.you:
+            return "You are not registered with a GP. Your nurse or carer can help you register."
         return f"{person.name} is not registered with a GP. Please register {person.them} with one."
     if item.code == "HEALTH_PLAN_ACTION_OVERDUE":
         action = _plan_action(view, item)
@@ -111,30 +140,30 @@ def _sentence(view: CurrentView, person: Person, item: Overdue) -> str | None:
         return f"{action.rstrip('.')}: this{due} {_who(person, item, '')}"
     if item.code == "INFO_REQUEST_OUTSTANDING":
         return (
-            f"Some of {person.name}'s health records have been asked for and have not come yet. "
-            f"{_who(person, item, '')}"
-        ).replace("arranging it", "chasing them")
+            f"Some of {person.whose} health records have been asked for and have not come yet. "
+            f"{_who(person, item, '', 'them')}"
+        ).replace("arranging them", "chasing them")
     if item.code in ("UASC_SCREENING_INCOMPLETE", "ARRIVAL_SCREENING_INCOMPLETE"):
         return (
-            f"{person.name}'s health checks after coming to the UK are not finished. "
+            f"{person.names} health checks after coming to the UK are not finished. "
             f"{_who(person, item, '', 'them')}"
         )
     return None
 
 
-def overdue_for_carer(view: CurrentView, child: Mapping[str, Any]) -> list[Told]:
-    """Everything overdue or due that the carer is told, each with who is arranging it: the
-    view's overdue items, then the vaccines due (the carer books them with the GP)."""
-    person = Person.of(child)
+def overdue_told(view: CurrentView, child: Mapping[str, Any], reader: str = CARER) -> list[Told]:
+    """Everything overdue or due that `reader` (the carer, or the young person) is told, each
+    with who is arranging it: the view's overdue items, then the vaccines due."""
+    person = Person.of(child, reader)
     told = []
     for item in view.overdue:
         text = _sentence(view, person, item)
         if text is not None:
-            told.append(Told(text, item.who == "carer"))
+            told.append(Told(text, item.who == reader))
     if view.vaccines_due:
         told.append(
             Told(
-                f"{person.name} is due these vaccines: {', '.join(view.vaccines_due)}. "
+                f"{person.is_} due these vaccines: {', '.join(view.vaccines_due)}. "
                 f"Please book them with {person.whose} GP.",
                 True,
             )
@@ -151,9 +180,13 @@ def overdue_for_carer(view: CurrentView, child: Mapping[str, Any]) -> list[Told]
     return told
 
 
+def overdue_for_carer(view: CurrentView, child: Mapping[str, Any]) -> list[Told]:
+    return overdue_told(view, child, CARER)
+
+
 def nothing_for_carer(view: CurrentView, told: list[Told]) -> bool:
     """True only when the carer has nothing to do: nothing overdue they act on, no vaccines to
     book, and no open health plan action of theirs."""
-    return not any(t.carer_acts for t in told) and not any(
+    return not any(t.reader_acts for t in told) and not any(
         a["owner"] == "carer" for a in view.open_plan
     )
