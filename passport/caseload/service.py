@@ -1,7 +1,8 @@
 """The caseload: every child a nurse keeps, with the rules' report on each, most urgent first.
 
 It reads the current record of every child in a fixed number of queries (`records.bulk`) and
-runs the rules in memory, so its cost grows with the data and never with round trips.
+takes each one's current view for staff in memory (`records.current`: the rules' report and what
+is overdue), so its cost grows with the data and never with round trips.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from passport.caseload import stored
 from passport.records import models as m
+from passport.records.audience import STAFF
 from passport.records.bulk import current_records, current_versions_query
+from passport.records.current import current_view
 from passport.records.exchange import as_exchange_json
 from passport.records.placements import current_placement
-from passport.rules import CheckReport, check_record
+from passport.rules import CheckReport
 from passport.rules.dates import age_in_years
 
 
@@ -38,6 +41,10 @@ class CaseloadEntry:
     responsible_authority: str | None
     report: CheckReport
     nhs_number: str | None = None
+    # The codes of what is overdue in the staff's current view (`records.current`), that the
+    # caseload calls overdue (OVERDUE_CODES).
+    overdue: tuple[str, ...] = ()
+    issued_on: date | None = None  # the care-leaver summary, when one was issued
 
     @property
     def display_name(self) -> str:
@@ -55,11 +62,16 @@ class CaseloadEntry:
         return self.age >= 17 or any(f.code == "LEAVER_SUMMARY_DUE" for f in self.report.flags)
 
     def has_overdue(self) -> bool:
-        return any(f.code in OVERDUE_CODES for f in self.report.flags)
+        return bool(self.overdue)
 
     def review_overdue(self) -> bool:
-        """The review health assessment is overdue, as the rules say."""
-        return "RHA_OVERDUE" in self.report.codes()
+        """The review health assessment is overdue, as the current view says."""
+        return "RHA_OVERDUE" in self.overdue
+
+    @property
+    def may_issue_leaver_summary(self) -> bool:
+        """The care-leaver summary is offered from 16 (issue 15): never to a 9-year-old."""
+        return self.age >= LEAVER_SUMMARY_AGE
 
     def leaver_summary_due(self, issued: Collection[str]) -> bool:
         """Aged 16 or over with no care-leaver summary issued yet (`issued`: the refs that
@@ -200,9 +212,10 @@ def entry_for(
     version: int, record: dict[str, Any], as_of: date, leaver_summary_issued_on: date | None = None
 ) -> CaseloadEntry:
     child = record["child"]
-    report = check_record(
-        as_exchange_json(record), as_of, leaver_summary_issued_on=leaver_summary_issued_on
+    view = current_view(
+        as_exchange_json(record), STAFF, as_of, leaver_summary_issued_on=leaver_summary_issued_on
     )
+    report = view.report
     return CaseloadEntry(
         ref=child["ref"],
         version=version,
@@ -215,6 +228,8 @@ def entry_for(
         responsible_authority=child.get("responsible_authority"),
         report=report,
         nhs_number=child.get("nhs_number"),
+        overdue=tuple(item.code for item in view.overdue if item.code in OVERDUE_CODES),
+        issued_on=leaver_summary_issued_on,
     )
 
 

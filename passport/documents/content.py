@@ -16,7 +16,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from passport.documents import words as w
+from passport.documents.telling import nothing_for_carer, overdue_for_carer
 from passport.records.audience import CARER, YOUNG_PERSON, family_history_for
+from passport.records.current import CurrentView, current_view
 from passport.records.placements import current_placement
 from passport.rules import check_record
 from passport.rules.care_flags import SIGHT_TEST_MONTHS
@@ -195,6 +197,7 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
 
 
 DENTAL_MONTHS = 12  # as DENTAL_CHECK_OVERDUE counts (docs/rules.md)
+CHECK_WORDS = {"dental": "dental check", "optical": "sight test"}
 
 
 def _teeth_and_eyes(record: dict[str, Any], report, as_of: date) -> list[dict[str, Any]]:
@@ -331,7 +334,8 @@ def build(
     report = check_record(record, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
     doc = Document(kind=kind, title=DOCUMENTS[kind], made_on=as_of, record=record)
     if kind == "carer-sheet":
-        doc.sections = _carer_sheet(record, as_of, born, report)
+        view = current_view(record, CARER, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
+        doc.sections = _carer_sheet(record, born, view)
         return doc
     doc.sections = {
         "about": {
@@ -414,17 +418,17 @@ def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
     }
 
 
-def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dict[str, Any]:
+def _carer_sheet(record: dict[str, Any], born: date, view: CurrentView) -> dict[str, Any]:
+    """The carer's sheet, from the current view for the carer (`records.current`): what is
+    current, due, overdue and who acts are its, never worked out again here."""
+    as_of = view.as_of
     child = record["child"]
     placement = current_placement(record, as_of)
     contacts = record.get("contacts", {})
-    carer_actions = [
-        {"action": x["action"], "due": w.long_date(x.get("due"))}
-        for a in record.get("assessments", [])
-        for x in a.get("health_plan", [])
-        if x["status"] == "open" and x["owner"] == "carer"
-    ]
-    health = _health(record)
+    report = view.report
+    told = overdue_for_carer(view, child)
+    a_year_ago = as_of - timedelta(days=365)
+    family = _family(view.family_history, carer=True)
     return {
         "about": {
             "name": f"{child['given_name']} {child['family_name']}",
@@ -437,29 +441,50 @@ def _carer_sheet(record: dict[str, Any], as_of: date, born: date, report) -> dic
             "nhs_number": _nhs(child.get("nhs_number")),
             "placed_since": w.long_date(placement["start"]) if placement else None,
         },
-        "allergies": health["allergies"],
-        "family_allergies": [
-            f for f in _family(family_history_for(record, CARER), carer=True) if f["is_allergy"]
+        "allergies": [
+            {"what": a["substance"], "reaction": a.get("reaction"), "severity": a.get("severity")}
+            for a in view.allergies_active
         ],
-        "family_health": [
-            f for f in _family(family_history_for(record, CARER), carer=True) if not f["is_allergy"]
+        "family_allergies": [f for f in family if f["is_allergy"]],
+        "family_health": [f for f in family if not f["is_allergy"]],
+        "medicines": [
+            {"name": m["name"], "dose": m.get("dose"), "reason": m.get("reason")}
+            for m in view.medicines_current
         ],
-        "medicines": health["medicines"],
-        "conditions": health["conditions"],
-        "teeth_and_eyes": _teeth_and_eyes(record, report, as_of),
-        "hospital": _hospital(record, since=as_of - timedelta(days=365)),
-        "carer_actions": carer_actions,
-        "next_check": w.long_date(report.next_rha_due) if report.next_rha_due else None,
-        "check_overdue": bool(report.next_rha_due and report.next_rha_due < as_of),
-        "vaccinations_due": [course.vaccine for course in report.immunisations.courses()],
-        # An unknown or incomplete history is never "nothing due" (issue 12).
-        "vaccinations_unsure": not report.immunisations.up_to_date,
+        "conditions": [
+            {"name": c["name"], "status": c["status"], "notes": c.get("notes")}
+            for c in view.conditions_active
+        ],
+        "teeth_and_eyes": [
+            {
+                "what": CHECK_WORDS[c.kind],
+                "last": w.long_date(c.last) if c.last else None,
+                "next": w.long_date(c.next_due) if c.next_due else None,
+                "overdue": c.overdue,
+            }
+            for c in view.checks
+        ],
+        "hospital": _hospital({"hospital_episodes": view.hospital_episodes}, since=a_year_ago),
+        "carer_actions": [
+            {"action": x["action"], "due": w.long_date(x.get("due"))}
+            for x in view.open_plan
+            if x["owner"] == "carer"
+        ],
+        # Everything overdue or due, each with who is arranging it (`documents.telling`).
+        "overdue": [t.text for t in told],
+        "anything_overdue": bool(view.overdue),
+        "nothing_to_do": nothing_for_carer(view, told),
+        "next_check": (
+            w.long_date(report.next_rha_due)
+            if report.next_rha_due and report.next_rha_due >= as_of
+            else None
+        ),
+        "vaccinations_due": view.vaccines_due,
         # Doses declined or contraindicated: not due, and the carer should know why (issue 14).
         "vaccinations_not_given": [
             f"{w.dose_name(i['vaccine'], i.get('dose'))}: "
             f"{w.not_given_words(i['status'], i.get('status_reason'))}"
-            for i in record.get("immunisations", [])
-            if not is_given(i)
+            for i in view.immunisations_not_given
         ],
         "contacts": [
             (label, contacts[key])

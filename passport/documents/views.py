@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, url_for
 
+from passport.caseload.service import LEAVER_SUMMARY_AGE
 from passport.config import Config
 from passport.documents import service as documents
 from passport.documents.render import render_html
 from passport.records.editing import child_or_404
+from passport.rules.dates import age_in_years
 from passport.web import context
 from passport.web.auth import require_role
 from passport.web.fields import ConfirmForm
@@ -50,7 +52,9 @@ def issue_leaver_summary(ref: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with context.db().transaction() as session:
-        child_or_404(session, ref)
+        _, record = child_or_404(session, ref)
+        if age_in_years(record["child"]["date_of_birth"], context.today()) < LEAVER_SUMMARY_AGE:
+            abort(400)  # offered from 16 only (issue 15); the record page shows no button
         issued = documents.issue_leaver_summary(
             session, ref, actor=g.user.email, on=context.today()
         )

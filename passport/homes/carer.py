@@ -16,7 +16,6 @@ from passport.records import service as records
 from passport.records import workflow
 from passport.records.bulk import current_records
 from passport.records.exchange import as_exchange_json
-from passport.rules import check_record
 from passport.web import context
 from passport.web.auth import require_role, visible_record
 from passport.web.fields import ConfirmForm
@@ -30,34 +29,15 @@ def placed_child(session: Any, ref: str) -> tuple[int, dict[str, Any]]:
     return visible_record(session, ref, context.today())
 
 
-# What a carer is told is overdue on their list: what they can help with (a health check to
-# bring the child to, a dental check or sight test to book, vaccinations, their own actions).
-CARER_OVERDUE = {
-    "RHA_OVERDUE",
-    "IHA_MISSING",
-    "DENTAL_CHECK_OVERDUE",
-    "SIGHT_TEST_OVERDUE",
-    "IMMUNISATIONS_INCOMPLETE",
-    "HEALTH_PLAN_ACTION_OVERDUE",
-}
-
-
 def _list_entry(record: dict[str, Any], today: Any) -> dict[str, Any]:
     """One child on the carer's list: name, age, and badges for allergies and overdue care,
-    from the same sheet content and rules the child's page uses."""
+    from the same sheet content (and so the same current view) the child's page uses."""
     sheet = build_document("carer-sheet", as_exchange_json(record), today).sections
-    report = check_record(as_exchange_json(record), today)
-    overdue = [
-        f
-        for f in report.flags
-        if f.code in CARER_OVERDUE
-        and (f.code != "HEALTH_PLAN_ACTION_OVERDUE" or f.extra.get("owner") == "carer")
-    ]
     return {
         "record": record,
         "age": sheet["about"]["age"],
         "allergies": bool(sheet["allergies"]),
-        "overdue": bool(overdue),
+        "overdue": sheet["anything_overdue"],
     }
 
 

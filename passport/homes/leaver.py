@@ -17,8 +17,12 @@ from passport.config import Config
 from passport.db import utcnow
 from passport.documents import service as documents
 from passport.documents.render import qr_data_url, render_html
+from passport.documents.telling import overdue_told
 from passport.records import service as records
 from passport.records import workflow
+from passport.records.audience import YOUNG_PERSON
+from passport.records.current import current_view
+from passport.records.exchange import as_exchange_json
 from passport.sharing import service as sharing
 from passport.web import context
 from passport.web.auth import require_role, visible_record
@@ -109,10 +113,20 @@ def home():
         version, record = own_record(session)
         links = sharing.links_for(session, record["child"]["ref"])
         corrections = workflow.corrections_for(session, record["child"]["ref"])
+        issued = documents.latest_issue(session, record["child"]["ref"])
         context.audit(session, "view", "home", record["child"]["ref"], version)
+    data = as_exchange_json(record)
+    view = current_view(
+        data,
+        YOUNG_PERSON,
+        context.today(),
+        leaver_summary_issued_on=issued.issued_on if issued else None,
+    )
     return render_template(
         "homes/leaver_home.html",
         record=record,
+        view=view,
+        told=[t.text for t in overdue_told(view, data["child"], YOUNG_PERSON)],
         links=links,
         corrections=corrections,
         now=utcnow(),

@@ -1,8 +1,8 @@
 """The top of a child's record page: what a nurse needs first, on one screen.
 
-Allergies, current medicines and active conditions are the ones the documents show
-(`documents.content.current_health`), and what is overdue comes from the rules' report, so the
-page never disagrees with the passport or the flags about what is current.
+Allergies, current medicines, active conditions, the open plan and what is overdue are the
+staff's current view (`records.current`), the one every output reads, so the page never
+disagrees with the documents, the link or the flags about what is current.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any
 
 from passport.caseload.service import OVERDUE_CODES, CaseloadEntry
-from passport.documents.content import current_health
+from passport.records.audience import STAFF
+from passport.records.current import CurrentView, current_view
+from passport.records.current import Overdue as OverdueItem
 from passport.records.exchange import as_exchange_json
 from passport.rules import Flag
 from passport.rules.record_view import WHO
@@ -70,11 +72,18 @@ def _latest_assessment(record: dict[str, Any], as_of: date) -> str | None:
     return max(done, key=lambda a: a["date"])["id"] if done else None
 
 
+def _flag_for(view: CurrentView, item: OverdueItem) -> Flag:
+    return next(
+        f for f in view.report.flags if f.code == item.code and f.extra.get("due") == item.due
+    )
+
+
 def summarise(record: dict[str, Any], entry: CaseloadEntry) -> RecordSummary:
-    """The summary of `record` (as loaded) with its rules report in `entry`."""
+    """The summary of `record` (as loaded) with its rules report in `entry`. What is current,
+    open and overdue is the staff's current view (`records.current`), as every output reads it."""
     data = as_exchange_json(record)
-    health = current_health(data)
     report = entry.report
+    view = current_view(data, STAFF, report.as_of, leaver_summary_issued_on=entry.issued_on)
     latest = _latest_assessment(data, report.as_of)
     flags, past_info = [], []
     for flag in report.flags:
@@ -86,18 +95,25 @@ def summarise(record: dict[str, Any], entry: CaseloadEntry) -> RecordSummary:
     plan = [
         {
             **action,
-            "assessment_id": assessment["id"],
             "overdue": bool(action.get("due") and action["due"] < report.as_of.isoformat()),
         }
-        for assessment in data.get("assessments", [])
-        for action in assessment.get("health_plan", [])
-        if action["status"] == "open"
+        for action in view.open_plan
     ]
+    overdue = [_flag_for(view, item) for item in view.overdue if item.code in OVERDUE_CODES]
     return RecordSummary(
-        allergies=health["allergies"],
-        medicines=health["medicines"],
-        conditions=health["conditions"],
-        overdue=[Overdue(f, who_acts(f)) for f in report.flags if f.code in OVERDUE_CODES],
+        allergies=[
+            {"what": a["substance"], "reaction": a.get("reaction"), "severity": a.get("severity")}
+            for a in view.allergies_active
+        ],
+        medicines=[
+            {"name": m["name"], "dose": m.get("dose"), "reason": m.get("reason")}
+            for m in view.medicines_current
+        ],
+        conditions=[
+            {"name": c["name"], "status": c["status"], "notes": c.get("notes")}
+            for c in view.conditions_active
+        ],
+        overdue=[Overdue(f, who_acts(f)) for f in overdue],
         plan=sorted(plan, key=lambda a: a.get("due") or "9999"),
         flags=flags,
         past_info=past_info,
