@@ -207,7 +207,8 @@ def course_words(course, since: date | None = None, voice: Voice | None = None) 
     first = "The first one" if course.count > 1 else "It"
     said_need = f"{need} {doses}{gap}. " if course.count > 1 else ""
     if course.first_due_now:
-        when = f"{first} was due on {long_date(course.first_due)}. {'You' if voice.to_child else voice.Subject} can still have it."
+        who = "You" if voice.to_child else voice.Subject
+        when = f"{first} was due on {long_date(course.first_due)}. {who} can still have it."
     else:
         when = f"{first} is due from {long_date(course.first_due)}."
     return said_need + when

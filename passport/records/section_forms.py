@@ -34,6 +34,7 @@ from passport.records.service import FieldError
 from passport.rules.dates import long_date
 from passport.web.fields import (
     DatePartsField,
+    NamedRadioField,
     WholeNumberField,
     required,
 )
@@ -51,6 +52,7 @@ class FieldSpec:
     hint: str | None = None
     labels: tuple[tuple[str, str], ...] = ()  # radios worded other than by `choices`
     default: str | None = None
+    invalid: str | None = None  # the message for an answer that is not one of the choices
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ NOTES_FOR_FIELD = FieldSpec(
     "Who is this note for?",
     choices=NOTES_FOR,
     hint="Only a note for the young person is shown in their passport and care-leaver summary",
+    invalid="Select who this note is for: staff only, or the young person too",
     labels=(
         ("staff", "Staff only"),
         ("young_person", "The young person too: it is written for them to read"),
@@ -361,6 +364,14 @@ def section_form_class(spec: SectionSpec) -> type[VersionedForm]:
                 f.label,
                 choices=[("", "Select")] + [(c, c) for c in f.choices],
                 validators=validators,
+            )
+        elif f.kind == "radios" and f.invalid:
+            attrs[f.name] = NamedRadioField(
+                f.invalid,
+                f.label,
+                choices=list(f.labels) or choices(*f.choices),
+                validators=validators,
+                default=f.default,
             )
         elif f.kind == "radios":
             attrs[f.name] = RadioField(
