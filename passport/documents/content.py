@@ -266,7 +266,8 @@ def _hospital(view: CurrentView, since: date | None = None) -> list[dict[str, An
                 ),
                 "where": h.get("where"),
                 "why": h.get("why"),
-                "notes": view.note(h),
+                # Only the young person's documents show a note, and only one for them.
+                "notes": view.note(h) if view.audience == YOUNG_PERSON else None,
             }
         )
     return out
