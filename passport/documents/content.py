@@ -17,13 +17,10 @@ from typing import Any
 
 from passport.documents import words as w
 from passport.documents.telling import nothing_for_carer, overdue_for_carer
-from passport.records.audience import CARER, YOUNG_PERSON, family_history_for
-from passport.records.current import CurrentView, current_view
+from passport.records.audience import CARER, STAFF, YOUNG_PERSON
+from passport.records.current import CurrentView, current_view, visible_note
 from passport.records.placements import current_placement
-from passport.rules import check_record
-from passport.rules.care_flags import SIGHT_TEST_MONTHS
-from passport.rules.dates import add_months, age_in_years
-from passport.rules.immunisations import is_given
+from passport.rules.dates import age_in_years
 
 DOCUMENTS = {
     "passport": "Your health passport",
@@ -114,42 +111,42 @@ def _people(record: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def _checks(record: dict[str, Any], born: date) -> list[dict[str, Any]]:
+def _checks(record: dict[str, Any], born: date, voice: w.Voice) -> list[dict[str, Any]]:
+    """Each health check, newest first, with what was agreed said to the reader: a staff task
+    written about the child is left out (`words.plan_action`)."""
     checks = []
     for a in reversed(record.get("assessments", [])):
         p = a["practitioner"]
         checks.append(
             {
                 "title": (
-                    "Your first health check (IHA)"
+                    f"{voice.Whose} first health check (IHA)"
                     if a["type"] == "IHA"
-                    else "Your health check (RHA)"
+                    else f"{voice.Whose} health check (RHA)"
                 ),
                 "date": w.long_date(a["date"]),
-                "when": w.when_you_were(born, a["date"]),
+                "when": w.when_you_were(born, a["date"], voice),
                 "who": f"{p['name']}, {p['role']}",
                 "your_words": a.get("young_person_views"),
                 "agreed": [
-                    {
-                        "action": x["action"],
-                        "who": w.OWNER_WORDS[x["owner"]],
-                        "done": x["status"] == "done",
-                    }
+                    {"action": said, "done": x["status"] == "done"}
                     for x in a.get("health_plan", [])
                     if x["status"] != "cancelled"
+                    and (said := w.plan_action(x, record["child"], voice)) is not None
                 ],
             }
         )
     return checks
 
 
-def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
+def _vaccinations(
+    view: CurrentView, record: dict[str, Any], born: date, voice: w.Voice = w.TO_YOUNG_PERSON
+) -> dict[str, Any]:
     """What the young person has had, and what is still due, worded for them.
 
     An uncertain or incomplete history is a catch-up plan from when they came to the UK or
     into care (``passport.rules``): each vaccine once, with how many doses and how far apart.
     Such a history is never called up to date, even when nothing is due."""
-    in_order = sorted(record.get("immunisations", []), key=lambda i: i["date"])
     had = [
         {
             "vaccine": i["vaccine"],
@@ -158,8 +155,7 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
             "when": w.when_you_were(born, i["date"]),
             "source": w.SOURCE_WORDS.get(i["source"], "a record"),
         }
-        for i in in_order
-        if is_given(i)
+        for i in view.immunisations_given
     ]
     not_given = [
         {
@@ -168,19 +164,19 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
             "date": w.long_date(i["date"]),
             "why": w.not_given_words(i["status"], i.get("status_reason")),
         }
-        for i in in_order
-        if not is_given(i)
+        for i in view.immunisations_not_given
     ]
-    status = report.immunisations
+    status = view.report.immunisations
+    child = record["child"]
+    came = w.care_start(child)
     due = [
         {
             "vaccine": course.vaccine,
             "protects": w.vaccine_words(course.vaccine, booster=course.booster),
-            "when": w.course_words(course),
+            "when": w.course_words(course, since=came, voice=voice),
         }
         for course in status.courses()
     ]
-    child = record["child"]
     catch_up = None
     if status.catch_up_from is not None:
         catch_up = w.catch_up_intro(
@@ -196,73 +192,64 @@ def _vaccinations(record: dict[str, Any], born: date, report) -> dict[str, Any]:
     }
 
 
-DENTAL_MONTHS = 12  # as DENTAL_CHECK_OVERDUE counts (docs/rules.md)
 CHECK_WORDS = {"dental": "dental check", "optical": "sight test"}
 
 
-def _teeth_and_eyes(record: dict[str, Any], report, as_of: date) -> list[dict[str, Any]]:
-    """The last dental check and sight test, and when the next is due. Overdue is what the
-    rules say it is (the flags), never worked out again here."""
-    flagged = {f.code for f in report.flags}
-    rows = []
-    for key, what, months, flag in (
-        ("dental_checks", "dental check", DENTAL_MONTHS, "DENTAL_CHECK_OVERDUE"),
-        ("optical_checks", "sight test", SIGHT_TEST_MONTHS, "SIGHT_TEST_OVERDUE"),
-    ):
-        done = [day for day in map(date.fromisoformat, record.get(key) or ()) if day <= as_of]
-        last = max(done, default=None)
-        rows.append(
-            {
-                "what": what,
-                "last": w.long_date(last) if last else None,
-                "next": w.long_date(add_months(last, months)) if last else None,
-                "overdue": flag in flagged,
-            }
-        )
-    return rows
+def _teeth_and_eyes(view: CurrentView) -> list[dict[str, Any]]:
+    """The last dental check and sight test, and when the next is due, from the current view
+    (overdue is what the rules say it is)."""
+    return [
+        {
+            "what": CHECK_WORDS[c.kind],
+            "last": w.long_date(c.last) if c.last else None,
+            "next": w.long_date(c.next_due) if c.next_due else None,
+            "overdue": c.overdue,
+        }
+        for c in view.checks
+    ]
 
 
-def _health(record: dict[str, Any]) -> dict[str, Any]:
+def _health(view: CurrentView) -> dict[str, Any]:
+    """Allergies, conditions and medicines as the current view has them; a condition's notes
+    only where this audience may read them."""
     return {
         "allergies": [
             {"what": a["substance"], "reaction": a.get("reaction"), "severity": a.get("severity")}
-            for a in record.get("allergies", [])
-            # A resolved or refuted allergy is not an allergy any more (format /2).
-            if a.get("status", "active") == "active"
+            for a in view.allergies_active
         ],
         "conditions": [
-            {"name": c["name"], "status": c["status"], "notes": c.get("notes")}
-            for c in record.get("conditions", [])
-            if c["status"] in ("active", "suspected")
+            {"name": c["name"], "status": c["status"], "notes": view.note(c)}
+            for c in view.conditions_active
         ],
+        # Illnesses they had: resolved ones (a ruled-out condition was never had).
         "past_conditions": [
             {
                 "name": c["name"],
                 "since": w.long_date(c.get("onset")),
                 "until": w.long_date(c.get("resolved_on")),
             }
-            for c in record.get("conditions", [])
+            for c in view.conditions_past
             if c["status"] == "resolved"
         ],
         "medicines": [
             {"name": m["name"], "dose": m.get("dose"), "reason": m.get("reason")}
-            for m in record.get("medications", [])
-            if not m.get("stopped")
+            for m in view.medicines_current
         ],
     }
 
 
-def current_health(record: dict[str, Any]) -> dict[str, Any]:
+def current_health(record: dict[str, Any], as_of: date | None = None) -> dict[str, Any]:
     """The allergies, conditions and medicines that hold now, as every document shows them
-    (the record page's summary uses the same, so they never disagree)."""
-    return _health(record)
+    (the record page's summary uses the same, so they never disagree). Staff read every
+    note."""
+    return _health(current_view(record, STAFF, as_of or date.today()))
 
 
-def _hospital(record: dict[str, Any], since: date | None = None) -> list[dict[str, Any]]:
+def _hospital(view: CurrentView, since: date | None = None) -> list[dict[str, Any]]:
     """Time in hospital, newest first; from `since` on when given (the carer's last year).
-    Notes are the nurse's own and are never shown."""
+    Notes only where this audience may read them."""
     out = []
-    for h in sorted(record.get("hospital_episodes", []), key=lambda h: h["date"], reverse=True):
+    for h in view.hospital_episodes:
         last_day = h.get("discharged_on") or h["date"]
         if since is not None and date.fromisoformat(last_day) < since:
             continue
@@ -278,48 +265,86 @@ def _hospital(record: dict[str, Any], since: date | None = None) -> list[dict[st
                 ),
                 "where": h.get("where"),
                 "why": h.get("why"),
+                # Only the young person's documents show a note, and only one for them.
+                "notes": view.note(h) if view.audience == YOUNG_PERSON else None,
             }
         )
     return out
 
 
-def _advice(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Health advice given, newest first, in the young person's words; no staff notes."""
+def _advice(view: CurrentView) -> list[dict[str, Any]]:
+    """Health advice given, newest first, in the young person's words; notes only for them."""
     return [
-        {"topic": w.ADVICE_WORDS[a["topic"]], "date": w.long_date(a["date"]), "by": a.get("by")}
-        for a in sorted(record.get("health_advice", []), key=lambda a: a["date"], reverse=True)
+        {
+            "topic": w.ADVICE_WORDS[a["topic"]],
+            "date": w.long_date(a["date"]),
+            "by": a.get("by"),
+            "notes": view.note(a),
+        }
+        for a in view.health_advice
     ]
 
 
-def _family(entries: Sequence[Mapping[str, Any]], carer: bool = False) -> list[dict[str, Any]]:
+def _family(
+    entries: Sequence[Mapping[str, Any]],
+    carer: bool = False,
+    audience: str = CARER,
+    voice: w.Voice = w.TO_YOUNG_PERSON,
+) -> list[dict[str, Any]]:
     out = []
     for e in entries:
         who = w.RELATIVE_WORDS[e["relative"]]
         if carer:
             who = who.replace("your ", "the child's ")
+        elif not voice.to_child:
+            who = who.replace("your ", f"{voice.possessive} ")
         out.append(
             {
                 "who": who[0].upper() + who[1:],
                 "condition": e["condition"],
-                "notes": e.get("notes"),
+                "notes": visible_note(e, audience),
                 "is_allergy": e["category"] == "allergy",
             }
         )
     return out
 
 
-def _next_steps(record: dict[str, Any], report, as_of: date) -> list[str]:
+def _next_steps(
+    view: CurrentView, voice: w.Voice, carer_plan: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """What happens next, from the current view: what is overdue and who is acting on it, the
+    next health check, vaccines due, the reader's own open plan actions, and who else has
+    something to do. Empty only when nothing is left to do."""
     steps = []
-    if report.next_rha_due:
-        due = report.next_rha_due
+    due = view.report.next_rha_due
+    if due and due < view.as_of:
+        steps.append(w.overdue_words("RHA_OVERDUE", due, voice) or "")
+    for item in view.overdue:
+        if item.code in ("RHA_OVERDUE", "HEALTH_PLAN_ACTION_OVERDUE"):
+            continue
+        said = w.overdue_words(item.code, item.due, voice)
+        if said:
+            steps.append(said)
+    if due and due >= view.as_of:
+        steps.append(f"{voice.Possessive} next health check is due by {w.long_date(due)}.")
+    if view.vaccines_due:
+        count = len(view.vaccines_due)
         steps.append(
-            f"Your next health check is due {'since' if due < as_of else 'by'} {w.long_date(due)}."
+            f"{voice.Subject} {voice.has} {count} vaccination{'s' if count != 1 else ''} "
+            f"to have: {', '.join(view.vaccines_due)}. {voice.Possessive} GP can give "
+            f"{'them' if count != 1 else 'it'}."
         )
-    for a in record.get("assessments", []):
-        for x in a.get("health_plan", []):
-            if x["status"] == "open":
-                by = f" by {w.long_date(x['due'])}" if x.get("due") else ""
-                steps.append(f"{x['action']} ({w.OWNER_WORDS[x['owner']]}{by}).")
+    shown = {"young_person"}
+    for action in [*view.open_plan, *carer_plan]:
+        shown.add(action["owner"])
+        by = f", by {w.long_date(action['due'])}" if action.get("due") else ""
+        late = "" if not action.get("due") or action["due"] >= view.as_of.isoformat() else ": late"
+        steps.append(
+            f"{action['action'].strip().rstrip('.')} ({voice.owner(action['owner'])}{by}{late})."
+        )
+    others = w.others_acting([o for o in view.others_acting if o not in shown], voice)
+    if others:
+        steps.append(others)
     return steps
 
 
@@ -331,13 +356,20 @@ def build(
         raise ValueError(f"unknown document {kind!r}")
     child = record["child"]
     born = date.fromisoformat(child["date_of_birth"])
-    report = check_record(record, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
     doc = Document(kind=kind, title=DOCUMENTS[kind], made_on=as_of, record=record)
     if kind == "carer-sheet":
         view = current_view(record, CARER, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
         doc.sections = _carer_sheet(record, born, view)
         return doc
+    view = current_view(
+        record, YOUNG_PERSON, as_of, leaver_summary_issued_on=leaver_summary_issued_on
+    )
+    # The care-leaver summary always speaks to the young person; the passport speaks to the
+    # people looking after a child under 12.
+    voice = w.voice_for(child, as_of, to_child=kind != "passport" or None)
+    carer_plan = [] if voice.to_child else current_view(record, CARER, as_of).open_plan
     doc.sections = {
+        "voice": voice,
         "about": {
             "name": f"{child['given_name']} {child['family_name']}",
             "preferred_name": child.get("preferred_name"),
@@ -350,22 +382,23 @@ def build(
         },
         "contacts": _contacts(record),
         "people": _people(record),
-        "checks": _checks(record, born),
-        "teeth_and_eyes": _teeth_and_eyes(record, report, as_of),
-        "vaccinations": _vaccinations(record, born, report),
-        "health": _health(record),
+        "checks": _checks(record, born, voice),
+        "teeth_and_eyes": _teeth_and_eyes(view),
+        "vaccinations": _vaccinations(view, record, born, voice),
+        "health": _health(view),
         "mental_health": [
             {
                 "service": m["service"],
                 "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
                 "until": w.long_date(m.get("discharged_on")),
+                "notes": view.note(m),
             }
             for m in record.get("mental_health", [])
         ],
-        "hospital": _hospital(record),
-        "advice": _advice(record),
-        "family": _family(family_history_for(record, YOUNG_PERSON)),
-        "next": _next_steps(record, report, as_of),
+        "hospital": _hospital(view),
+        "advice": _advice(view),
+        "family": _family(view.family_history, audience=YOUNG_PERSON, voice=voice),
+        "next": _next_steps(view, voice, carer_plan),
         "glossary": w.GLOSSARY,
     }
     if kind == "leaver-summary":
@@ -464,7 +497,7 @@ def _carer_sheet(record: dict[str, Any], born: date, view: CurrentView) -> dict[
             }
             for c in view.checks
         ],
-        "hospital": _hospital({"hospital_episodes": view.hospital_episodes}, since=a_year_ago),
+        "hospital": _hospital(view, since=a_year_ago),
         "carer_actions": [
             {"action": x["action"], "due": w.long_date(x.get("due"))}
             for x in view.open_plan

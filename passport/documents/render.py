@@ -80,6 +80,8 @@ def _environment() -> Environment:
     )
     env.filters["long_date"] = words.long_date
     env.filters["tel_href"] = words.tel_href
+    # The voice of a shared section when a document gives none: to the young person.
+    env.globals["YOU"] = words.TO_YOUNG_PERSON
     return env
 
 

@@ -89,11 +89,27 @@ class CurrentView:
     open_plan: list[Mapping[str, Any]] = field(default_factory=list)
     family_history: list[Mapping[str, Any]] = field(default_factory=list)
     last_assessment: Mapping[str, Any] | None = None
+    # Who else has open plan actions this audience does not see ("your nurse"), in order.
+    others_acting: list[str] = field(default_factory=list)
+
+    def note(self, entry: Mapping[str, Any]) -> str | None:
+        """An entry's `notes` if this audience may read them (`visible_note`)."""
+        return visible_note(entry, self.audience)
 
     @property
     def vaccines_due(self) -> list[str]:
         """The vaccines still to give (each once), in the order they fall due."""
         return [course.vaccine for course in self.report.immunisations.courses()]
+
+
+def visible_note(entry: Mapping[str, Any], audience: str) -> str | None:
+    """An entry's notes, for whom they were written (format /2 `notes_for`): the young person
+    reads a note only when it says it is for them; no value means staff, so older notes stay
+    with staff. A carer's documents decide their own notes (the carer sheet)."""
+    notes = entry.get("notes") or None
+    if audience == YOUNG_PERSON and entry.get("notes_for") != "young_person":
+        return None
+    return notes
 
 
 def _is_current_medicine(medicine: Mapping[str, Any], as_of: date) -> bool:
@@ -191,6 +207,14 @@ def current_view(
         for index, action in enumerate(a.get("health_plan") or [])
         if action["status"] == "open" and _may_see_action(action, audience)
     ]
+    view.others_acting = list(
+        dict.fromkeys(
+            action["owner"]
+            for a in record.get("assessments") or []
+            for action in a.get("health_plan") or []
+            if action["status"] == "open" and not _may_see_action(action, audience)
+        )
+    )
     view.family_history = list(family_history_for(record, audience))
     assessments = sorted(record.get("assessments") or [], key=lambda a: a["date"])
     view.last_assessment = assessments[-1] if assessments else None

@@ -81,7 +81,7 @@ INFORMATION_REQUEST = [
     "withdrawn_on",
     "withdrawn_reason",
 ]
-BIRTH_HISTORY = ["birth_weight_kg", "gestation_weeks", "place_of_birth", "notes"]
+BIRTH_HISTORY = ["birth_weight_kg", "gestation_weeks", "place_of_birth", "notes", "notes_for"]
 
 # Top-level arrays of objects: section name -> (row class, fields).
 LISTS: dict[str, tuple[type, list[Any]]] = {
@@ -89,7 +89,17 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
     "information_requests": (m.InformationRequest, INFORMATION_REQUEST),
     "immunisations": (
         m.Immunisation,
-        ["vaccine", "dose", "date", "source", "notes", "status", "status_reason", "status_by"],
+        [
+            "vaccine",
+            "dose",
+            "date",
+            "source",
+            "notes",
+            "notes_for",
+            "status",
+            "status_reason",
+            "status_by",
+        ],
     ),
     "allergies": (
         m.Allergy,
@@ -104,11 +114,11 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
             "status_reason",
         ],
     ),
-    "conditions": (m.Condition, ["name", "status", "onset", "resolved_on", "notes"]),
+    "conditions": (m.Condition, ["name", "status", "onset", "resolved_on", "notes", "notes_for"]),
     "medications": (m.Medication, ["name", "dose", "reason", "started", "stopped", "stop_reason"]),
     "mental_health": (
         m.MentalHealthEpisode,
-        ["service", "referred_on", "first_seen_on", "discharged_on", "notes"],
+        ["service", "referred_on", "first_seen_on", "discharged_on", "notes", "notes_for"],
     ),
     "screening": (m.Screening, ["test", "name", "date", "result", "follow_up", "result_on"]),
     "family_history": (
@@ -118,6 +128,7 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
             "condition",
             "category",
             "notes",
+            "notes_for",
             "source",
             "recorded_on",
             "consent_to_share_with_young_person",
@@ -130,9 +141,9 @@ LISTS: dict[str, tuple[type, list[Any]]] = {
     # New in lac-health-record/2.
     "hospital_episodes": (
         m.HospitalEpisode,
-        ["kind", "date", "discharged_on", "where", "why", "notes"],
+        ["kind", "date", "discharged_on", "where", "why", "notes", "notes_for"],
     ),
-    "health_advice": (m.HealthAdvice, ["topic", "date", "by", "notes"]),
+    "health_advice": (m.HealthAdvice, ["topic", "date", "by", "notes", "notes_for"]),
 }
 CHECKS = {"dental_checks": "dental", "optical_checks": "optical"}
 CONTAINERS = (*LISTS, "contacts", "assessments", "dental_checks", "optical_checks", "birth_history")

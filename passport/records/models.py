@@ -291,6 +291,7 @@ class Immunisation(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
     # New in lac-health-record/2: given (or None), declined or contraindicated.
     status: Mapped[str | None] = mapped_column(String(20))
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -325,6 +326,7 @@ class Condition(Base):
     onset: Mapped[dt.date | None] = mapped_column(Date)
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
 
 
 class Medication(Base):
@@ -353,6 +355,7 @@ class MentalHealthEpisode(Base):
     first_seen_on: Mapped[dt.date | None] = mapped_column(Date)
     discharged_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
 
 
 class Screening(Base):
@@ -392,6 +395,7 @@ class BirthHistory(Base):
     gestation_weeks: Mapped[int | None] = mapped_column(Integer)
     place_of_birth: Mapped[str | None] = mapped_column(String(SHORT))
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
 
 
 class FamilyHistoryEntry(Base):
@@ -406,6 +410,7 @@ class FamilyHistoryEntry(Base):
     condition: Mapped[str] = mapped_column(String(SHORT))
     category: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
     source: Mapped[str | None] = mapped_column(String(SHORT))
     recorded_on: Mapped[dt.date | None] = mapped_column(Date)
     consent_to_share_with_young_person: Mapped[bool | None] = mapped_column(Boolean)
@@ -430,6 +435,7 @@ class HospitalEpisode(Base):
     where: Mapped[str | None] = mapped_column(String(SHORT))
     why: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
 
 
 class HealthAdvice(Base):
@@ -444,6 +450,7 @@ class HealthAdvice(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     by: Mapped[str | None] = mapped_column(String(SHORT))
     notes: Mapped[str | None] = mapped_column(Text)
+    notes_for: Mapped[str | None] = mapped_column(String(20))  # /2: staff | young_person
 
 
 class CorrectionRequest(Base):

@@ -52,13 +52,19 @@ NEW_IN_2 = {
     "allergies": ("status", "status_on", "status_by", "status_reason"),
     "information_requests": ("withdrawn_on", "withdrawn_reason"),
     "screening": ("result_on",),
-    "immunisations": ("status", "status_reason", "status_by"),
-    "family_history": ("consent_state", "consent_on", "consent_by"),
+    "immunisations": ("status", "status_reason", "status_by", "notes_for"),
+    "family_history": ("consent_state", "consent_on", "consent_by", "notes_for"),
+    "conditions": ("notes_for",),
+    "mental_health": ("notes_for",),
+    "birth_history": ("notes_for",),
 }
 # The same for the plan actions inside each assessment (`assessments[i].health_plan[j]`).
 NEW_IN_2_PLAN_ACTION = ("status_by", "cancelled_on", "cancelled_reason")
 # New in /2 inside each assessment's practitioner (a /1 file may not carry them either).
 NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
+# Who an entry's `notes` are written for (new in /2): staff only unless the nurse chose the
+# young person when writing them. No value: staff (notes written before /2 stay with staff).
+NOTES_FOR = ("staff", "young_person")
 # Whole sections new in /2.
 SECTIONS_NEW_IN_2 = ("hospital_episodes", "health_advice")
 
@@ -301,6 +307,7 @@ class ImmunisationSchema(FormatSchema):
         required=True,
     )
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
     # New in /2: a dose not given, and why. No status: given. For a dose not given, `date` is
     # the date of the decision.
     status = Choice(*IMMUNISATION_STATUSES)
@@ -327,6 +334,7 @@ class ConditionSchema(FormatSchema):
     onset = CalendarDate()
     resolved_on = CalendarDate()
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
 
 
 class MedicationSchema(FormatSchema):
@@ -345,6 +353,7 @@ class MentalHealthEpisodeSchema(FormatSchema):
     first_seen_on = CalendarDate()
     discharged_on = CalendarDate()
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
 
 
 class ScreeningSchema(FormatSchema):
@@ -373,6 +382,7 @@ class BirthHistorySchema(FormatSchema):
     gestation_weeks = Number(minimum=20, maximum=45, integer=True)
     place_of_birth = short()
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
 
 
 FAMILY_CONSENT_STATES = ("asked", "given", "refused", "not_traced", "not_asked")
@@ -394,6 +404,7 @@ class FamilyHistoryEntrySchema(FormatSchema):
         "allergy", "physical", "mental_health", "genetic", "substance_use", "other", required=True
     )
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
     source = short()
     recorded_on = CalendarDate()
     consent_to_share_with_young_person = Bool()
@@ -414,6 +425,7 @@ class HospitalEpisodeSchema(FormatSchema):
     where = short()
     why = text()
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
 
 
 # New in /2: health advice given, as Schedule 1 of the Care Planning, Placement and Case Review
@@ -436,6 +448,7 @@ class HealthAdviceSchema(FormatSchema):
     date = CalendarDate(required=True)
     by = short()
     notes = text()
+    notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
 
 
 class RecordSchema(FormatSchema):

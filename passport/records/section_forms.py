@@ -21,6 +21,7 @@ from wtforms.validators import Optional
 from passport.records.forms import VersionedForm, choices
 from passport.records.schemas import (
     ADVICE_TOPICS,
+    NOTES_FOR,
     AllergySchema,
     ConditionSchema,
     FamilyHistoryEntrySchema,
@@ -33,6 +34,7 @@ from passport.records.service import FieldError
 from passport.rules.dates import long_date
 from passport.web.fields import (
     DatePartsField,
+    NamedRadioField,
     WholeNumberField,
     required,
 )
@@ -48,6 +50,9 @@ class FieldSpec:
     required: str | None = None  # the message when missing
     choices: tuple[str, ...] = ()
     hint: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # radios worded other than by `choices`
+    default: str | None = None
+    invalid: str | None = None  # the message for an answer that is not one of the choices
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,22 @@ class SectionSpec:
     added: str
     fields: tuple[FieldSpec, ...]
 
+
+# Asked under every note (format /2 `notes_for`): a note reaches the young person's documents
+# only when the nurse says it is for them; staff is the answer unless changed.
+NOTES_FOR_FIELD = FieldSpec(
+    "notes_for",
+    "radios",
+    "Who is this note for?",
+    choices=NOTES_FOR,
+    hint="Only a note for the young person is shown in their passport and care-leaver summary",
+    invalid="Select who this note is for: staff only, or the young person too",
+    labels=(
+        ("staff", "Staff only"),
+        ("young_person", "The young person too: it is written for them to read"),
+    ),
+    default="staff",
+)
 
 VACCINES = (
     "6-in-1",
@@ -89,6 +110,7 @@ SECTIONS: dict[str, SectionSpec] = {
             FieldSpec("first_seen_on", "date", "Date first seen"),
             FieldSpec("discharged_on", "date", "Date discharged"),
             FieldSpec("notes", "textarea", "Notes"),
+            NOTES_FOR_FIELD,
         ),
     ),
     "immunisations": SectionSpec(
@@ -107,6 +129,7 @@ SECTIONS: dict[str, SectionSpec] = {
                 choices_of(ImmunisationSchema, "source"),
             ),
             FieldSpec("notes", "textarea", "Notes"),
+            NOTES_FOR_FIELD,
         ),
     ),
     "allergies": SectionSpec(
@@ -140,6 +163,7 @@ SECTIONS: dict[str, SectionSpec] = {
             FieldSpec("onset", "date", "Date it started or was first noted"),
             FieldSpec("resolved_on", "date", "Date it was resolved"),
             FieldSpec("notes", "textarea", "Notes"),
+            NOTES_FOR_FIELD,
         ),
     ),
     "medications": SectionSpec(
@@ -196,6 +220,7 @@ SECTIONS: dict[str, SectionSpec] = {
                 choices_of(FamilyHistoryEntrySchema, "category"),
             ),
             FieldSpec("notes", "textarea", "Notes"),
+            NOTES_FOR_FIELD,
             FieldSpec(
                 "source",
                 "text",
@@ -251,6 +276,7 @@ SECTIONS: dict[str, SectionSpec] = {
                 "why", "textarea", "Why, or what was done", hint="For example, appendix removed"
             ),
             FieldSpec("notes", "textarea", "Notes"),
+            NOTES_FOR_FIELD,
         ),
     ),
     "health_advice": SectionSpec(
@@ -268,6 +294,7 @@ SECTIONS: dict[str, SectionSpec] = {
             FieldSpec("date", "date", "Date given", "Enter the date the advice was given"),
             FieldSpec("by", "text", "Who gave it", hint="For example, Sam Patel, LAC nurse"),
             FieldSpec("notes", "textarea", "Notes"),
+            NOTES_FOR_FIELD,
         ),
     ),
 }
@@ -338,8 +365,21 @@ def section_form_class(spec: SectionSpec) -> type[VersionedForm]:
                 choices=[("", "Select")] + [(c, c) for c in f.choices],
                 validators=validators,
             )
+        elif f.kind == "radios" and f.invalid:
+            attrs[f.name] = NamedRadioField(
+                f.invalid,
+                f.label,
+                choices=list(f.labels) or choices(*f.choices),
+                validators=validators,
+                default=f.default,
+            )
         elif f.kind == "radios":
-            attrs[f.name] = RadioField(f.label, choices=choices(*f.choices), validators=validators)
+            attrs[f.name] = RadioField(
+                f.label,
+                choices=list(f.labels) or choices(*f.choices),
+                validators=validators,
+                default=f.default,
+            )
         elif f.kind == "yesno":
             attrs[f.name] = RadioField(
                 f.label, choices=[("yes", "Yes"), ("no", "No")], validators=validators
@@ -364,6 +404,10 @@ def section_item(spec: SectionSpec, form: VersionedForm) -> dict[str, Any]:
             value = value.strip() or None
         if value is not None:
             item[f.name] = value
+    if not item.get("notes") or item.get("notes_for") == "staff":
+        # Who a note is for means nothing without a note, and no value means staff (format
+        # /2), so an older note saved unchanged is not a change.
+        item.pop("notes_for", None)
     if "consent_state" in item:
         # The /1 yes or no follows the relative's consent (format /2): given is yes.
         item["consent_to_share_with_young_person"] = item["consent_state"] == "given"

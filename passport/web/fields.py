@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired
+from wtforms import Field, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -87,3 +87,16 @@ def decimal_or_none(field: StringField, label: str) -> float | None:
 
 def required(message: str) -> InputRequired:
     return InputRequired(message)
+
+
+class NamedRadioField(RadioField):
+    """Radios whose message for an answer that is not one of the choices names the question
+    (not wtforms' "Not a valid choice")."""
+
+    def __init__(self, invalid: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(self.invalid)

@@ -67,7 +67,7 @@ def test_the_catch_up_is_a_numbered_plan_from_arrival_not_a_teenage_booster():
         unaccompanied_asylum_seeking=True,
     )
     due = vaccinations_text("passport", arrived).split("What is still due", 1)[1]
-    assert "You need three doses, at least 4 weeks apart. The first one is due now." in due
+    assert "You need three doses, at least 4 weeks apart, starting at your next GP visit." in due
     assert "from when you came to the UK, on 1 September 2026" in due
     assert "booster" not in due and "2010" not in due and "due since" not in due
 

@@ -184,8 +184,8 @@ def test_nothing_is_blank_without_a_reason():
         "We don't have a record of your GP",
         "We don't have a record of any vaccinations",
         "We don't have a record of a health check yet",
-        "Nothing has been shared with us that we can show you",
-        "You have no allergies that we know of",
+        "Nothing has been shared with us that we can show here",
+        "Pat has no allergies that we know of",
     ):
         assert reason in text
 

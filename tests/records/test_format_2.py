@@ -105,13 +105,18 @@ ADDED = {
     ("family_history_entry", "consent_state"): "family_history[].consent_state",
     ("family_history_entry", "consent_on"): "family_history[].consent_on",
     ("family_history_entry", "consent_by"): "family_history[].consent_by",
+    ("family_history_entry", "notes_for"): "family_history[].notes_for",
+    ("immunisation", "notes_for"): "immunisations[].notes_for",
+    ("condition", "notes_for"): "conditions[].notes_for",
+    ("mental_health_episode", "notes_for"): "mental_health[].notes_for",
+    ("birth_history", "notes_for"): "birth_history.notes_for",
     **{
         ("hospital_episode", field): f"hospital_episodes[].{field}"
-        for field in ("kind", "date", "discharged_on", "where", "why", "notes")
+        for field in ("kind", "date", "discharged_on", "where", "why", "notes", "notes_for")
     },
     **{
         ("health_advice", field): f"health_advice[].{field}"
-        for field in ("topic", "date", "by", "notes")
+        for field in ("topic", "date", "by", "notes", "notes_for")
     },
 }
 # Whole sections new in /2: section -> the definition of one of its items.
@@ -157,6 +162,8 @@ def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
         "information_request": "information_requests",
         "immunisation": "immunisations",
         "family_history_entry": "family_history",
+        "condition": "conditions",
+        "mental_health_episode": "mental_health",
     }
     assert {(section, name) for section, names in NEW_IN_2.items() for name in names} | {
         ("plan_action", name) for name in NEW_IN_2_PLAN_ACTION

@@ -495,8 +495,15 @@ def test_a_plan_actions_owner_and_due_date_change_and_the_next_steps_follow(nurs
     assert "who will do it changed from GP to LAC nurse" in lines
     assert "due date changed from 29 January 2027 to 26 February 2027" in lines
     passport, _ = outputs(db)
-    [step] = [s for s in passport.sections["next"] if "penicillin allergy label" in s]
-    assert "26 February 2027" in step
+    # The passport's next steps hold the young person's own actions; a staff action is said
+    # as who else has things to do (issue 15), and what was agreed names the new owner.
+    assert not any("penicillin allergy label" in s for s in passport.sections["next"])
+    assert any(s.startswith("Your nurse") for s in passport.sections["next"])
+    agreed = [a["action"] for c in passport.sections["checks"] for a in c["agreed"]]
+    assert (
+        "Check whether the penicillin allergy label is still right (allergy testing) "
+        "(your nurse)" in agreed
+    )
 
 
 def test_a_plan_action_of_another_authority_or_not_there_is_not_found(nurse):
