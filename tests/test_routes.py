@@ -53,6 +53,7 @@ GET,POST /children/<ref>/placements/new
 GET,POST /import
 GET,POST /invitation
 GET,POST /me/links/new
+GET,POST /me/summary-choices
 GET,POST /me/tell-us
 GET,POST /sign-in
 GET,POST /sign-in/code

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from passport.documents import leaver
 from passport.documents import words as w
 from passport.documents.telling import nothing_for_carer, overdue_for_carer
 from passport.records.audience import CARER, STAFF, YOUNG_PERSON
@@ -354,9 +355,12 @@ def build(
     """The content of one document; `record` is in the exchange format's JSON form."""
     if kind not in DOCUMENTS:
         raise ValueError(f"unknown document {kind!r}")
+    doc = Document(kind=kind, title=DOCUMENTS[kind], made_on=as_of, record=record)
+    if kind == "leaver-summary":  # its own module, reading the current view
+        doc.sections = leaver.summary_sections(record, as_of, leaver_summary_issued_on)
+        return doc
     child = record["child"]
     born = date.fromisoformat(child["date_of_birth"])
-    doc = Document(kind=kind, title=DOCUMENTS[kind], made_on=as_of, record=record)
     if kind == "carer-sheet":
         view = current_view(record, CARER, as_of, leaver_summary_issued_on=leaver_summary_issued_on)
         doc.sections = _carer_sheet(record, born, view)
@@ -401,54 +405,11 @@ def build(
         "next": _next_steps(view, voice, carer_plan),
         "glossary": w.GLOSSARY,
     }
-    if kind == "leaver-summary":
-        doc.sections["leaver"] = _leaver(record, born)
     return doc
 
 
 def _nhs(number: str | None) -> str | None:
     return f"{number[:3]} {number[3:6]} {number[6:]}" if number else None
-
-
-def _leaver(record: dict[str, Any], born: date) -> dict[str, Any]:
-    contacts = record.get("contacts", {})
-    birth = record.get("birth_history", {})
-    birth_lines = []
-    if birth.get("place_of_birth"):
-        birth_lines.append(f"You were born at {birth['place_of_birth']}.")
-    if birth.get("gestation_weeks"):
-        birth_lines.append(
-            f"You were born after {birth['gestation_weeks']} weeks of pregnancy "
-            "(40 weeks is the usual length)."
-        )
-    if birth.get("birth_weight_kg"):
-        birth_lines.append(f"You weighed {birth['birth_weight_kg']} kg.")
-    services = [
-        {
-            "service": m["service"],
-            "from": w.long_date(m.get("first_seen_on") or m.get("referred_on")),
-            "until": w.long_date(m.get("discharged_on")),
-        }
-        for m in record.get("mental_health", [])
-    ]
-    outstanding = [
-        x["action"]
-        for a in record.get("assessments", [])
-        for x in a.get("health_plan", [])
-        if x["status"] == "open"
-    ]
-    return {
-        "birth": birth_lines,
-        "services": services,
-        "checklist": [
-            ("You are registered with a GP", "gp" in contacts),
-            ("You are registered with a dentist", "dentist" in contacts),
-            ("You know your NHS number", bool(record["child"].get("nhs_number"))),
-            ("Nothing is left to do from your health plan", not outstanding),
-        ],
-        "outstanding": outstanding,
-        "adviser": contacts.get("personal_adviser"),
-    }
 
 
 def _carer_sheet(record: dict[str, Any], born: date, view: CurrentView) -> dict[str, Any]:

@@ -226,6 +226,27 @@ def _record(
         yield from _fields(
             "Birth history: ", before.get("birth_history") or {}, after.get("birth_history") or {}
         )
+    yield from _young_person_choices(
+        before.get("young_person_choices") or {}, after.get("young_person_choices") or {}
+    )
+
+
+def _young_person_choices(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    """What the young person chose for their care-leaver summary (/2), in words."""
+    if old.get("show_birth_details") != new.get("show_birth_details"):
+        shown = new.get("show_birth_details")
+        yield (
+            "Summary choice: birth details not chosen yet"
+            if shown is None
+            else f"Summary choice: birth details {'shown' if shown else 'left out'}"
+        )
+    if old.get("summary_quotes") != new.get("summary_quotes"):
+        quotes = new.get("summary_quotes")
+        if quotes is None:
+            yield "Summary choice: own words back to the latest three"
+        else:
+            chosen = ", ".join(quotes) or "none"
+            yield f"Summary choice: own words from {chosen}"
 
 
 def _child(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:

@@ -147,6 +147,18 @@ def _reference_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
                 ("information_requests", i, "for_assessment"),
                 f'names no assessment in this record ("{wanted}")',
             )
+    choices = data.get("young_person_choices")
+    quotes = choices.get("summary_quotes") if isinstance(choices, dict) else None
+    chosen: set[str] = set()
+    for j, wanted in enumerate(quotes if isinstance(quotes, list) else []):
+        if not isinstance(wanted, str):
+            continue
+        path: Path = ("young_person_choices", "summary_quotes", j)
+        if wanted not in seen:
+            yield path, f'names no assessment in this record ("{wanted}")'
+        elif wanted in chosen:
+            yield path, f'"{wanted}" is chosen twice'
+        chosen.add(wanted)
 
 
 def _consent_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:

@@ -179,6 +179,7 @@ def version_from_record(record: dict[str, Any], **version_fields: Any) -> m.Reco
         sections_present=[name for name in CONTAINERS if name in record],
         extensions={k: v for k, v in record.items() if k.startswith("x_")} or None,
         immunisation_history_status=record.get("immunisation_history_status"),
+        young_person_choices=record.get("young_person_choices"),
         **version_fields,
     )
     version.child = m.Child(**_values(record["child"], CHILD))
@@ -251,6 +252,8 @@ def record_from_version(version: m.RecordVersion) -> dict[str, Any]:
         record["assessments"] = [_assessment_dict(row) for row in version.assessments]
     if version.immunisation_history_status is not None:
         record["immunisation_history_status"] = version.immunisation_history_status
+    if version.young_person_choices is not None:
+        record["young_person_choices"] = dict(version.young_person_choices)
     for section, kind in CHECKS.items():
         if section in present:
             record[section] = [c.date for c in version.routine_checks if c.kind == kind]

@@ -67,6 +67,8 @@ class RecordVersion(Base):
     # Top-level `x_...` fields, kept as given.
     extensions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     immunisation_history_status: Mapped[str | None] = mapped_column(String(20))
+    # /2 `young_person_choices`: what the young person chose for their summary, as given.
+    young_person_choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Why the version was made, in the words of whoever made it (changing or ending an entry).
     reason: Mapped[str | None] = mapped_column(Text)
 

@@ -66,7 +66,7 @@ NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
 # young person when writing them. No value: staff (notes written before /2 stay with staff).
 NOTES_FOR = ("staff", "young_person")
 # Whole sections new in /2.
-SECTIONS_NEW_IN_2 = ("hospital_episodes", "health_advice")
+SECTIONS_NEW_IN_2 = ("hospital_episodes", "health_advice", "young_person_choices")
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -451,6 +451,14 @@ class HealthAdviceSchema(FormatSchema):
     notes_for = Choice(*NOTES_FOR)  # new in /2: who the notes are for; none: staff
 
 
+# New in /2: what the young person chose for their care-leaver summary (issue 15). Absent
+# means not chosen: birth details are left out with a word that they can add them, and their
+# latest three quotes go in.
+class YoungPersonChoicesSchema(FormatSchema):
+    show_birth_details = Bool()
+    summary_quotes = Array(Text(max_length=64))
+
+
 class RecordSchema(FormatSchema):
     """One child's whole health record."""
 
@@ -474,6 +482,7 @@ class RecordSchema(FormatSchema):
     # New in /2.
     hospital_episodes = Array(Obj(HospitalEpisodeSchema))
     health_advice = Array(Obj(HealthAdviceSchema))
+    young_person_choices = Obj(YoungPersonChoicesSchema)
 
     def __init__(self, *, today: Callable[[], date] = date.today, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -111,7 +111,7 @@ def test_leaver_summary_adds_history_checklist_and_help():
     for heading in (
         "Your leaving-care checklist",
         "Your health history",
-        "Getting help as an adult",
+        "Looking after your health",
         "HC2 certificate",
     ):
         assert heading in text

@@ -154,6 +154,9 @@ def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> di
             request["for_assessment"] = draw(st.sampled_from(ids))
         else:
             request.pop("for_assessment", None)
+    choices = record.get("young_person_choices")
+    if choices is not None and "summary_quotes" in choices:  # /2: ids of this record, each once
+        choices["summary_quotes"] = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
     if draw(st.booleans()):
         record["x_local"] = draw(
             st.recursive(

@@ -118,9 +118,17 @@ ADDED = {
         ("health_advice", field): f"health_advice[].{field}"
         for field in ("topic", "date", "by", "notes", "notes_for")
     },
+    **{
+        ("young_person_choices", field): f"young_person_choices.{field}"
+        for field in ("show_birth_details", "summary_quotes")
+    },
 }
 # Whole sections new in /2: section -> the definition of one of its items.
-NEW_SECTIONS = {"hospital_episodes": "hospital_episode", "health_advice": "health_advice"}
+NEW_SECTIONS = {
+    "hospital_episodes": "hospital_episode",
+    "health_advice": "health_advice",
+    "young_person_choices": "young_person_choices",  # one object, not a list
+}
 NEW_DEFINITIONS = set(NEW_SECTIONS.values())
 
 
@@ -149,7 +157,8 @@ def test_the_version_2_schema_adds_to_version_1_only_what_is_documented():
     new_sections = set(SCHEMA_2["properties"]) - set(schema_1["properties"])
     assert new_sections == set(NEW_SECTIONS)
     for section, definition in NEW_SECTIONS.items():
-        assert SCHEMA_2["properties"][section]["items"] == {"$ref": f"#/$defs/{definition}"}
+        node = SCHEMA_2["properties"][section]
+        assert node.get("items", node) == {"$ref": f"#/$defs/{definition}"}
     page = (ROOT / "docs" / "format" / "lac-health-record-2.md").read_text()
     for path in [*ADDED.values(), *NEW_SECTIONS]:
         assert f"`{path}`" in page

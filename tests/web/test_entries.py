@@ -352,7 +352,7 @@ def test_an_allergy_entered_in_error_leaves_every_output_and_stays_in_the_histor
         _, sheet = documents.build_document(session, "FX-DANIEL", "carer-sheet", AS_OF)
         _, leaver = documents.build_document(session, "FX-DANIEL", "leaver-summary", AS_OF)
     assert "Penicillin" not in str(sheet.sections["allergies"])
-    assert leaver.sections["health"]["allergies"] == []
+    assert leaver.sections["gp_page"]["allergies"] == []
     assert not [r for r in resources(bundle, "AllergyIntolerance") if "Penicillin" in str(r)]
     Bundle.model_validate(bundle)
     assert "Penicillin" not in text(get_page(nurse, DANIEL)).split("Version history")[0]

@@ -135,12 +135,16 @@ def test_a_declined_dose_is_no_longer_due_and_every_output_says_why(nurse, db):
         "carer <first>, decided by Chloe, with Dr A Example (GP)" in history
     )
     # The documents.
-    for document in (passport, leaver):
-        [line] = document.sections["vaccinations"]["not_given"]
+    # The summary's content is its own (documents.leaver): not given, and due on page 1.
+    for not_given, due in (
+        (passport.sections["vaccinations"]["not_given"], passport.sections["vaccinations"]["due"]),
+        (leaver.sections["vaccines_not_given"], leaver.sections["gp_page"]["vaccines_due"]),
+    ):
+        [line] = not_given
         assert line["why"] == (
             "not given: declined (Wants to talk it over with her foster carer <first>)"
         )
-        assert "MenACWY" not in [d["vaccine"] for d in document.sections["vaccinations"]["due"]]
+        assert "MenACWY" not in [d["vaccine"] for d in due]
     assert sheet.sections["vaccinations_due"] == ["Td/IPV"]
     assert sheet.sections["vaccinations_not_given"] == [
         "MenACWY dose 1: not given: declined (Wants to talk it over with her foster carer <first>)"
