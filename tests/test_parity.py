@@ -68,15 +68,20 @@ def _stopped(record: dict[str, Any], view: CurrentView) -> set[str]:
 def test_the_documents_content_agrees_with_the_current_view(loaded):
     seen = views(loaded)
     stopped = _stopped(loaded, seen[STAFF])
-    for kind in ("passport", "leaver-summary"):
-        view = seen[YOUNG_PERSON]
-        s = build(kind, loaded, TODAY).sections
-        assert _names(s["health"]["medicines"]) == _names(view.medicines_current), kind
-        assert not stopped & _names(s["health"]["medicines"]), kind
-        assert _names(s["health"]["allergies"], "what") == _names(
-            view.allergies_active, "substance"
-        ), kind
-        assert [v["vaccine"] for v in s["vaccinations"]["due"]] == view.vaccines_due, kind
+    view = seen[YOUNG_PERSON]
+    passport = build("passport", loaded, TODAY).sections
+    # The care-leaver summary says these on its first page, "For your new GP".
+    gp_page = build("leaver-summary", loaded, TODAY).sections["gp_page"]
+    for kind, health, due in (
+        ("passport", passport["health"], passport["vaccinations"]["due"]),
+        ("leaver-summary", gp_page, gp_page["vaccines_due"]),
+    ):
+        assert _names(health["medicines"]) == _names(view.medicines_current), kind
+        assert not stopped & _names(health["medicines"]), kind
+        assert _names(health["allergies"], "what") == _names(view.allergies_active, "substance"), (
+            kind
+        )
+        assert [v["vaccine"] for v in due] == view.vaccines_due, kind
 
     view = seen[CARER]
     sheet = build("carer-sheet", loaded, TODAY).sections

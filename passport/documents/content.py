@@ -358,6 +358,8 @@ def build(
     doc = Document(kind=kind, title=DOCUMENTS[kind], made_on=as_of, record=record)
     if kind == "leaver-summary":  # its own module, reading the current view
         doc.sections = leaver.summary_sections(record, as_of, leaver_summary_issued_on)
+        # Always spoken to the young person, whatever their age.
+        doc.sections["voice"] = w.voice_for(record["child"], as_of, to_child=True)
         return doc
     child = record["child"]
     born = date.fromisoformat(child["date_of_birth"])

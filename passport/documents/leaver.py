@@ -119,7 +119,7 @@ def _first_page(record: Mapping[str, Any], view: CurrentView, born: date) -> dic
             for c in view.conditions_active
         ],
         "vaccines_due": [
-            {"vaccine": course.vaccine, "when": w.course_words(course)}
+            {"vaccine": course.vaccine, "when": w.course_words(course, since=w.care_start(child))}
             for course in status.courses()
         ],
         "vaccines_up_to_date": status.up_to_date,
