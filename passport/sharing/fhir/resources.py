@@ -180,18 +180,20 @@ def gp_practice(gp: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, Any]:
-    """Its status from the record (format /2): an active or resolved allergy is confirmed; a
-    refuted one has no clinicalStatus (FHIR R4 AllergyIntolerance invariant ait-2)."""
+    """Its status from the record (format /2): active and resolved allergies are confirmed; a
+    refuted one (it never was) is `refuted` and `inactive`, since FHIR R4 invariant ait-1
+    wants a clinicalStatus whenever the verificationStatus is not entered-in-error."""
     status = allergy.get("status", "active")
-    resource: dict[str, Any] = {"resourceType": "AllergyIntolerance"}
-    if status == "refuted":
-        resource["verificationStatus"] = coded(ALLERGY_VERIFICATION_SYSTEM, "refuted", "Refuted")
-    else:
-        clinical = ("resolved", "Resolved") if status == "resolved" else ("active", "Active")
-        resource["clinicalStatus"] = coded(ALLERGY_CLINICAL_SYSTEM, *clinical)
-        resource["verificationStatus"] = coded(
-            ALLERGY_VERIFICATION_SYSTEM, "confirmed", "Confirmed"
-        )
+    clinical, verification = {
+        "active": (("active", "Active"), ("confirmed", "Confirmed")),
+        "resolved": (("resolved", "Resolved"), ("confirmed", "Confirmed")),
+        "refuted": (("inactive", "Inactive"), ("refuted", "Refuted")),
+    }[status]
+    resource: dict[str, Any] = {
+        "resourceType": "AllergyIntolerance",
+        "clinicalStatus": coded(ALLERGY_CLINICAL_SYSTEM, *clinical),
+        "verificationStatus": coded(ALLERGY_VERIFICATION_SYSTEM, *verification),
+    }
     resource.update(
         {
             "code": codes.concept_for(allergy["substance"], codes.ALLERGIES),
