@@ -1,10 +1,11 @@
 """SNOMED CT codes the FHIR bundle puts beside the record's own words.
 
-Each row names where the code comes from and how far to trust it, as
-/work/shared/context/uk-vaccine-codes.md grades its sources: H = at least one high-trust source
-(an NHS service that sends it, GP systems that emit it, an HL7 guide's example), M = one medium
-source or display not verified. Codes graded L there (test data only) are left out: an item
-with no code here keeps its text only. docs/fhir-codes.md lists the table for people.
+Each row names where the code comes from and how far to trust it, as the team's compiled list
+of UK vaccine codes (uk-vaccine-codes.md, shared design context) grades its sources: H = at
+least one high-trust source (an NHS service that sends it, GP systems that emit it, an HL7
+guide's example), M = one medium source or display not verified. Codes graded L there (test
+data only) are left out: an item with no code here keeps its text only. docs/fhir-codes.md
+lists the table for people.
 
 Vaccines: the record holds the schedule's short name (`6-in-1`, `MMR`) and sometimes the dose,
 never the product, so the code is the vaccination *procedure* (the UK Core
@@ -33,8 +34,8 @@ SOURCES = {
     "2021-22 codes",
     "IPS": "HL7 IPS 1.1.0 example AllergyIntolerance-allergyintolerance-multiple-codings "
     "(https://hl7.org/fhir/uv/ips/STU1.1/)",
-    "HL7-IG": "HL7 FHIR implementation guides on build.fhir.org using the concept with this "
-    "display (display not checked against a UK terminology server)",
+    "HL7-IG": "Public FHIR implementation guides and projects using the concept with this "
+    "display; not checked against a UK terminology server (hence M)",
 }
 
 
