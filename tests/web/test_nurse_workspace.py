@@ -674,7 +674,8 @@ def test_a_penicillin_label_ruled_out_by_testing_leaves_every_output(nurse, db):
         if e["resource"]["resourceType"] == "AllergyIntolerance"
     ]
     assert allergy["verificationStatus"]["coding"][0]["code"] == "refuted"
-    assert "clinicalStatus" not in allergy  # FHIR R4 invariant ait-2
+    # FHIR R4 invariant ait-1: a clinicalStatus unless entered-in-error.
+    assert allergy["clinicalStatus"]["coding"][0]["code"] == "inactive"
     from fhir.resources.R4B.bundle import Bundle
 
     Bundle.model_validate(bundle)

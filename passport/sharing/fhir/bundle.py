@@ -5,9 +5,18 @@ The input is a record in the exchange format lac-health-record/1 (a dict exactly
 library needed: a Bundle of type `document` whose first entry is the Composition, then the
 Patient, the author Organization and the resources each section points at.
 
+Every section is built from the record's current view (`passport.records.current`) for the
+audience on the day the document is made: what is current, past, due and visible is decided
+there, never again here. The Bundle declares the IPS profiles (HL7 IPS,
+http://hl7.org/fhir/uv/ips/) of the Bundle, the Composition and each entry IPS has one for.
+
 What reaches the document (it goes to people outside the team: a GP, a university, a carer):
-- allergies, medicines, problems (conditions, including ruled-out ones as `refuted`),
-  immunisations;
+- allergies (active, resolved and refuted, each with its status), medicines (current and past,
+  each with its status), problems (active and suspected conditions) and the history of past
+  illness (resolved and ruled-out ones, the latter as `refuted`), immunisations given and not
+  given, with SNOMED CT codes where `codes` has them;
+- screening tests and their results (IPS Results), not the follow-up notes;
+- the open actions of the health plan this audience may see (IPS Plan of Care);
 - health assessments: type, date, who did it, the summary and the young person's own words;
   not the detailed findings, SDQ scores or consent notes;
 - hospital episodes (format /2): operations as Procedures, admissions and A&E attendances as
@@ -28,7 +37,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from passport.records.audience import YOUNG_PERSON, family_history_for
+from passport.records.audience import YOUNG_PERSON
+from passport.records.current import CurrentView, current_view
 from passport.sharing.fhir import resources as r
 from passport.sharing.fhir.narrative import div, paragraph, table, when
 
@@ -44,7 +54,9 @@ class Entries:
 
     def add(self, resource: dict[str, Any], url: str | None = None) -> str:
         url = url or new_url()
-        self.entries.append({"fullUrl": url, "resource": {"id": id_of(url), **resource}})
+        self.entries.append(
+            {"fullUrl": url, "resource": {"id": id_of(url), **r.with_profile(resource)}}
+        )
         return url
 
     def add_once(self, key: tuple[Any, ...], make: Callable[[], dict[str, Any]]) -> str:
@@ -72,13 +84,15 @@ def ips_bundle(
 ) -> dict[str, Any]:
     """Build the FHIR R4 document Bundle (an International Patient Summary) for one record.
 
-    `now` must be timezone-aware: it becomes the Bundle's timestamp and the Composition's date.
+    `now` must be timezone-aware: it becomes the Bundle's timestamp and the Composition's date,
+    and its day is the day the current view is taken on.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     if not isinstance(document_title, str) or not document_title.strip():
         raise ValueError("document_title must be a non-empty string")
     timestamp = now.isoformat(timespec="seconds")
+    view = current_view(record, audience, now.date())
     entries = Entries()
 
     patient_resource = r.patient(record["child"])
@@ -90,9 +104,12 @@ def ips_bundle(
     author = entries.add(r.organization(record))
     if gp:
         entries.add(r.gp_practice(gp), gp_url)
-    sections = [build_section(spec, record, patient, entries) for spec in SECTIONS]
-    sections.extend(_hospital_sections(record, patient, entries))
-    sections.append(_family_history_section(record, patient, entries, audience))
+    sections = [build_section(spec, record, view, patient, entries) for spec in SECTIONS]
+    sections.extend(_hospital_sections(record, view, patient, entries))
+    plan = _plan_of_care_section(record, view, patient, entries)
+    if plan:
+        sections.append(plan)
+    sections.append(_family_history_section(record, view, patient, entries))
     if pdf is not None:
         sections.append(
             _printable_copy_section(pdf, document_title, timestamp, patient, author, entries)
@@ -102,6 +119,7 @@ def ips_bundle(
     composition = {
         "resourceType": "Composition",
         "id": id_of(composition_url),
+        "meta": {"profile": [r.IPS_PROFILES["Composition"]]},
         "status": "final",
         "type": r.PATIENT_SUMMARY_TYPE,
         "subject": {"reference": patient},
@@ -116,6 +134,7 @@ def ips_bundle(
     return {
         "resourceType": "Bundle",
         "id": id_of(bundle_url),
+        "meta": {"profile": [r.IPS_PROFILES["Bundle"]]},
         "identifier": {"system": "urn:ietf:rfc:3986", "value": bundle_url},
         "type": "document",
         "timestamp": timestamp,
@@ -151,16 +170,21 @@ def empty_reason(record: Mapping[str, Any], field: str) -> str:
     return "nilknown" if isinstance(record.get(field), list) else "unavailable"
 
 
+Item = Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class SectionSpec:
-    """One list of the record as a section: a resource and a table row for each item."""
+    """One list of the current view as a section: a resource and a table row for each item.
+    `field` is the record's list, which says whether an empty section is nil known."""
 
     field: str
     title: str
     code: dict[str, Any]
+    items: Callable[[CurrentView, Mapping[str, Any]], Sequence[Item]]
     headings: tuple[str, ...]
-    resource: Callable[[Mapping[str, Any], str, Entries], dict[str, Any]]
-    row: Callable[[Mapping[str, Any]], Row]
+    resource: Callable[[Item, str, Entries, CurrentView], dict[str, Any]]
+    row: Callable[[Item, CurrentView], Row]
     none_known: str
     nothing_said: str
     # Paragraphs before the table, and the empty reason when the list is empty (None: the
@@ -170,12 +194,16 @@ class SectionSpec:
 
 
 def build_section(
-    spec: SectionSpec, record: Mapping[str, Any], patient: str, entries: Entries
+    spec: SectionSpec,
+    record: Mapping[str, Any],
+    view: CurrentView,
+    patient: str,
+    entries: Entries,
 ) -> dict[str, Any]:
     references, rows = [], []
-    for item in record.get(spec.field) or []:
-        references.append(entries.add(spec.resource(item, patient, entries)))
-        rows.append(spec.row(item))
+    for item in spec.items(view, record):
+        references.append(entries.add(spec.resource(item, patient, entries, view)))
+        rows.append(spec.row(item, view))
     reason = spec.when_empty(record) or empty_reason(record, spec.field)
     parts = spec.preamble(record)
     if rows:
@@ -213,7 +241,30 @@ def _immunisations_empty(record: Mapping[str, Any]) -> str | None:
     return "nilknown"
 
 
-def _assessment(assessment: Mapping[str, Any], patient: str, entries: Entries) -> dict[str, Any]:
+def _is_current(medicine: Item, view: CurrentView) -> bool:
+    return any(medicine is current for current in view.medicines_current)
+
+
+ALLERGY_STATUS_WORDS = {
+    "active": "Current",
+    "resolved": "Gone (resolved)",
+    "refuted": "Not allergic",
+}
+MEDICATION_STATUS_WORDS = {"active": "Current", "completed": "Stopped"}
+
+
+def _immunisations(view: CurrentView, _: Mapping[str, Any]) -> list[Item]:
+    """Given and not given, in date order, as the record has them."""
+    return sorted([*view.immunisations_given, *view.immunisations_not_given], key=_date)
+
+
+def _date(item: Item) -> str:
+    return str(item["date"])
+
+
+def _assessment(
+    assessment: Mapping[str, Any], patient: str, entries: Entries, view: CurrentView
+) -> dict[str, Any]:
     """A ClinicalImpression, with one Practitioner per person however many they did."""
     practitioner = assessment["practitioner"]
     who = (
@@ -227,17 +278,35 @@ def _assessment(assessment: Mapping[str, Any], patient: str, entries: Entries) -
     return r.clinical_impression(assessment, patient, assessor)
 
 
+def _condition_row(c: Item, _: CurrentView) -> Row:
+    return (
+        c["name"],
+        r.CONDITION_STATUS_WORDS.get(c["status"], c["status"]),
+        when(c.get("onset")),
+        when(c.get("resolved_on")),
+        c.get("notes"),
+    )
+
+
+def _condition(c: Item, patient: str, _: Entries, __: CurrentView) -> dict[str, Any]:
+    return r.condition(c, patient)
+
+
+CONDITION_HEADINGS = ("Problem", "Status", "Since", "Until", "Notes")
+
 SECTIONS = (
     SectionSpec(
         "allergies",
         "Allergies and intolerances",
         r.coded(r.LOINC, "48765-2", "Allergies and adverse reactions Document"),
-        ("Substance", "Reaction", "Severity", "Recorded"),
-        lambda a, patient, _: r.allergy_intolerance(a, patient),
-        lambda a: (
+        lambda view, _: [*view.allergies_active, *view.allergies_past],
+        ("Substance", "Reaction", "Severity", "Status", "Recorded"),
+        lambda a, patient, _, __: r.allergy_intolerance(a, patient),
+        lambda a, _: (
             a["substance"],
             a.get("reaction"),
             _severity(a.get("severity")),
+            ALLERGY_STATUS_WORDS.get(a.get("status", "active")),
             when(a.get("recorded_on")),
         ),
         "No known allergies.",
@@ -247,12 +316,16 @@ SECTIONS = (
         "medications",
         "Medicines",
         r.coded(r.LOINC, "10160-0", "History of Medication use Narrative"),
-        ("Medicine", "Dose", "Reason", "Started", "Stopped"),
-        lambda m, patient, _: r.medication_statement(m, patient),
-        lambda m: (
+        lambda view, _: [*view.medicines_current, *view.medicines_past],
+        ("Medicine", "Dose", "Reason", "Status", "Started", "Stopped"),
+        lambda m, patient, _, view: r.medication_statement(
+            m, patient, current=_is_current(m, view)
+        ),
+        lambda m, view: (
             m["name"],
             m.get("dose"),
             m.get("reason"),
+            MEDICATION_STATUS_WORDS[r.medication_status(m, current=_is_current(m, view))],
             when(m.get("started")),
             when(m.get("stopped")),
         ),
@@ -263,25 +336,32 @@ SECTIONS = (
         "conditions",
         "Health problems",
         r.coded(r.LOINC, "11450-4", "Problem list - Reported"),
-        ("Problem", "Status", "Since", "Until", "Notes"),
-        lambda c, patient, _: r.condition(c, patient),
-        lambda c: (
-            c["name"],
-            r.CONDITION_STATUS_WORDS.get(c["status"], c["status"]),
-            when(c.get("onset")),
-            when(c.get("resolved_on")),
-            c.get("notes"),
-        ),
-        "No health problems recorded.",
+        lambda view, _: view.conditions_active,
+        CONDITION_HEADINGS,
+        _condition,
+        _condition_row,
+        "No current health problems recorded.",
         "No information about health problems.",
+    ),
+    SectionSpec(
+        "conditions",
+        "Past health problems",
+        r.coded(r.LOINC, "11348-0", "History of Past illness Narrative"),
+        lambda view, _: view.conditions_past,
+        CONDITION_HEADINGS,
+        _condition,
+        _condition_row,
+        "No past health problems recorded.",
+        "No information about past health problems.",
     ),
     SectionSpec(
         "immunisations",
         "Immunisations",
         r.coded(r.LOINC, "11369-6", "History of Immunization Narrative"),
+        _immunisations,
         ("Vaccine", "Dose", "Date", "Source"),
-        lambda i, patient, _: r.immunization(i, patient),
-        lambda i: (
+        lambda i, patient, _, __: r.immunization(i, patient),
+        lambda i, _: (
             " - ".join(part for part in (i["vaccine"], r.not_given_words(i)) if part),
             str(i["dose"]) if i.get("dose") is not None else None,
             when(i["date"]),
@@ -293,12 +373,28 @@ SECTIONS = (
         when_empty=_immunisations_empty,
     ),
     SectionSpec(
+        "screening",
+        "Screening tests and results",
+        r.coded(r.LOINC, "30954-2", "Relevant diagnostic tests/laboratory data Narrative"),
+        lambda view, _: sorted(
+            [*view.screening_pending, *view.screening_done],
+            key=lambda s: s.get("date") or "",
+            reverse=True,
+        ),
+        ("Test", "Date", "Result"),
+        lambda s, patient, _, __: r.observation(s, patient),
+        lambda s, _: (r.screening_name(s), when(s.get("date")), r.RESULT_WORDS[s["result"]]),
+        "No screening tests recorded.",
+        "No information about screening tests.",
+    ),
+    SectionSpec(
         "assessments",
         "Health assessments",
         r.concept("Health assessments"),
+        lambda _, record: record.get("assessments") or [],
         ("Date", "Assessment", "By", "Summary", "In the young person's words"),
         _assessment,
-        lambda a: (
+        lambda a, _: (
             when(a["date"]),
             r.ASSESSMENT_WORDS.get(a["type"], a["type"]),
             r.practitioner_words(a["practitioner"]),
@@ -311,10 +407,41 @@ SECTIONS = (
 )
 
 
+def _plan_of_care_section(
+    record: Mapping[str, Any], view: CurrentView, patient: str, entries: Entries
+) -> dict[str, Any] | None:
+    """IPS Plan of Care (LOINC 18776-5): the open plan actions this audience may see, one
+    CarePlan per assessment. An optional IPS section: left out when there is nothing open."""
+    if not view.open_plan:
+        return None
+    assessments = {a["id"]: a for a in record.get("assessments") or []}
+    by_assessment: dict[str, list[Mapping[str, Any]]] = {}
+    for action in view.open_plan:
+        by_assessment.setdefault(action["assessment_id"], []).append(action)
+    references = [
+        entries.add(r.care_plan(assessments[key], actions, patient))
+        for key, actions in by_assessment.items()
+    ]
+    rows = [
+        (
+            action["action"],
+            r.OWNER_WORDS.get(action["owner"], action["owner"]),
+            when(action.get("due")),
+        )
+        for action in view.open_plan
+    ]
+    return section(
+        "Plan of care",
+        r.coded(r.LOINC, "18776-5", "Plan of care note"),
+        references,
+        table(("Action", "Who", "By"), rows),
+    )
+
+
 def _family_history_section(
-    record: Mapping[str, Any], patient: str, entries: Entries, audience: str
+    record: Mapping[str, Any], view: CurrentView, patient: str, entries: Entries
 ) -> dict[str, Any]:
-    shown = family_history_for(record, audience)
+    shown = view.family_history
     references = [entries.add(r.family_member_history(entry, patient)) for entry in shown]
     rows = [
         (
@@ -341,12 +468,12 @@ def _family_history_section(
 
 
 def _hospital_sections(
-    record: Mapping[str, Any], patient: str, entries: Entries
+    record: Mapping[str, Any], view: CurrentView, patient: str, entries: Entries
 ) -> list[dict[str, Any]]:
     """Operations as IPS "History of Procedures" (LOINC 47519-4) with a Procedure each;
     admissions and A&E attendances as "History of Hospitalizations+Outpatient visits"
     (LOINC 46240-8, the encounters section of C-CDA) with an Encounter each. Format /2."""
-    episodes = record.get("hospital_episodes")
+    episodes = view.hospital_episodes
     reason = empty_reason(record, "hospital_episodes")
     built = []
     for kinds, title, code, resource, none in (
@@ -365,7 +492,7 @@ def _hospital_sections(
             "No hospital admissions or A&E attendances recorded.",
         ),
     ):
-        items = [e for e in episodes or [] if e["kind"] in kinds]
+        items = [e for e in episodes if e["kind"] in kinds]
         references = [entries.add(resource(e, patient)) for e in items]
         rows = [
             (

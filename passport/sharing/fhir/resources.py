@@ -8,6 +8,9 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from passport.sharing.fhir import codes
+from passport.sharing.fhir.narrative import div, paragraph, when
+
 LOINC = "http://loinc.org"
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
@@ -27,6 +30,45 @@ REGISTRATION_SYSTEMS = {
     "HCPC": "https://fhir.hl7.org.uk/Id/hcpc-number",
     "GPHC": "https://fhir.hl7.org.uk/Id/gphc-number",
 }
+
+OBSERVATION_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+VACCINATION_PROCEDURE = (
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-VaccinationProcedure"
+)
+
+# The IPS profiles (HL7 IPS 2.0.0, http://hl7.org/fhir/uv/ips/) each kind of resource claims.
+# A kind IPS has no profile for (Encounter, CarePlan, ClinicalImpression, FamilyMemberHistory,
+# DocumentReference) claims none.
+IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
+IPS_PROFILES = {
+    "Bundle": IPS + "Bundle-uv-ips",
+    "Composition": IPS + "Composition-uv-ips",
+    "Patient": IPS + "Patient-uv-ips",
+    "AllergyIntolerance": IPS + "AllergyIntolerance-uv-ips",
+    "MedicationStatement": IPS + "MedicationStatement-uv-ips",
+    "Condition": IPS + "Condition-uv-ips",
+    "Immunization": IPS + "Immunization-uv-ips",
+    "Procedure": IPS + "Procedure-uv-ips",
+    "Observation": IPS + "Observation-results-uv-ips",
+    "Organization": IPS + "Organization-uv-ips",
+    "Practitioner": IPS + "Practitioner-uv-ips",
+}
+
+
+def with_profile(resource: dict[str, Any]) -> dict[str, Any]:
+    """The resource with `meta.profile` naming its IPS profile, when IPS has one."""
+    profile = IPS_PROFILES.get(resource["resourceType"])
+    if not profile:
+        return resource
+    return {**resource, "meta": {"profile": [profile]}}
+
+
+def absent(reason: str = "unknown") -> dict[str, Any]:
+    """The data-absent-reason extension, for an element IPS requires that the record lacks."""
+    return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": reason}]}
+
 
 PATIENT_SUMMARY_TYPE = {
     "coding": [{"system": LOINC, "code": "60591-5", "display": "Patient summary Document"}]
@@ -96,7 +138,27 @@ def patient(child: Mapping[str, Any]) -> dict[str, Any]:
     language = text(child.get("first_language"))
     if language:
         patient["communication"] = [{"language": concept(language)}]
+    patient["text"] = div("".join(paragraph(line) for line in patient_lines(child)))
     return patient
+
+
+def birth_date_words(child: Mapping[str, Any]) -> str:
+    """The date of birth as people read it, saying so when it is an estimate."""
+    born = when(child["date_of_birth"]) or child["date_of_birth"]
+    return f"{born} (estimated)" if child.get("date_of_birth_is_estimate") else born
+
+
+def patient_lines(child: Mapping[str, Any]) -> list[str]:
+    lines = [f"Name: {child['given_name']} {child['family_name']}"]
+    if text(child.get("preferred_name")):
+        lines.append(f"Known as: {child['preferred_name'].strip()}")
+    if text(child.get("nhs_number")):
+        number = child["nhs_number"]
+        lines.append(f"NHS number: {number[:3]} {number[3:6]} {number[6:]}")
+    lines.append(f"Date of birth: {birth_date_words(child)}")
+    if child.get("date_of_birth_is_estimate"):
+        lines.append("The date of birth is an estimate: no birth record was available.")
+    return lines
 
 
 def organization(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,19 +180,26 @@ def gp_practice(gp: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, Any]:
-    """Its status from the record (format /2): an active or resolved allergy is confirmed; a
-    refuted one has no clinicalStatus (FHIR R4 AllergyIntolerance invariant ait-2)."""
+    """Its status from the record (format /2): active and resolved allergies are confirmed; a
+    refuted one (it never was) is `refuted` and `inactive`, since FHIR R4 invariant ait-1
+    wants a clinicalStatus whenever the verificationStatus is not entered-in-error."""
     status = allergy.get("status", "active")
-    resource: dict[str, Any] = {"resourceType": "AllergyIntolerance"}
-    if status == "refuted":
-        resource["verificationStatus"] = coded(ALLERGY_VERIFICATION_SYSTEM, "refuted", "Refuted")
-    else:
-        clinical = ("resolved", "Resolved") if status == "resolved" else ("active", "Active")
-        resource["clinicalStatus"] = coded(ALLERGY_CLINICAL_SYSTEM, *clinical)
-        resource["verificationStatus"] = coded(
-            ALLERGY_VERIFICATION_SYSTEM, "confirmed", "Confirmed"
-        )
-    resource.update({"code": concept(allergy["substance"]), "patient": {"reference": patient}})
+    clinical, verification = {
+        "active": (("active", "Active"), ("confirmed", "Confirmed")),
+        "resolved": (("resolved", "Resolved"), ("confirmed", "Confirmed")),
+        "refuted": (("inactive", "Inactive"), ("refuted", "Refuted")),
+    }[status]
+    resource: dict[str, Any] = {
+        "resourceType": "AllergyIntolerance",
+        "clinicalStatus": coded(ALLERGY_CLINICAL_SYSTEM, *clinical),
+        "verificationStatus": coded(ALLERGY_VERIFICATION_SYSTEM, *verification),
+    }
+    resource.update(
+        {
+            "code": codes.concept_for(allergy["substance"], codes.ALLERGIES),
+            "patient": {"reference": patient},
+        }
+    )
     if status != "active" and text(allergy.get("status_reason")):
         resource["note"] = [{"text": allergy["status_reason"].strip()}]
     if allergy.get("recorded_on"):
@@ -147,10 +216,22 @@ def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, A
     return resource
 
 
-def medication_statement(medication: Mapping[str, Any], patient: str) -> dict[str, Any]:
+def medication_status(medication: Mapping[str, Any], *, current: bool) -> str:
+    """`active` while the medicine is taken (the current view says which are), `completed`
+    once it has ended. The record says when and why a medicine stopped (`stop_reason`, free
+    text: "Skin clear" is a course that worked), not whether it was given up early, so FHIR's
+    `stopped` is not claimed; the reason travels as `statusReason`."""
+    return "active" if current else "completed"
+
+
+def medication_statement(
+    medication: Mapping[str, Any], patient: str, *, current: bool
+) -> dict[str, Any]:
+    """IPS makes effective[x] 1..1: the period the record gives, or, when it gives no date,
+    a data-absent-reason extension in its place."""
     resource: dict[str, Any] = {
         "resourceType": "MedicationStatement",
-        "status": "completed" if medication.get("stopped") else "active",
+        "status": medication_status(medication, current=current),
         "medicationCodeableConcept": concept(medication["name"]),
         "subject": {"reference": patient},
     }
@@ -161,6 +242,10 @@ def medication_statement(medication: Mapping[str, Any], patient: str) -> dict[st
         period["end"] = medication["stopped"]
     if period:
         resource["effectivePeriod"] = period
+    else:
+        resource["_effectiveDateTime"] = absent()
+    if text(medication.get("stop_reason")):
+        resource["statusReason"] = [concept(medication["stop_reason"].strip())]
     if text(medication.get("reason")):
         resource["reasonCode"] = [concept(medication["reason"].strip())]
     if text(medication.get("dose")):
@@ -184,7 +269,7 @@ def condition(condition: Mapping[str, Any], patient: str) -> dict[str, Any]:
         "clinicalStatus": coded(CONDITION_CLINICAL_SYSTEM, clinical),
         "verificationStatus": coded(CONDITION_VERIFICATION_SYSTEM, verification),
         "category": [coded(CONDITION_CATEGORY_SYSTEM, "problem-list-item", "Problem List Item")],
-        "code": concept(condition["name"]),
+        "code": codes.concept_for(condition["name"], codes.CONDITIONS),
         "subject": {"reference": patient},
     }
     if condition.get("onset"):
@@ -229,8 +314,17 @@ def immunization(immunisation: Mapping[str, Any], patient: str) -> dict[str, Any
     """An Immunization; a dose declined or contraindicated is "not-done" with a statusReason
     (and its date is the day of the decision)."""
     not_done = NOT_DONE_REASONS.get(immunisation.get("status") or "")
-    resource: dict[str, Any] = {
-        "resourceType": "Immunization",
+    resource: dict[str, Any] = {"resourceType": "Immunization"}
+    procedure = codes.vaccination_procedure(immunisation["vaccine"], immunisation.get("dose"))
+    if procedure:
+        # UK Core: the procedure code GP systems record; the product (vaccineCode) is unknown.
+        resource["extension"] = [
+            {
+                "url": VACCINATION_PROCEDURE,
+                "valueCodeableConcept": {"coding": [procedure.coding()]},
+            }
+        ]
+    resource |= {
         "status": "not-done" if not_done else "completed",
         "vaccineCode": concept(immunisation["vaccine"]),
         "patient": {"reference": patient},
@@ -260,7 +354,12 @@ def immunization(immunisation: Mapping[str, Any], patient: str) -> dict[str, Any
     if notes:
         resource["note"] = notes
     if immunisation.get("dose") is not None:
-        resource["protocolApplied"] = [{"doseNumberPositiveInt": immunisation["dose"]}]
+        applied: dict[str, Any] = {}
+        targets = codes.TARGET_DISEASES.get(immunisation["vaccine"])
+        if targets:
+            applied["targetDisease"] = [{"coding": [t.coding()]} for t in targets]
+        applied["doseNumberPositiveInt"] = immunisation["dose"]
+        resource["protocolApplied"] = [applied]
     return resource
 
 
@@ -421,3 +520,99 @@ def encounter(episode: Mapping[str, Any], patient: str) -> dict[str, Any]:
     if text(episode.get("where")):
         resource["location"] = [{"location": {"display": episode["where"].strip()}}]
     return resource
+
+
+# Screening tests (format `screening`), as IPS Results: the test, its date and its result.
+SCREENING_WORDS = {
+    "tb": "Tuberculosis (TB) screening",
+    "hepatitis_b": "Hepatitis B test",
+    "hepatitis_c": "Hepatitis C test",
+    "hiv": "HIV test",
+    "syphilis": "Syphilis test",
+    "parasites": "Parasite screening",
+    "hearing": "Hearing screening",
+    "vision": "Vision screening",
+    "other": "Screening test",
+}
+RESULT_WORDS = {
+    "negative": "Negative",
+    "positive": "Positive",
+    "indeterminate": "Unclear (indeterminate)",
+    "declined": "Declined",
+    "pending": "Waiting for the result",
+}
+_EXAMINATIONS = ("hearing", "vision")
+
+
+def screening_name(test: Mapping[str, Any]) -> str:
+    return text(test.get("name")) or SCREENING_WORDS[test["test"]]
+
+
+def observation(test: Mapping[str, Any], patient: str) -> dict[str, Any]:
+    """A screening test as an Observation: `registered` while the result is awaited,
+    `cancelled` when it was declined (data-absent-reason asked-declined), else `final` with the
+    result coded. IPS makes effective[x] 1..1: the test's date, or data-absent-reason."""
+    result = test["result"]
+    status = {"pending": "registered", "declined": "cancelled"}.get(result, "final")
+    category = "exam" if test["test"] in _EXAMINATIONS else "laboratory"
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": status,
+        "category": [coded(OBSERVATION_CATEGORY_SYSTEM, category)],
+        "code": concept(screening_name(test)),
+        "subject": {"reference": patient},
+    }
+    if test.get("date"):
+        resource["effectiveDateTime"] = test["date"]
+    else:
+        resource["_effectiveDateTime"] = absent()
+    if result in codes.RESULTS:
+        resource["valueCodeableConcept"] = {
+            "coding": [codes.RESULTS[result].coding()],
+            "text": RESULT_WORDS[result],
+        }
+    elif result == "declined":
+        resource["dataAbsentReason"] = coded(
+            DATA_ABSENT_REASON_SYSTEM, "asked-declined", "Asked But Declined"
+        )
+    return resource
+
+
+OWNER_WORDS = {
+    "carer": "Carer",
+    "young_person": "Young person",
+    "social_worker": "Social worker",
+    "lac_nurse": "Looked-after children's nurse",
+    "gp": "GP",
+    "camhs": "CAMHS",
+    "dentist": "Dentist",
+    "school_nurse": "School nurse",
+    "other": "Someone else",
+}
+
+
+def care_plan(
+    assessment: Mapping[str, Any], actions: list[Mapping[str, Any]], patient: str
+) -> dict[str, Any]:
+    """The open actions of one assessment's health plan (as the current view gives them) as an
+    active CarePlan, one activity each: what, who, and by when."""
+    kind = ASSESSMENT_WORDS.get(assessment["type"], assessment["type"])
+    activities = []
+    for action in actions:
+        detail: dict[str, Any] = {
+            "status": "not-started",
+            "description": action["action"],
+            "performer": [{"display": OWNER_WORDS.get(action["owner"], action["owner"])}],
+        }
+        if action.get("due"):
+            detail["scheduledPeriod"] = {"end": action["due"]}
+        activities.append({"detail": detail})
+    return {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "title": f"Health plan from the {kind.lower()} on {when(assessment['date'])}",
+        "subject": {"reference": patient},
+        "created": assessment["date"],
+        "activity": activities,
+    }
