@@ -20,6 +20,7 @@ from passport.documents.render import qr_data_url, render_html
 from passport.records import service as records
 from passport.records import workflow
 from passport.sharing import service as sharing
+from passport.sharing.forms import carries_field
 from passport.web import context
 from passport.web.auth import require_role, visible_record
 from passport.web.fields import ConfirmForm, WholeNumberField
@@ -56,6 +57,7 @@ class LeaverLinkForm(FlaskForm):
             Length(max=80, message=("Who is it for must be 80 characters or fewer")),
         ],
     )
+    carries = carries_field("What should the link share?")
     days = WholeNumberField(
         "How many days should it work for?",
         default=sharing.DEFAULT_DAYS,
@@ -152,7 +154,7 @@ def new_link():
         kind = "leaver-summary"
     if form.validate_on_submit():
         with context.db().transaction() as session:
-            own_record(session)
+            _, record = own_record(session)
             made = sharing.make_link(
                 session,
                 ref=g.user.child_ref,
@@ -164,6 +166,8 @@ def new_link():
                 actor=g.user.email,
                 now=utcnow(),
                 today=context.today(),
+                carries=form.carries.data,
+                sharer=sharing.sharer_for("leaver", None, record["child"]),
             )
             context.audit(
                 session, "share", f"{kind} link", g.user.child_ref, made.link.record_version
