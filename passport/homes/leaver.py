@@ -24,6 +24,7 @@ from passport.records.audience import YOUNG_PERSON
 from passport.records.current import current_view
 from passport.records.exchange import as_exchange_json
 from passport.sharing import service as sharing
+from passport.sharing.forms import carries_field
 from passport.web import context
 from passport.web.auth import require_role, visible_record
 from passport.web.fields import ConfirmForm, WholeNumberField
@@ -60,6 +61,7 @@ class LeaverLinkForm(FlaskForm):
             Length(max=80, message=("Who is it for must be 80 characters or fewer")),
         ],
     )
+    carries = carries_field("What should the link share?")
     days = WholeNumberField(
         "How many days should it work for?",
         default=sharing.DEFAULT_DAYS,
@@ -166,7 +168,7 @@ def new_link():
         kind = "leaver-summary"
     if form.validate_on_submit():
         with context.db().transaction() as session:
-            own_record(session)
+            _, record = own_record(session)
             made = sharing.make_link(
                 session,
                 ref=g.user.child_ref,
@@ -178,6 +180,8 @@ def new_link():
                 actor=g.user.email,
                 now=utcnow(),
                 today=context.today(),
+                carries=form.carries.data,
+                sharer=sharing.sharer_for("leaver", None, record["child"]),
             )
             context.audit(
                 session, "share", f"{kind} link", g.user.child_ref, made.link.record_version

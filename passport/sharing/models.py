@@ -12,6 +12,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
+from passport.sharing.parts import PARTS
+from passport.sharing.parts import read as read_parts
 
 
 class ShareLink(Base):
@@ -33,6 +35,9 @@ class ShareLink(Base):
     max_attempts: Mapped[int] = mapped_column(Integer, default=5)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What the link carries: part names (`sharing.service.PARTS`) separated by spaces. None for
+    # a link made before the young person could choose: it carries everything.
+    parts: Mapped[str | None] = mapped_column(String(200))
 
     files: Mapped[list[ShareFile]] = relationship(
         order_by="ShareFile.position", cascade="all, delete-orphan"
@@ -40,6 +45,11 @@ class ShareLink(Base):
     accesses: Mapped[list[ShareAccess]] = relationship(
         order_by="ShareAccess.at", cascade="all, delete-orphan"
     )
+
+    @property
+    def carries(self) -> list[str]:
+        """What the link carries, in words."""
+        return [PARTS[p] for p in read_parts(self.parts)]
 
     def status(self, now: dt.datetime) -> str:
         if self.revoked_at is not None:

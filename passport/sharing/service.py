@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,7 +36,8 @@ from passport.documents import content, render
 from passport.documents.service import latest_issue
 from passport.records.exchange import as_exchange_json
 from passport.records.service import RecordNotFound, load_current
-from passport.sharing import fhir, shl
+from passport.sharing import fhir, parts, shl
+from passport.sharing.fhir.bundle import id_of, new_url
 from passport.sharing.models import ShareAccess, ShareFile, ShareLink
 
 SHAREABLE = {"passport": "Health passport", "leaver-summary": "Care-leaver health summary"}
@@ -78,6 +79,63 @@ class MadeLink:
     link: ShareLink
     url: str  # the whole link: viewer URL + "#shlink:/..."; shown once, stored nowhere
 
+    @property
+    def encrypted_file(self) -> str:
+        """The link's bundle as stored (a JWE): the owner's preview decrypts this very file
+        with the key in `url`, so it shows exactly what the recipient will see."""
+        return self.link.files[0].jwe
+
+
+@dataclass(frozen=True)
+class Sharer:
+    """Who shared a link, as the recipient reads it: "Daniel, care leaver"."""
+
+    name: str
+    role: str
+    young_person: bool = False
+
+    @property
+    def words(self) -> str:
+        return f"{self.name}, {self.role}" if self.role else self.name
+
+
+STAFF_ROLE_WORDS = {"nurse": "looked-after children's nurse", "admin": "health team"}
+
+
+def sharer_for(role: str, display_name: str | None, child: dict[str, Any] | None = None) -> Sharer:
+    """The sharer of a link made by an account of `role`: a young person by their given name
+    (as on their NHS record), staff by name and role (the role alone when unnamed)."""
+    if role == "leaver" and child is not None:
+        return Sharer(child["given_name"], "care leaver", True)
+    words = STAFF_ROLE_WORDS.get(role, "health team")
+    return Sharer(display_name or f"The {words}", words if display_name else "")
+
+
+def _name_the_sharer(bundle: dict[str, Any], sharer: Sharer) -> None:
+    """Add who shared the document to the Composition's authors, named in the reference's
+    display. A young person is the Patient already in the bundle; staff get a Practitioner.
+    (A hook the bundle builder could take over: `ips_bundle(..., shared_by=...)`.)"""
+    entries = bundle["entry"]
+    composition = entries[0]["resource"]
+    if sharer.young_person:
+        url = next(e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Patient")
+    else:
+        url = new_url()
+        entries.append(
+            {
+                "fullUrl": url,
+                "resource": {
+                    "resourceType": "Practitioner",
+                    "id": id_of(url),
+                    "name": [{"text": sharer.name}],
+                },
+            }
+        )
+    composition["author"] = [
+        *composition.get("author", []),
+        {"reference": url, "display": sharer.words},
+    ]
+
 
 def make_link(
     session: Session,
@@ -91,7 +149,11 @@ def make_link(
     actor: str,
     now: datetime,
     today: date,
+    carries: Collection[str] | None = None,
+    sharer: Sharer | None = None,
 ) -> MadeLink:
+    """A new link to `document`, carrying only the parts in `carries` (every part when None).
+    `sharer` is named to the recipient."""
     if document not in SHAREABLE:
         raise ShareError("document", f"must be one of: {', '.join(SHAREABLE)}")
     label = (label or "").strip() or SHAREABLE[document]
@@ -101,8 +163,13 @@ def make_link(
         raise ShareError("expires", f"must be between 1 and {MAX_DAYS} days")
     if passcode is not None and len(passcode) < MIN_PASSCODE:
         raise ShareError("passcode", f"must be at least {MIN_PASSCODE} characters")
+    try:
+        chosen = parts.checked(parts.PARTS if carries is None else carries)
+    except parts.PartsError as error:
+        raise ShareError("carries", str(error)) from error
     version, record = load_current(session, ref)
-    record = as_exchange_json(record)
+    # Only what was chosen goes any further: a part left out is not in the link at all.
+    record = parts.trimmed(as_exchange_json(record), chosen)
 
     key, token = shl.new_key(), shl.manifest_token()
     base = base_url.rstrip("/")
@@ -116,12 +183,17 @@ def make_link(
     )
     url = shl.encode_link(payload, f"{base}/view")
 
-    issued = latest_issue(session, ref)
-    doc = content.build(
-        document, record, today, leaver_summary_issued_on=issued.issued_on if issued else None
-    )
-    pdf = render.render_pdf(doc, share_link=url)  # never cached: it carries the key
-    bundle = fhir.ips_bundle(record, document_title=doc.title, pdf=pdf, now=now)
+    pdf = None
+    if "gp_sheet" in chosen:
+        issued = latest_issue(session, ref)
+        doc = content.build(
+            document, record, today, leaver_summary_issued_on=issued.issued_on if issued else None
+        )
+        pdf = render.render_pdf(doc, share_link=url)  # never cached: it carries the key
+    # The recipient reads the document's name, not the young person's own title ("Your ...").
+    bundle = fhir.ips_bundle(record, document_title=SHAREABLE[document], pdf=pdf, now=now)
+    if sharer is not None:
+        _name_the_sharer(bundle, sharer)
     jwe = shl.encrypt_file(
         json.dumps(bundle, ensure_ascii=False).encode(), key, "application/fhir+json"
     )
@@ -138,6 +210,7 @@ def make_link(
         max_attempts=MAX_ATTEMPTS,
         failed_attempts=0,
         passcode_hash=_hasher.hash(passcode) if passcode else None,
+        parts=parts.stored(chosen),
     )
     link.files = [
         ShareFile(position=0, content_type="application/fhir+json", jwe=jwe, size=len(jwe))

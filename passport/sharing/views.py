@@ -22,6 +22,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from passport.accounts.models import User
 from passport.config import Config
 from passport.db import utcnow
 from passport.documents.render import qr_data_url
@@ -29,6 +30,7 @@ from passport.records.editing import child_or_404
 from passport.records.service import RecordNotFound
 from passport.security import csrf
 from passport.sharing import locations, service
+from passport.sharing.forms import carries_field
 from passport.web import context
 from passport.web.auth import require_role
 from passport.web.fields import ConfirmForm, WholeNumberField
@@ -65,6 +67,7 @@ class LinkForm(FlaskForm):
             ),
         ],
     )
+    carries = carries_field("What the link carries")
     passcode = PasswordField("Passcode (optional)", validators=[Optional()])
     consent = BooleanField(
         "The young person agreed to share this",
@@ -121,6 +124,11 @@ def viewer() -> ResponseReturnValue:
     return response
 
 
+def _display_name(session: Any) -> str | None:
+    account = session.get(User, g.user.user_id)
+    return account.display_name if account is not None else None
+
+
 def _make(ref: str, form: LinkForm) -> service.MadeLink | None:
     """The link the nurse asked for, or None with the reason put on the form's field."""
     try:
@@ -136,6 +144,8 @@ def _make(ref: str, form: LinkForm) -> service.MadeLink | None:
                 actor=g.user.email,
                 now=utcnow(),
                 today=context.today(),
+                carries=form.carries.data,
+                sharer=service.sharer_for(g.user.role, _display_name(session)),
             )
             context.audit(
                 session, "share", f"{made.link.document} link", ref, made.link.record_version

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from passport.sharing.parts import DEFAULT_PARTS
 from tests.conftest import ROOT
 from tests.helpers import form_page, get_page, make_nurse, sign_in
 from tests.web.pages import error_summary, parse, text
@@ -27,6 +28,7 @@ def test_make_see_the_access_log_and_cancel_a_link(cli, db, client):
             "days": "14",
             "passcode": "open-sesame",
             "consent": "y",
+            "carries": list(DEFAULT_PARTS),
         },
     )
     assert made.status_code == 200
@@ -79,6 +81,7 @@ def test_the_link_form_names_what_is_wrong(cli, db, client):
     summary = dict(error_summary(parse(response)))
     assert summary["#days"] == "Enter a number of days from 1 to 365"
     assert summary["#consent"] == "Confirm the young person agreed to share this"
+    assert summary["#carries"] == "Select at least one part of the record to share"
     response = client.post(
         "/children/FX-DANIEL/links/new",
         data={
@@ -87,6 +90,7 @@ def test_the_link_form_names_what_is_wrong(cli, db, client):
             "days": "30",
             "passcode": "abc",
             "consent": "y",
+            "carries": ["allergies_medicines"],
         },
     )
     assert dict(error_summary(parse(response)))["#passcode"] == "Must be at least 6 characters"
@@ -103,7 +107,13 @@ def test_days_that_are_not_a_number_are_named_plainly(cli, db, client):
     token, _ = form_page(client, "/children/FX-DANIEL/links/new")
     response = client.post(
         "/children/FX-DANIEL/links/new",
-        data={"csrf_token": token, "document": "passport", "days": "thirty", "consent": "y"},
+        data={
+            "csrf_token": token,
+            "document": "passport",
+            "days": "thirty",
+            "consent": "y",
+            "carries": ["immunisations"],
+        },
     )
     assert dict(error_summary(parse(response)))["#days"] == (
         "How many days the link works for must be a whole number, like 12"
