@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from passport.backups.service import BackupError, make_backup, restore_backup
-from passport.cli.app import _config, main
+from passport.cli.app import _actor, _config, _db, main
+from passport.db import utcnow
+from passport.retention import service as retention
 
 
 @main.command("backup")
@@ -52,6 +54,25 @@ def restore_command(source: Path) -> None:
         f"Restored {source} (a {_named(restored.engine)} backup made {restored.made_at}, "
         f"schema {restored.schema_in_file}); the schema is now {restored.schema_now}, the newest."
     )
+
+
+@main.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
+def retention_command(dry_run: bool) -> None:
+    """Remove what is past its keeping period (ADR 0019), in one transaction, and write an
+    audit line of what went. Prints counts only, never what a record says."""
+    now, today = utcnow(), _config().today()
+    with _db().transaction() as db:
+        if dry_run:
+            dues = retention.what_is_due(db, now=now, today=today)
+        else:
+            dues = retention.remove_due(db, now=now, today=today, actor=_actor())
+    heading = "Would remove" if dry_run else "Removed"
+    click.echo(f"{heading}, as of {today.isoformat()}:")
+    for line in retention.describe(dues):
+        click.echo(f"  {line}")
+    if dry_run:
+        click.echo("Nothing was removed (dry run). Run `passport retention` to remove it.")
 
 
 def _named(engine_name: str) -> str:
