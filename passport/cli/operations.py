@@ -1,5 +1,5 @@
 """`passport backup`, `restore` and `retention`: keeping the data safe, and no longer than
-it may be kept (ADR 0019)."""
+it may be kept (ADR 0009)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def restore_command(source: Path) -> None:
 @main.command("retention")
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
 def retention_command(dry_run: bool) -> None:
-    """Remove what is past its keeping period (ADR 0019), in one transaction, and write an
+    """Remove what is past its keeping period (ADR 0009), in one transaction, and write an
     audit line of what went. Prints counts only, never what a record says."""
     now, today = utcnow(), _config().today()
     with _db().transaction() as db:

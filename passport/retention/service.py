@@ -1,4 +1,4 @@
-"""The retention rules, and what they remove (ADR 0019 gives each rule's source).
+"""The retention rules, and what they remove (ADR 0009 gives each rule's source).
 
 `what_is_due` counts what each rule would remove today; `remove_due` removes it, in the
 caller's transaction, and writes the audit lines of what went. Both use the same selections,
@@ -30,7 +30,7 @@ from passport.records.models import (
 from passport.rules.dates import age_date
 from passport.sharing.models import ShareAccess, ShareFile, ShareLink
 
-# The periods, each from the source ADR 0019 names for it.
+# The periods, each from the source ADR 0009 names for it.
 RECORD_KEPT_UNTIL_AGE = 75
 AUDIT_KEPT = timedelta(days=6 * 365 + 2)  # six years, leap days included
 INVITATION_KEPT_AFTER_END = timedelta(days=30)

@@ -1,4 +1,4 @@
-"""`passport retention` (issue 17, ADR 0019): each rule removes what is past its cutoff and
+"""`passport retention` (issue 17, ADR 0009): each rule removes what is past its cutoff and
 keeps what is a day short of it; a dry run counts without changing anything; a run is one
 transaction and leaves audit lines of what went."""
 
