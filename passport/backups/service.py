@@ -22,11 +22,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 
 from passport.backups import archive
 from passport.db import make_engine
 from passport.keys import Keys
 from passport.migrations import current_revision, upgrade_to_head
+
+_UNREACHABLE = (
+    "cannot connect to the database DATABASE_URL names: check the setting, and that the "
+    "server is running and lets this machine in"
+)
 
 
 class BackupError(Exception):
@@ -59,6 +65,8 @@ def make_backup(database_url: str, keys: Keys, target: Path) -> BackupMade:
     engine = make_engine(database_url)
     try:
         schema = current_revision(engine)
+    except OperationalError:
+        raise BackupError(_UNREACHABLE) from None
     finally:
         engine.dispose()
     if schema is None:
@@ -181,7 +189,10 @@ def restore_backup(database_url: str, keys: Keys, source: Path) -> Restored:
         )
     engine = make_engine(database_url)
     try:
-        _refuse_unless_empty(engine)
+        try:
+            _refuse_unless_empty(engine)
+        except OperationalError:
+            raise BackupError(_UNREACHABLE) from None
         # First pass: the whole file decrypts and is authentic, before anything is written.
         _check_whole(source, backup_keys)
         if engine_name == "postgresql":

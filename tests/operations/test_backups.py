@@ -185,3 +185,19 @@ def test_a_failed_backup_writes_no_file_and_keeps_the_last_one(
     assert "No backup was written" in failed.output and "Traceback" not in failed.output
     assert backup.read_bytes() == b"yesterday's backup"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["passport.backup"]
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_a_database_that_cannot_be_reached_is_named_plainly(tmp_path, command):
+    unreachable = "postgresql+psycopg://nobody:a-password@127.0.0.1:1/nothing"
+    backup = tmp_path / "passport.backup"
+    with backup.open("wb") as out:  # a sound file: the database is what is wrong
+        archive.write(out, [b"dump"], backup_key=Keys(TEST_SECRET).backup, engine="postgresql",
+                      made_at="2026-12-04T00:00:00+00:00", schema="0018")  # fmt: skip
+    args = ["backup", "-o", str(tmp_path / "new.backup")] if command == "backup" else [
+        "restore", str(backup)]  # fmt: skip
+    failed = run_on(unreachable, *args)
+    assert failed.exit_code == 1
+    assert "cannot connect to the database DATABASE_URL names" in failed.output
+    assert "a-password" not in failed.output and "Traceback" not in failed.output
+    assert not (tmp_path / "new.backup").exists()
