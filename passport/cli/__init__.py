@@ -2,7 +2,17 @@
 sharing links and the database. Each group of commands has a module of its own; importing
 them here registers them on `main`."""
 
-from passport.cli import jobs, keys, records, reports, sharing, users
+from passport.cli import jobs, keys, operations, records, reports, sharing, users
 from passport.cli.app import _app, main
 
-__all__ = ["_app", "jobs", "keys", "main", "records", "reports", "sharing", "users"]
+__all__ = [
+    "_app",
+    "jobs",
+    "keys",
+    "main",
+    "operations",
+    "records",
+    "reports",
+    "sharing",
+    "users",
+]

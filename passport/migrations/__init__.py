@@ -34,6 +34,15 @@ def schema_is_current(engine: Engine) -> bool:
     return current == heads
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None: no Health Passport tables)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
+
+
 def all_models():
     """Import every model module so `Base.metadata` knows every table."""
     from passport.accounts import models as account_models

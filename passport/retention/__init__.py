@@ -1,0 +1,1 @@
+"""How long each kind of data is kept, and removing what is past it (ADR 0009)."""
