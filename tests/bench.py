@@ -294,24 +294,62 @@ def _wrk(url: str, script: str | None, seconds: int, connections: int) -> dict[s
     }
 
 
+def copies_of_link(session, link, count: int) -> list[str]:
+    """`count` more plain links sharing `link`'s record and encrypted files, made in two
+    statements (making each one would render its PDF); returns their manifest tokens."""
+    import hashlib
+    import secrets
+
+    from sqlalchemy import insert, text
+
+    from passport.sharing.models import ShareLink
+    from passport.sharing.service import new_public_id
+
+    tokens = [secrets.token_urlsafe(32) for _ in range(count)]
+    session.execute(
+        insert(ShareLink),
+        [
+            {
+                "public_id": new_public_id(),
+                "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                "record_ref": link.record_ref,
+                "record_version": link.record_version,
+                "document": link.document,
+                "label": "copy",
+                "created_by": "bench",
+                "created_at": link.created_at,
+                "expires_at": link.expires_at,
+                "max_attempts": 5,
+                "failed_attempts": 0,
+            }
+            for token in tokens
+        ],
+    )
+    session.execute(
+        text(
+            "INSERT INTO share_files (link_id, position, content_type, jwe, size)"
+            " SELECT l.id, f.position, f.content_type, f.jwe, f.size"
+            " FROM share_links l, share_files f"
+            " WHERE f.link_id = :made AND l.id <> :made AND l.label = 'copy'"
+            " AND NOT EXISTS (SELECT 1 FROM share_files g WHERE g.link_id = l.id)"
+        ),
+        {"made": link.id},
+    )
+    return tokens
+
+
 def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
     """Manifest requests a second under gunicorn next to a trivial route on the same server."""
-    import hashlib
     import json
     import os
-    import secrets
     import shutil
     import socket
     import subprocess
-
-    from sqlalchemy import insert, text
 
     from passport.config import PROJECT_ROOT
     from passport.db import utcnow
     from passport.records.service import check_record as check
     from passport.sharing import service as sharing
-    from passport.sharing.models import ShareLink
-    from passport.sharing.service import new_public_id
 
     if shutil.which("wrk") is None:
         print("\nsharing: wrk is not installed (make bench installs it)")
@@ -352,34 +390,7 @@ def bench_sharing(seconds: int = 5, connections: int = 50) -> None:
             # Many links with the same ciphertext, so that the per-link polling limit (30 a
             # minute) is not what is measured: enough that no link is asked for 30 times in
             # the minute the rounds take.
-            tokens = [secrets.token_urlsafe(32) for _ in range(MANIFEST_LINKS)]
-            session.execute(
-                insert(ShareLink),
-                [
-                    {
-                        "public_id": new_public_id(),
-                        "token_hash": hashlib.sha256(token.encode()).hexdigest(),
-                        "record_ref": "EX-JORDAN",
-                        "record_version": 1,
-                        "document": "passport",
-                        "label": "bench",
-                        "created_by": "bench",
-                        "created_at": made.link.created_at,
-                        "expires_at": made.link.expires_at,
-                        "max_attempts": 5,
-                        "failed_attempts": 0,
-                    }
-                    for token in tokens
-                ],
-            )
-            session.execute(
-                text(
-                    "INSERT INTO share_files (link_id, position, content_type, jwe, size)"
-                    " SELECT l.id, f.position, f.content_type, f.jwe, f.size"
-                    " FROM share_links l, share_files f WHERE f.link_id = :made AND l.id <> :made"
-                ),
-                {"made": made.link.id},
-            )
+            tokens = copies_of_link(session, made.link, MANIFEST_LINKS)
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")  # plan with the links' real numbers
         db.dispose()
