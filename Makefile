@@ -90,5 +90,5 @@ bench: install ## Print speed figures (caseload, documents, sharing links under 
 	$(BIN)/python tests/bench.py
 
 .PHONY: load
-load: install ## Two app servers on one PostgreSQL, 50 clients, a worker killed, connections ended (SECONDS=60 a phase)
-	$(BIN)/python -m tests.load --seconds $(or $(SECONDS),60)
+load: install ## Two app servers on one PostgreSQL, 50 clients, a worker killed, connections ended (LOAD_SECONDS=60 a phase)
+	$(BIN)/python -m tests.load --seconds $(or $(LOAD_SECONDS),60)
