@@ -341,14 +341,14 @@ def manifest_loop(client: Client, plan: Plan, stop: threading.Event, seed: int) 
 
 def writer_loop(client: Client, refs: list[str], stop: threading.Event, seed: int) -> None:
     """Saves through the real forms (CSRF token and version from the page), each writer on
-    children of its own so that no save meets another's version. Every fifth save makes a
-    sharing link instead of adding an allergy."""
+    children of its own so that no save meets another's version. One save in five (the second
+    first) makes a sharing link instead of adding an allergy."""
     for step in itertools.count(1):
         if stop.is_set():
             return
         ref = refs[step % len(refs)]
         marker = f"Load {seed}-{step} {uuid.uuid4().hex[:8]}"
-        if step % 5 == 0:
+        if step % 5 == 2:
             page = client.send("page", "GET", f"/children/{ref}/links/new", (200,))
             if page is None:
                 continue
@@ -384,9 +384,16 @@ def writer_loop(client: Client, refs: list[str], stop: threading.Event, seed: in
                 "substance": marker,
             },
         )
-        if saved is not None:
+        # Acknowledged: redirected to the child's page (not, say, to the sign-in page).
+        if saved is not None and _goes_to_child(saved, ref):
             with client.run.lock:
                 client.run.saved_allergies.append((ref, marker))
+        elif saved is not None:
+            raise Failure(f"a save answered 302 to {saved.headers.get('Location')}")
+
+
+def _goes_to_child(reply: Reply, ref: str) -> bool:
+    return reply.headers.get("Location", "").split("#")[0].endswith(f"/children/{ref}")
 
 
 # --- the phases -----------------------------------------------------------------------------------
@@ -409,10 +416,12 @@ def crowd(
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         futures = [pool.submit(loop, stop) for _, loop in clients]
-        time.sleep(seconds / 2)
-        event = inject() if inject else None
-        time.sleep(seconds / 2)
-        stop.set()
+        try:
+            time.sleep(seconds / 2)
+            event = inject() if inject else None
+            time.sleep(seconds / 2)
+        finally:
+            stop.set()  # the clients stop, whatever happened to the injection
         for future in futures:
             future.result()  # a client's own bug is raised here, not hidden
     return event
