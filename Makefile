@@ -88,3 +88,7 @@ clean: ## Remove the virtual environment and the local database
 bench: install ## Print speed figures (caseload, documents, sharing links under gunicorn)
 	$(call apt_install,wrk)
 	$(BIN)/python tests/bench.py
+
+.PHONY: load
+load: install ## Two app servers on one PostgreSQL, 50 clients, a worker killed, connections ended (LOAD_SECONDS=60 a phase)
+	$(BIN)/python -m tests.load --seconds $(or $(LOAD_SECONDS),60)
