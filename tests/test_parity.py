@@ -57,6 +57,17 @@ def loaded(request, cli, db) -> dict[str, Any]:
     return as_exchange_json(record)
 
 
+# The words each overdue item is told in, whoever reads it.
+TOLD_AS = {
+    "RHA_OVERDUE": "health check",
+    "IHA_MISSING": "health check",
+    "DENTAL_CHECK_OVERDUE": "dental check",
+    "SIGHT_TEST_OVERDUE": "sight test",
+    "GP_NOT_REGISTERED": "gp",
+    "LEAVER_SUMMARY_DUE": "summary",
+}
+
+
 def views(record: dict[str, Any]) -> dict[str, CurrentView]:
     return {who: current_view(record, who, TODAY) for who in (YOUNG_PERSON, CARER, STAFF)}
 
@@ -82,6 +93,16 @@ def test_the_documents_content_agrees_with_the_current_view(loaded):
             kind
         )
         assert [v["vaccine"] for v in due] == view.vaccines_due, kind
+    # Each overdue item the young person is told of is said in the passport's next steps and
+    # the summary's "still to do" (vaccines due are compared above, once each).
+    summary = build("leaver-summary", loaded, TODAY).sections
+    for kind, lines in (("passport", passport["next"]), ("leaver-summary", summary["to_do"])):
+        said = " ".join(lines).casefold()
+        for item in view.overdue:
+            if item.code == "LEAVER_SUMMARY_DUE" and kind == "leaver-summary":
+                continue  # the summary itself, in their hands
+            if item.code in TOLD_AS:
+                assert TOLD_AS[item.code] in said, (kind, item.code, said)
 
     view = seen[CARER]
     sheet = build("carer-sheet", loaded, TODAY).sections

@@ -26,7 +26,6 @@ DENTAL_MONTHS = 12  # as DENTAL_CHECK_OVERDUE counts (docs/rules.md)
 # listed here (the quality of an assessment, say) is the nurse's own work and only staff see it.
 WHO_ACTS = {
     "IHA_MISSING": "nurse",
-    "IHA_LATE": "nurse",
     "RHA_OVERDUE": "nurse",
     "DENTAL_CHECK_OVERDUE": "carer",
     "SIGHT_TEST_OVERDUE": "carer",
