@@ -97,19 +97,19 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be kept in a caseload report")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
+def _tagged(value: dict[str, Any]) -> Any:
+    """json's object hook: called for each object, innermost first, so what it holds is
+    already read back."""
     if "$d" in value:
         return dt.date.fromisoformat(value["$d"])
     if "$t" in value:
-        return tuple(_decode(item) for item in value["$t"])
+        return tuple(value["$t"])
     if "$m" in value:
-        return {key: _decode(item) for key, item in value["$m"].items()}
-    cls = known()[value["$"]]  # a KeyError for anything else: nothing else is ever made
-    return cls(**{key: _decode(item) for key, item in value.items() if key != "$"})
+        return value["$m"]
+    name = value.pop("$", None)
+    if name is None:
+        return value
+    return known()[name](**value)  # a KeyError for any other class: nothing else is made
 
 
 def dumps(entry: CaseloadEntry) -> str:
@@ -117,7 +117,7 @@ def dumps(entry: CaseloadEntry) -> str:
 
 
 def loads(text: str) -> CaseloadEntry:
-    entry = _decode(json.loads(text))
+    entry = json.loads(text, object_hook=_tagged)
     if not isinstance(entry, known()["CaseloadEntry"]):
         raise TypeError("not a caseload entry")
     return cast("CaseloadEntry", entry)
