@@ -65,7 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
             app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies
         )
         app.wsgi_app = behind_proxies  # type: ignore[method-assign]
-    observability.init_app(app, config.metrics_allow)
+    observability.init_app(app, config.metrics_allow, config.redis_url)
     jobs.init_app(app)
     security.init_app(app)
     components.init_app(app)

@@ -9,10 +9,11 @@ either (issue 17, docs/operations.md).
   hold a child's details. Each request writes one access line with the route's *pattern*
   (`/api/shl/<token>`), never the path itself, so no token reaches a log.
 * Metrics, in Prometheus's text format at `/metrics`: request latency by route, manifest
-  requests by outcome, document render times. Only the addresses in `PASSPORT_METRICS_ALLOW`
-  (loopback by default) may read them; anyone else gets a 404, as for any unknown page. Under
-  gunicorn with several workers, set `PROMETHEUS_MULTIPROC_DIR` so that every worker's figures
-  are summed (the prometheus_client multiprocess mode).
+  requests by outcome, document render times, the jobs waiting on the queue. Only the
+  addresses in `PASSPORT_METRICS_ALLOW` (loopback by default) may read them; anyone else
+  gets a 404, as for any unknown page. Under gunicorn with several workers, set
+  `PROMETHEUS_MULTIPROC_DIR` so that every worker's figures are summed (the prometheus_client
+  multiprocess mode).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -62,6 +64,12 @@ RENDER_SECONDS = Histogram(
     "passport_render_seconds",
     "Time to render a document to PDF",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16),
+)
+
+QUEUE_DEPTH = Gauge(
+    "passport_job_queue_depth",
+    "Jobs waiting on the passport queue (read from Redis when /metrics is asked)",
+    multiprocess_mode="max",
 )
 
 # What a manifest's status code means (docs/sharing: the SMART Health Links protocol).
@@ -153,7 +161,18 @@ def timed_render() -> Any:
         RENDER_SECONDS.observe(time.perf_counter() - started)
 
 
-def init_app(app: Flask, metrics_allow: str | None = None) -> None:
+def _read_queue_depth(redis_url: str | None) -> None:
+    if not redis_url:
+        return
+    try:
+        from passport.jobs import queue
+
+        QUEUE_DEPTH.set(queue(redis_url).count)
+    except Exception as error:  # noqa: BLE001 - Redis down: /readyz says so; keep serving
+        logging.getLogger(__name__).warning("queue depth not read (%s)", type(error).__name__)
+
+
+def init_app(app: Flask, metrics_allow: str | None = None, redis_url: str | None = None) -> None:
     networks = _allowed_networks(metrics_allow)
 
     @app.before_request
@@ -190,6 +209,7 @@ def init_app(app: Flask, metrics_allow: str | None = None) -> None:
     def metrics() -> Response:
         if not _may_scrape(request.remote_addr, networks):
             abort(404)
+        _read_queue_depth(redis_url)
         return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
 
     app.add_url_rule("/metrics", "metrics", metrics)

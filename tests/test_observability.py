@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from prometheus_client import REGISTRY
 
-from passport import create_app
+from passport import create_app, jobs
 from passport.documents.content import build
 from passport.documents.render import render_pdf
 from passport.observability import configure_logging
@@ -121,3 +121,13 @@ def test_document_render_times_are_recorded():
     before = sample("passport_render_seconds_count")
     render_pdf(build("passport", record, TODAY))
     assert sample("passport_render_seconds_count") == before + 1
+
+
+def test_the_job_queue_depth_is_read_from_redis(config, redis_url):
+    app = create_app(replace(config, redis_url=redis_url))
+    with app.app_context():
+        for _ in range(3):
+            jobs.enqueue("links.purge_expired")  # no worker: they wait
+    body = app.test_client().get("/metrics").get_data(as_text=True)
+    assert "passport_job_queue_depth 3.0" in body
+    app.extensions["db"].dispose()
