@@ -39,12 +39,13 @@ from passport.caseload import stored
 from passport.config import Config, on_a_local_file
 from passport.documents import service as documents
 from passport.documents.models import RenderedDocument
+from passport.observability import JOB_QUEUE
 from passport.records import models as m
 from passport.sharing.models import ShareFile, ShareLink
 
 log = logging.getLogger(__name__)
 
-QUEUE = "passport"
+QUEUE = JOB_QUEUE
 RETRIES = 3
 RETRY_INTERVALS = [0, 60, 300]  # seconds before each retry: a killed job at once
 JOB_TIMEOUT = 30 * 60

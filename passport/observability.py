@@ -66,6 +66,7 @@ RENDER_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16),
 )
 
+JOB_QUEUE = "passport"  # the RQ queue the jobs go on (`passport.jobs`)
 QUEUE_DEPTH = Gauge(
     "passport_job_queue_depth",
     "Jobs waiting on the passport queue (read from Redis when /metrics is asked)",
@@ -165,9 +166,10 @@ def _read_queue_depth(redis_url: str | None) -> None:
     if not redis_url:
         return
     try:
-        from passport.jobs import queue
+        from redis import Redis
+        from rq import Queue
 
-        QUEUE_DEPTH.set(queue(redis_url).count)
+        QUEUE_DEPTH.set(Queue(JOB_QUEUE, connection=Redis.from_url(redis_url)).count)
     except Exception as error:  # noqa: BLE001 - Redis down: /readyz says so; keep serving
         logging.getLogger(__name__).warning("queue depth not read (%s)", type(error).__name__)
 
