@@ -170,7 +170,7 @@ def caseload_nightly(app: Flask, as_of: str | None = None) -> dict[str, int]:
     day = _today(app, as_of)
     with app.extensions["db"].sessions.begin() as session:
         issued = documents.leaver_summaries_issued(session)
-        entries = caseload.build_caseload(session, day, None, issued)
+        entries = caseload.build_caseload(session, day, None, issued, from_this_process=False)
         forgotten = stored.forget_before(session, day)
     return {"children": len(entries), "old_reports_dropped": forgotten}
 

@@ -59,7 +59,7 @@ class CaseloadEntry:
     @property
     def leaving_care_soon(self) -> bool:
         """Aged 17 or more: the care-leaver summary is due or soon will be."""
-        return self.age >= 17 or any(f.code == "LEAVER_SUMMARY_DUE" for f in self.report.flags)
+        return self.age >= 17 or "LEAVER_SUMMARY_DUE" in self.report.codes()
 
     def has_overdue(self) -> bool:
         return bool(self.overdue)
@@ -129,6 +129,8 @@ def build_caseload(
     as_of: date,
     versions_query: Select | None = None,
     leaver_summaries: dict[str, date] | None = None,
+    *,
+    from_this_process: bool = True,
 ) -> list[CaseloadEntry]:
     """Every selected child with their report, most urgent first.
 
@@ -137,6 +139,9 @@ def build_caseload(
     for the new day and when a record changes). The caseload first asks which versions it needs
     (one query), reads the kept reports of those this process has not seen today (one query),
     then reads and checks only those nobody has, still in a fixed number of queries.
+
+    The nightly job passes `from_this_process=False`: what this process has seen is not enough
+    there, since the point is that every server finds the day's reports in the database.
     """
     leaver_summaries = leaver_summaries or {}
     query = versions_query if versions_query is not None else current_versions_query()
@@ -150,7 +155,10 @@ def build_caseload(
         return (version_id, made[version_id], as_of, leaver_summaries.get(ref))
 
     with _REPORTS_LOCK:
-        found = {version_id: _REPORTS.get(key(version_id, ref)) for version_id, ref, _ in wanted}
+        found = {
+            version_id: _REPORTS.get(key(version_id, ref)) if from_this_process else None
+            for version_id, ref, _ in wanted
+        }
     missing = [version_id for version_id, entry in found.items() if entry is None]
     if missing:
         found.update(_made_before(session, query, as_of, wanted, missing, leaver_summaries))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import (
     CursorResult,
     Date,
+    Engine,
     ForeignKey,
     Select,
     String,
@@ -50,7 +51,10 @@ class CaseloadReport(Base):
     as_of: Mapped[dt.date] = mapped_column(Date, index=True)
     # The date the latest care-leaver summary was issued (ISO), "" for none: it changes flags.
     leaver_key: Mapped[str] = mapped_column(String(10), default="")
+    # What the caseload's list needs of every child (codes, urgency, next review)...
     entry: Mapped[str] = mapped_column(Text)
+    # ...and the rest (the flags' wording, the immunisation status), read for the rows shown.
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 if TYPE_CHECKING:
@@ -63,7 +67,7 @@ def known() -> dict[str, type]:
     service imports this module)."""
     from passport.caseload.service import CaseloadEntry
 
-    return {cls.__name__: cls for cls in (CaseloadEntry, *REPORT_CLASSES)}
+    return {cls.__name__: cls for cls in (CaseloadEntry, KeptReport, *REPORT_CLASSES)}
 
 
 REPORT_CLASSES: tuple[type, ...] = (
@@ -75,6 +79,98 @@ REPORT_CLASSES: tuple[type, ...] = (
     NotGiven,
     Age,
 )
+
+
+class KeptReport(CheckReport):
+    """A report read back from the database. What the caseload's list needs of every child (the
+    flag codes, the urgency to sort by, the next review) is read at once; the flags' wording and
+    the immunisation status (most of a report, kept in its own column) only for the children a
+    page shows (`read_details`, one query), or on their own when something else asks. The first
+    caseload of the day reads thousands of reports and shows 25."""
+
+    _codes: list[str]
+    _urgency: tuple[int, int, int, int, dt.date, str]
+    _row: int | None
+    _engine: Engine | None
+    _read: dict[str, Any] | None
+
+    def __init__(
+        self,
+        ref: str,
+        as_of: dt.date,
+        next_rha_due: dt.date | None,
+        codes: list[str],
+        urgency: tuple[Any, ...],
+    ) -> None:
+        for name, value in (
+            ("ref", ref),
+            ("as_of", as_of),
+            ("next_rha_due", next_rha_due),
+            ("_codes", codes),
+            ("_urgency", urgency),
+            ("_row", None),
+            ("_engine", None),
+            ("_read", None),
+        ):
+            object.__setattr__(self, name, value)
+
+    def _from(self, row: int, engine: Engine) -> None:
+        object.__setattr__(self, "_row", row)
+        object.__setattr__(self, "_engine", engine)
+
+    def _give(self, detail: str) -> None:
+        read = json.loads(detail, object_hook=_tagged)
+        if not isinstance(read.get("immunisations"), ImmunisationStatus):
+            raise TypeError("not an immunisation status")
+        object.__setattr__(self, "_read", read)
+
+    def _later(self) -> dict[str, Any]:
+        if self._read is None:
+            with Session(self._engine) as session:
+                detail: str | None = session.execute(
+                    select(CaseloadReport.detail).where(CaseloadReport.id == self._row)
+                ).scalar()
+            if detail is None:
+                raise LookupError(f"the kept report of {self.ref} is gone")
+            self._give(detail)
+        return cast(dict[str, Any], self._read)
+
+    @property
+    def is_read(self) -> bool:
+        return self._read is not None
+
+    @property
+    def flags(self) -> list[Flag]:
+        return cast(list[Flag], self._later()["flags"])
+
+    @property
+    def immunisations(self) -> ImmunisationStatus:
+        return cast(ImmunisationStatus, self._later()["immunisations"])
+
+    @property
+    def urgency(self) -> tuple[int, int, int, int, dt.date, str]:
+        return self._urgency
+
+    def codes(self) -> list[str]:
+        return list(self._codes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CheckReport):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in _REPORT_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_REPORT_FIELDS = dataclasses.fields(CheckReport)
+_READ_LATER = ("flags", "immunisations")
+
+
+def _light(report: CheckReport) -> dict[str, Any]:
+    now = {f.name: _encode(getattr(report, f.name)) for f in _REPORT_FIELDS}
+    for name in _READ_LATER:
+        del now[name]
+    return {"$": "KeptReport", **now, "codes": report.codes(), "urgency": _encode(report.urgency)}
 
 
 def _encode(value: Any) -> Any:
@@ -112,15 +208,44 @@ def _tagged(value: dict[str, Any]) -> Any:
     return known()[name](**value)  # a KeyError for any other class: nothing else is made
 
 
-def dumps(entry: CaseloadEntry) -> str:
-    return json.dumps(_encode(entry), separators=(",", ":"))
+def dumps(entry: CaseloadEntry) -> tuple[str, str]:
+    """The entry as it is kept: what the list needs (with a light report), and the detail."""
+    light = {f.name: _encode(getattr(entry, f.name)) for f in dataclasses.fields(entry)}
+    light["$"] = type(entry).__name__
+    light["report"] = _light(entry.report)
+    detail = {name: _encode(getattr(entry.report, name)) for name in _READ_LATER}
+    return _text(light), _text(detail)
 
 
-def loads(text: str) -> CaseloadEntry:
-    entry = json.loads(text, object_hook=_tagged)
+def _text(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def loads(text: str, detail: str | None = None) -> CaseloadEntry:
+    """An entry read back; with `detail`, its report is read whole at once."""
+    entry: CaseloadEntry = json.loads(text, object_hook=_tagged)
     if not isinstance(entry, known()["CaseloadEntry"]):
         raise TypeError("not a caseload entry")
-    return cast("CaseloadEntry", entry)
+    if detail is not None and isinstance(entry.report, KeptReport):
+        entry.report._give(detail)
+    return entry
+
+
+def read_details(session: Session, entries: Iterable[CaseloadEntry]) -> None:
+    """Read the detail of the kept reports among `entries` (those a page shows) in one query."""
+    waiting = {
+        e.report._row: e.report
+        for e in entries
+        if isinstance(e.report, KeptReport) and not e.report.is_read
+    }
+    if not waiting:
+        return
+    rows = session.execute(
+        select(CaseloadReport.id, CaseloadReport.detail).where(CaseloadReport.id.in_(waiting))
+    )
+    for row, detail in rows:
+        if detail is not None:
+            waiting[row]._give(detail)
 
 
 def leaver_key(issued_on: dt.date | None) -> str:
@@ -133,11 +258,21 @@ def kept_for(
     """The kept entries of the versions `versions` selects, for `as_of`, in one query."""
     ids = versions.with_only_columns(m.RecordVersion.id).scalar_subquery()
     rows = session.execute(
-        select(CaseloadReport.version_id, CaseloadReport.leaver_key, CaseloadReport.entry).where(
-            CaseloadReport.as_of == as_of, CaseloadReport.version_id.in_(ids)
-        )
+        select(
+            CaseloadReport.id,
+            CaseloadReport.version_id,
+            CaseloadReport.leaver_key,
+            CaseloadReport.entry,
+        ).where(CaseloadReport.as_of == as_of, CaseloadReport.version_id.in_(ids))
     )
-    return {(version_id, key): loads(entry) for version_id, key, entry in rows}
+    engine = session.get_bind()
+    out = {}
+    for row, version_id, key, text in rows:
+        entry = loads(text)
+        if isinstance(entry.report, KeptReport):
+            entry.report._from(row, cast(Engine, engine))
+        out[(version_id, key)] = entry
+    return out
 
 
 def keep(
@@ -148,8 +283,9 @@ def keep(
     """Store newly made entries (version id, leaver key, entry). Another server may have stored
     the same one a moment before: that row stands, since the same inputs make the same entry."""
     rows = [
-        {"version_id": version_id, "as_of": as_of, "leaver_key": key, "entry": dumps(entry)}
+        {"version_id": version_id, "as_of": as_of, "leaver_key": key, "entry": text, "detail": more}
         for version_id, key, entry in made
+        for text, more in [dumps(entry)]
     ]
     if not rows:
         return 0

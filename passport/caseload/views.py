@@ -11,6 +11,7 @@ from math import ceil
 from flask import Blueprint, g, render_template, request
 
 from passport import access
+from passport.caseload import stored
 from passport.caseload.service import SORTS, CaseloadEntry, build_caseload, sort_entries
 from passport.config import Config
 from passport.documents import service as documents
@@ -40,7 +41,7 @@ FILTERS: dict[str, tuple[str, Filter]] = {
         "Leaver summary due (16 and over, none issued)",
         lambda e, k: e.leaver_summary_due(k.leaver_summaries),
     ),
-    "flags": ("Any flag", lambda e, k: bool(e.report.flags)),
+    "flags": ("Any flag", lambda e, k: bool(e.report.codes())),
     "uasc": ("Unaccompanied asylum-seeking", lambda e, k: e.unaccompanied_asylum_seeking),
     "out-of-area": ("Placed out of area", lambda e, k: e.out_of_area),
     "leaving-care": ("Leaving care soon (17 and over)", lambda e, k: e.leaving_care_soon),
@@ -77,9 +78,12 @@ def caseload():
     )
     pages = max(1, ceil(len(shown) / PAGE_SIZE))
     page = page_number(request.args.get("page", "1"), pages)
+    on_page = shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    with context.db().transaction() as session:
+        stored.read_details(session, on_page)  # the flags' wording of the rows shown only
     return render_template(
         "records/caseload.html",
-        entries=shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        entries=on_page,
         total=len(entries),
         shown=len(shown),
         page=page,

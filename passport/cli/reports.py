@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from passport.audit.service import record_event
+from passport.caseload import stored
 from passport.caseload.service import (
     build_caseload,
     for_authority,
@@ -69,6 +70,8 @@ def caseload_command(as_of: str | None, as_json: bool, sort_by: str, authority: 
             ),
             sort_by,
         )
+        if as_json:
+            stored.read_details(db, entries)  # every report whole, in one query
     if as_json:
         click.echo(
             json.dumps(
@@ -89,7 +92,7 @@ def caseload_command(as_of: str | None, as_json: bool, sort_by: str, authority: 
     click.echo(f"{len(entries)} children, as of {day.isoformat()}")
     for e in entries:
         due = e.report.next_rha_due.isoformat() if e.report.next_rha_due else "-"
-        codes = ", ".join(dict.fromkeys(f.code for f in e.report.flags)) or "no flags"
+        codes = ", ".join(dict.fromkeys(e.report.codes())) or "no flags"
         click.echo(f"{e.ref:<16} {e.name[:28]:<28} {e.age:>3}  RHA due {due:<10}  {codes}")
 
 

@@ -165,3 +165,18 @@ def test_urgency_is_the_default_sort_and_differs_from_name(nurse):
     assert [n for _, n in default] != [n for _, n in rows(nurse, "sort=name")]
     # An unknown sort falls back to urgency rather than failing.
     assert rows(nurse, "sort=zzz") == default
+
+
+def test_a_server_that_saw_nothing_shows_the_kept_reports_flags_in_full(nurse, app):
+    """After the nightly job, a fresh server's caseload reads each child's kept report: the rows
+    it shows carry every flag's wording, exactly as a server that checked the records shows."""
+    from passport import jobs
+    from passport.caseload import service as caseload
+
+    checked_here = text(get_page(nurse, "/caseload?sort=name"))
+    with app.app_context():
+        jobs.enqueue("caseload.nightly")
+    caseload._REPORTS.clear()
+    kept = get_page(nurse, "/caseload?sort=name")
+    assert text(kept) == checked_here
+    assert kept.select("#caseload tbody tr")
