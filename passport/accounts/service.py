@@ -217,9 +217,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def note_failure(session: Session, email: str) -> None:
+    # A security log, kept six months and then removed by `passport retention` (ADR 0009);
+    # the limits count in `throttle_buckets`, not here.
     session.add(SignInFailure(email=email.strip().lower()[:254]))
-    # Old failures count for nothing; keep the table small.
-    session.execute(delete(SignInFailure).where(SignInFailure.at < utcnow() - timedelta(days=1)))
 
 
 def _token_hash(token: str) -> str:

@@ -41,6 +41,17 @@ PASSWORD_SLOWED = Limit("password:slowed", 1, timedelta(minutes=1))
 # Wrong security codes for one account (the password was right): 10 in 15 minutes. A pending
 # sign-in also ends after 5 wrong codes (`service.CODE_TRIES`).
 CODE_ACCOUNT = Limit("code:account", 10, timedelta(minutes=15))
+# A window older than this counts nothing for any limit: retention removes it (ADR 0009).
+LONGEST_WINDOW = max(
+    limit.window
+    for limit in (
+        PASSWORD_ACCOUNT_ADDRESS,
+        PASSWORD_ADDRESS,
+        PASSWORD_ACCOUNT,
+        PASSWORD_SLOWED,
+        CODE_ACCOUNT,
+    )
+)
 
 
 def bucket_key(limit: Limit, *parts: str) -> str:

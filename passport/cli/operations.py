@@ -3,6 +3,7 @@ it may be kept (ADR 0009)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -62,11 +63,12 @@ def retention_command(dry_run: bool) -> None:
     """Remove what is past its keeping period (ADR 0009), in one transaction, and write an
     audit line of what went. Prints counts only, never what a record says."""
     now, today = utcnow(), _config().today()
+    idle = timedelta(minutes=_config().session_idle_minutes)
     with _db().transaction() as db:
         if dry_run:
-            dues = retention.what_is_due(db, now=now, today=today)
+            dues = retention.what_is_due(db, now=now, today=today, session_idle=idle)
         else:
-            dues = retention.remove_due(db, now=now, today=today, actor=_actor())
+            dues = retention.remove_due(db, now=now, today=today, actor=_actor(), session_idle=idle)
     heading = "Would remove" if dry_run else "Removed"
     click.echo(f"{heading}, as of {today.isoformat()}:")
     for line in retention.describe(dues):

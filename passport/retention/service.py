@@ -16,7 +16,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from passport.accounts.models import CarerGrant, Invitation, SignInFailure
+from passport.accounts.models import (
+    CarerGrant,
+    Invitation,
+    PendingSignIn,
+    SignInFailure,
+    SignInSession,
+    ThrottleBucket,
+)
+from passport.accounts.sign_in import PENDING_LIFETIME
+from passport.accounts.throttle import LONGEST_WINDOW
 from passport.audit.models import AuditEvent
 from passport.audit.service import record_event
 from passport.documents.models import IssuedSummary, RenderedDocument
@@ -35,6 +44,9 @@ RECORD_KEPT_UNTIL_AGE = 75
 AUDIT_KEPT = timedelta(days=6 * 365 + 2)  # six years, leap days included
 INVITATION_KEPT_AFTER_END = timedelta(days=30)
 SIGN_IN_FAILURE_KEPT = timedelta(days=183)  # six months
+DEFAULT_SESSION_IDLE = timedelta(
+    minutes=30
+)  # the setting's default (PASSPORT_SESSION_IDLE_MINUTES)
 
 RETENTION_ACTION = "retention"
 
@@ -55,7 +67,20 @@ CACHED_DOCUMENTS = Rule("cached PDFs of past days", "until the day they were mad
 AUDIT_LINES = Rule("audit lines not about a record", "6 years (retention lines: always)")
 INVITATIONS = Rule("used or expired invitations", "30 days after use or expiry")
 SIGN_IN_FAILURES = Rule("sign-in failures", "6 months")
-RULES = (RECORDS, LINK_FILES, CACHED_DOCUMENTS, AUDIT_LINES, INVITATIONS, SIGN_IN_FAILURES)
+SESSIONS = Rule("signed-in sessions left idle", "until the idle time passes (then no use)")
+PENDING = Rule("half-done sign-ins", "until used or 5 minutes old (then no use)")
+WINDOWS = Rule("sign-in limit windows", "until the window ends (then it counts nothing)")
+RULES = (
+    RECORDS,
+    LINK_FILES,
+    CACHED_DOCUMENTS,
+    AUDIT_LINES,
+    INVITATIONS,
+    SIGN_IN_FAILURES,
+    SESSIONS,
+    PENDING,
+    WINDOWS,
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +119,12 @@ def _count(session: Session, query: Select) -> int:
 
 
 def _selections(
-    session: Session, *, now: datetime, today: date, actor: str = ""
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    actor: str = "",
+    session_idle: timedelta = DEFAULT_SESSION_IDLE,
 ) -> list[_Selection]:
     refs = records_due(session, today)
     record_ids = select(Record.id).where(Record.ref.in_(refs))
@@ -168,6 +198,15 @@ def _selections(
         or_(Invitation.child_ref.is_(None), Invitation.child_ref.not_in(refs)),
     )
     old_failures = select(SignInFailure.id).where(SignInFailure.at < now - SIGN_IN_FAILURE_KEPT)
+    # A session idle longer than the idle time is refused when its cookie comes back, and
+    # removed then; one whose cookie never comes back would stay for ever without this rule.
+    idle_sessions = select(SignInSession.id).where(SignInSession.last_seen_at < now - session_idle)
+    spent_pending = select(PendingSignIn.id).where(
+        or_(PendingSignIn.used_at.is_not(None), PendingSignIn.created_at < now - PENDING_LIFETIME)
+    )
+    ended_windows = select(ThrottleBucket.key).where(
+        ThrottleBucket.window_start <= now - LONGEST_WINDOW
+    )
 
     def simple(rule: Rule, ids: Select, model: type, with_it=None) -> _Selection:
         def count(session: Session) -> Due:
@@ -179,7 +218,8 @@ def _selections(
             # a single statement through some of these subqueries' shapes.
             chosen = list(session.scalars(ids))
             if chosen:
-                session.execute(delete(model).where(model.id.in_(chosen)))  # type: ignore[attr-defined]
+                column = ids.selected_columns[0]
+                session.execute(delete(model).where(column.in_(chosen)))
 
         return _Selection(rule, count, remove)
 
@@ -199,19 +239,37 @@ def _selections(
         simple(AUDIT_LINES, old_audit, AuditEvent),
         simple(INVITATIONS, ended_invitations, Invitation),
         simple(SIGN_IN_FAILURES, old_failures, SignInFailure),
+        simple(SESSIONS, idle_sessions, SignInSession),
+        simple(PENDING, spent_pending, PendingSignIn),
+        simple(WINDOWS, ended_windows, ThrottleBucket),
     ]
 
 
-def what_is_due(session: Session, *, now: datetime, today: date) -> list[Due]:
+def what_is_due(
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    session_idle: timedelta = DEFAULT_SESSION_IDLE,
+) -> list[Due]:
     """What each rule would remove now, counted; nothing is changed."""
-    return [selection.count(session) for selection in _selections(session, now=now, today=today)]
+    selections = _selections(session, now=now, today=today, session_idle=session_idle)
+    return [selection.count(session) for selection in selections]
 
 
-def remove_due(session: Session, *, now: datetime, today: date, actor: str) -> list[Due]:
+def remove_due(
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    actor: str,
+    session_idle: timedelta = DEFAULT_SESSION_IDLE,
+) -> list[Due]:
     """Remove what each rule says is due, in the caller's transaction, and write an audit
     line for each kind of data removed (with its count) and for each record removed."""
     removed: list[Due] = []
-    for selection in _selections(session, now=now, today=today, actor=actor):
+    selections = _selections(session, now=now, today=today, actor=actor, session_idle=session_idle)
+    for selection in selections:
         due = selection.count(session)
         if due.count:
             selection.remove(session)

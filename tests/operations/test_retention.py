@@ -10,7 +10,18 @@ from unittest import mock
 import pytest
 from sqlalchemy import func, select, update
 
-from passport.accounts.models import CarerGrant, Invitation, SignInFailure, User
+from passport.accounts.models import (
+    CarerGrant,
+    Invitation,
+    PendingSignIn,
+    SignInFailure,
+    SignInSession,
+    ThrottleBucket,
+    User,
+)
+from passport.accounts.service import note_failure
+from passport.accounts.sign_in import PENDING_LIFETIME
+from passport.accounts.throttle import LONGEST_WINDOW
 from passport.audit.models import AuditEvent
 from passport.db import utcnow
 from passport.documents.models import IssuedSummary, RenderedDocument
@@ -147,6 +158,27 @@ def build(cli, db) -> dict[str, int]:
             s.add(failure)
             s.flush()
             ids[name] = failure.id
+        idle = retention.DEFAULT_SESSION_IDLE
+        minute = timedelta(minutes=1)
+        for name, seen in (("idle_session", now - idle - minute),
+                           ("live_session", now - idle + minute)):  # fmt: skip
+            row = SignInSession(token_hash=name.ljust(64, "0"), user_id=user.id,
+                                created_at=seen, last_seen_at=seen)  # fmt: skip
+            s.add(row)
+            s.flush()
+            ids[name] = row.id
+        for name, made, used in (
+            ("used_pending", now - minute, now - minute),
+            ("stale_pending", now - PENDING_LIFETIME - minute, None),
+            ("live_pending", now - minute, None),
+        ):
+            pending = PendingSignIn(token_hash=name.ljust(64, "0"), user_id=user.id,
+                                    created_at=made, used_at=used)  # fmt: skip
+            s.add(pending)
+            s.flush()
+            ids[name] = pending.id
+        s.add(ThrottleBucket(key="old_window", window_start=now - LONGEST_WINDOW - minute, count=3))
+        s.add(ThrottleBucket(key="live_window", window_start=now - minute, count=3))
     return ids  # fmt: skip
 
 
@@ -165,6 +197,9 @@ def test_a_dry_run_counts_each_kind_and_removes_nothing(cli, db):
     assert "  audit lines not about a record: 1" in lines
     assert "  used or expired invitations: 2" in lines
     assert "  sign-in failures: 1" in lines
+    assert "  signed-in sessions left idle: 1" in lines
+    assert "  half-done sign-ins: 2" in lines
+    assert "  sign-in limit windows: 1" in lines
     assert "Nothing was removed" in result.output
     for health_data in ("Daniel", "Okoro", "9996304183", "allergy", str(born(75))):
         assert health_data not in result.output
@@ -217,6 +252,12 @@ def test_retention_removes_what_is_past_each_cutoff_and_keeps_the_rest(cli, db):
         assert not present(SignInFailure, "old_failure") and present(
             SignInFailure, "recent_failure"
         )
+        # Sessions past the idle time, spent half-done sign-ins and ended limit windows go.
+        assert not present(SignInSession, "idle_session") and present(SignInSession, "live_session")
+        for gone in ("used_pending", "stale_pending"):
+            assert not present(PendingSignIn, gone), gone
+        assert present(PendingSignIn, "live_pending")
+        assert s.scalars(select(ThrottleBucket.key)).all() == ["live_window"]
         # What went is in the audit log, by kind and count.
         targets = set(s.scalars(select(AuditEvent.target).where(
             AuditEvent.action == "retention", AuditEvent.record_ref.is_(None))))  # fmt: skip
@@ -227,6 +268,9 @@ def test_retention_removes_what_is_past_each_cutoff_and_keeps_the_rest(cli, db):
             "removed 1 audit lines not about a record",
             "removed 2 used or expired invitations",
             "removed 1 sign-in failures",
+            "removed 1 signed-in sessions left idle",
+            "removed 2 half-done sign-ins",
+            "removed 1 sign-in limit windows",
         } <= targets
     again = cli("retention", "--dry-run")
     assert all(line.endswith(": 0") for line in again.output.splitlines()[1:-1]), again.output
@@ -239,3 +283,14 @@ def test_a_run_that_fails_part_way_removes_nothing(cli, db):
         with pytest.raises(RuntimeError):
             cli("retention")
     assert table_row_counts(db) == before
+
+
+def test_a_sign_in_failure_stays_in_the_security_log_for_six_months(db):
+    """Noting a failure once removed every failure older than a day, though ADR 0009 keeps
+    them six months: now only `passport retention` removes them."""
+    with db.transaction() as s:
+        s.add(SignInFailure(email="nurse@example.org", at=utcnow() - timedelta(days=2)))
+    with db.transaction() as s:
+        note_failure(s, "nurse@example.org")
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(SignInFailure)) == 2
