@@ -50,11 +50,13 @@ if str(ROOT) not in sys.path:  # `python tests/load.py` as well as `python -m te
     sys.path.insert(0, str(ROOT))
 
 from passport import create_app  # noqa: E402
+from passport.accounts import throttle  # noqa: E402
 from passport.accounts.service import create_user, current_code  # noqa: E402
 from passport.config import Config  # noqa: E402
 from passport.db import utcnow  # noqa: E402
 from passport.migrations import upgrade_to_head  # noqa: E402
 from passport.records.service import load_current  # noqa: E402
+from passport.sharing import parts  # noqa: E402
 from passport.sharing import service as sharing  # noqa: E402
 from passport.sharing.models import ShareLink  # noqa: E402
 from tests.bench import GUNICORN_ARGS, TODAY, copies_of_link, populate  # noqa: E402
@@ -162,7 +164,7 @@ def request(
     method: str,
     path: str,
     *,
-    form: dict[str, str] | None = None,
+    form: dict[str, str] | list[tuple[str, str]] | None = None,
     json_body: bytes | None = None,
     cookies: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
@@ -357,13 +359,14 @@ def writer_loop(client: Client, refs: list[str], stop: threading.Event, seed: in
                 "POST",
                 f"/children/{ref}/links/new",
                 (200,),
-                form={
-                    "csrf_token": csrf_of(page),
-                    "document": "passport",
-                    "label": marker,
-                    "days": "30",
-                    "consent": "y",
-                },
+                form=[
+                    ("csrf_token", csrf_of(page)),
+                    ("document", "passport"),
+                    ("label", marker),
+                    ("days", "30"),
+                    ("consent", "y"),
+                    *(("carries", part) for part in parts.DEFAULT_PARTS),
+                ],
             )
             if made is not None and "#shlink:/" in made.text:
                 with client.run.lock:
@@ -575,6 +578,53 @@ def one_app_checks(instances: list[Instance], db, run: Run) -> list[str]:
         problems.append("passcode cap: not exactly the cap of wrong passcodes was checked")
     if any(s not in (401, 404) for _, s in answers):
         problems.append(f"passcode cap: unexpected answers {Counter(s for _, s in answers)}")
+    problems += sign_in_limit_across(instances)
+    return problems
+
+
+def sign_in_limit_across(instances: list[Instance]) -> list[str]:
+    """Wrong passwords for one account from one address, at once, spread over both instances:
+    exactly the limit's cap of them is checked (400), the rest are refused unchecked (429), and
+    the right password straight after is refused too (the window is shared, ADR 0006)."""
+    cap = throttle.PASSWORD_ACCOUNT_ADDRESS.cap
+    tries = 4 * cap
+    email = "crossing@example.org"
+    ready = []
+    for i in range(tries + 1):  # one more, for the right password afterwards
+        cookies: dict[str, str] = {}
+        instance = instances[i % 2]
+        page = request(instance, "GET", "/sign-in", cookies=cookies)
+        ready.append((instance, cookies, csrf_of(page)))
+
+    def wrong(i: int) -> tuple[str, int]:
+        instance, cookies, token = ready[i]
+        form = {"email": email, "password": f"wrong {i}", "csrf_token": token}
+        return instance.name, request(
+            instance, "POST", "/sign-in", form=form, cookies=cookies
+        ).status
+
+    with ThreadPoolExecutor(max_workers=tries) as pool:
+        answers = list(pool.map(wrong, range(tries)))
+    instance, cookies, token = ready[tries]
+    right = request(
+        instance,
+        "POST",
+        "/sign-in",
+        form={"email": email, "password": PASSWORD, "csrf_token": token},
+        cookies=cookies,
+    ).status
+    statuses = Counter(status for _, status in answers)
+    print(
+        f"  {tries} wrong passwords for one account at once, spread over a and b (cap {cap}): "
+        f"{statuses[400]} checked (400: a {answers.count(('a', 400))}, b "
+        f"{answers.count(('b', 400))}), {statuses[429]} refused unchecked (429); "
+        f"the right password afterwards: {right}"
+    )
+    problems = []
+    if statuses[400] != cap or statuses[429] != tries - cap:
+        problems.append(f"sign-in limit: answers {dict(statuses)}, cap {cap}")
+    if right != 429:
+        problems.append(f"sign-in limit: the right password straight after answered {right}")
     return problems
 
 
