@@ -191,7 +191,13 @@ def make_link(
         )
         pdf = render.render_pdf(doc, share_link=url)  # never cached: it carries the key
     # The recipient reads the document's name, not the young person's own title ("Your ...").
-    bundle = fhir.ips_bundle(record, document_title=SHAREABLE[document], pdf=pdf, now=now)
+    bundle = fhir.ips_bundle(
+        record,
+        document_title=SHAREABLE[document],
+        pdf=pdf,
+        now=now,
+        left_out=parts.left_out(chosen),
+    )
     if sharer is not None:
         _name_the_sharer(bundle, sharer)
     jwe = shl.encrypt_file(
