@@ -9,7 +9,7 @@ nowhere.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
@@ -31,6 +31,9 @@ from passport.sharing.fhir import ips_bundle
 from tests.conftest import FIXTURES, TEST_SECRET, TODAY, load_json
 from tests.helpers import PASSWORD, get_page, make_nurse, sign_in
 from tests.web.pages import text
+
+# The bundle is made on the test's day: its current view is taken on the day of `now`.
+NOON = datetime.combine(TODAY, time(12), UTC)
 
 
 def _names(items: list[Any], key: str = "name") -> set[str]:
@@ -136,9 +139,7 @@ def test_the_pdfs_say_what_the_current_view_says(loaded):
 
 def test_the_fhir_bundle_carries_the_same_current_medicines_and_allergies(loaded):
     view = current_view(loaded, YOUNG_PERSON, TODAY)
-    bundle = ips_bundle(
-        loaded, document_title="Your health passport", pdf=None, now=datetime.now(UTC)
-    )
+    bundle = ips_bundle(loaded, document_title="Your health passport", pdf=None, now=NOON)
     resources = [entry["resource"] for entry in bundle["entry"]]
     active_medicines = {
         r["medicationCodeableConcept"]["text"]
@@ -153,6 +154,63 @@ def test_the_fhir_bundle_carries_the_same_current_medicines_and_allergies(loaded
         and r.get("clinicalStatus", {}).get("coding", [{}])[0].get("code") == "active"
     }
     assert active_allergies == _names(view.allergies_active, "substance")
+
+
+def _plan_of_care(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    by_url = {entry["fullUrl"]: entry["resource"] for entry in bundle["entry"]}
+    sections = bundle["entry"][0]["resource"]["section"]
+    return [
+        by_url[e["reference"]]
+        for s in sections
+        if s["code"].get("coding", [{}])[0].get("code") == "18776-5"
+        for e in s.get("entry", [])
+    ]
+
+
+def test_the_fhir_bundle_has_the_same_vaccines_due_and_overdue_items(loaded):
+    """The vaccines due are the passport's and the summary's, in the same order, as data
+    (ImmunizationRecommendation); each overdue item the young person is told of is in the
+    Plan of Care, with the day it was due, and nothing else is."""
+    view = current_view(loaded, YOUNG_PERSON, TODAY)
+    bundle = ips_bundle(loaded, document_title="Your health passport", pdf=None, now=NOON)
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    recommended = [
+        item
+        for r in resources
+        if r["resourceType"] == "ImmunizationRecommendation"
+        for item in r["recommendation"]
+    ]
+    vaccines = list(dict.fromkeys(item["vaccineCode"][0]["text"] for item in recommended))
+    assert vaccines == view.vaccines_due
+    passport_due = build("passport", loaded, TODAY).sections["vaccinations"]["due"]
+    assert vaccines == [v["vaccine"] for v in passport_due]
+    overdue_doses = [
+        i for i in recommended if i["forecastStatus"]["coding"][0]["code"] == "overdue"
+    ]
+
+    plans = _plan_of_care(bundle)
+    [told] = [p for p in plans if p["title"] == "Overdue"] or [{"activity": []}]
+    told_details = [a["detail"] for a in told["activity"]]
+    said = [
+        (d["description"].casefold(), d.get("scheduledPeriod", {}).get("end")) for d in told_details
+    ]
+    health_plan = [
+        a["detail"] for p in plans if p["title"].startswith("Health plan") for a in p["activity"]
+    ]
+    expected = 0
+    for item in view.overdue:
+        due = item.due.isoformat() if item.due else None
+        if item.code == "IMMUNISATIONS_INCOMPLETE":
+            assert overdue_doses, item.code
+        elif item.code == "HEALTH_PLAN_ACTION_OVERDUE":
+            assert due in [d.get("scheduledPeriod", {}).get("end") for d in health_plan]
+        else:
+            expected += 1
+            words = TOLD_AS.get(item.code, "")
+            assert any(words in text and when == due for text, when in said), (item.code, said)
+    assert len(told_details) == expected
+    # Every overdue dose is one the view calls overdue, and the other way round.
+    assert len(overdue_doses) == len([d for d in view.doses_due if d.overdue])
 
 
 def _accounts(db, record: dict[str, Any]) -> tuple[str, str, str]:

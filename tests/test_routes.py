@@ -62,7 +62,9 @@ POST /children/<ref>/information-requests/<int:index>/chase
 POST /children/<ref>/invite
 POST /children/<ref>/leaver-summary/issue
 POST /children/<ref>/links/<public_id>/revoke
+POST /children/<ref>/links/preview
 POST /me/links/<public_id>/revoke
+POST /me/links/preview
 POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
 POST /sign-out"""
 

@@ -46,6 +46,7 @@ ACTIVITY_WORDS = {
     ("download", None): "downloaded a document",
     ("view", None): "looked at a document",
     ("share", None): "made a sharing link",
+    ("view", "link preview"): "looked at what a sharing link would show",
     ("revoke", None): "cancelled a sharing link",
     ("issue", None): "gave you your leaving-care health summary",
     ("correction", None): "asked for a correction",
@@ -160,12 +161,15 @@ def document_pdf(kind: str):
     )
 
 
+def _link_kind() -> str:
+    kind = request.values.get("document", "leaver-summary")
+    return kind if kind in LEAVER_DOCUMENTS else "leaver-summary"
+
+
 @leaver_only
 def new_link():
     form = LeaverLinkForm()
-    kind = request.values.get("document", "leaver-summary")
-    if kind not in LEAVER_DOCUMENTS:
-        kind = "leaver-summary"
+    kind = _link_kind()
     if form.validate_on_submit():
         with context.db().transaction() as session:
             _, record = own_record(session)
@@ -191,6 +195,36 @@ def new_link():
     return render_template(
         "homes/leaver_new_link.html", form=form, kind=kind, documents=LEAVER_DOCUMENTS
     ), status
+
+
+@leaver_only
+def preview_link():
+    """ "See what they will see" before the link is made: the bundle a link with these ticks
+    would carry, laid out on the new-link page as the recipient's browser lays it out. No link
+    is made; the ticks stay ticked for "Make the link"."""
+    form = LeaverLinkForm()
+    kind = _link_kind()
+    bundle = None
+    if form.carries.validate(form):
+        with context.db().transaction() as session:
+            version, record = own_record(session)
+            bundle = sharing.preview_bundle(
+                session,
+                ref=g.user.child_ref,
+                document=kind,
+                carries=form.carries.data,
+                now=utcnow(),
+                today=context.today(),
+                sharer=sharing.sharer_for("leaver", None, record["child"]),
+            )
+            context.audit(session, "view", "link preview", g.user.child_ref, version)
+    return render_template(
+        "homes/leaver_new_link.html",
+        form=form,
+        kind=kind,
+        documents=LEAVER_DOCUMENTS,
+        preview=bundle,
+    ), (200 if bundle is not None else 400)
 
 
 @leaver_only
@@ -275,6 +309,7 @@ ROUTES = (
     ("/documents/<kind>", document, ["GET"]),
     ("/documents/<kind>.pdf", document_pdf, ["GET"]),
     ("/links/new", new_link, ["GET", "POST"]),
+    ("/links/preview", preview_link, ["POST"]),
     ("/links/<public_id>/revoke", revoke, ["POST"]),
     ("/tell-us", correction, ["GET", "POST"]),
     ("/activity", activity, ["GET"]),

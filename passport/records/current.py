@@ -66,6 +66,17 @@ class Check:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class DoseDue:
+    """One dose still to give: from when, and whether that day has passed (the rules' missing
+    doses, which IMMUNISATIONS_INCOMPLETE counts) or it is due soon."""
+
+    vaccine: str
+    dose: int
+    due: date
+    overdue: bool
+
+
 @dataclass
 class CurrentView:
     audience: str
@@ -99,6 +110,17 @@ class CurrentView:
     def vaccines_due(self) -> list[str]:
         """The vaccines still to give (each once), in the order they fall due."""
         return [course.vaccine for course in self.report.immunisations.courses()]
+
+    @property
+    def doses_due(self) -> list[DoseDue]:
+        """Each dose still to give, vaccine by vaccine in the order of `vaccines_due`."""
+        status = self.report.immunisations
+        missing = {(item.vaccine, item.dose) for item in status.missing}
+        return [
+            DoseDue(course.vaccine, dose, due, (course.vaccine, dose) in missing)
+            for course in status.courses()
+            for dose, due in course.doses
+        ]
 
 
 def visible_note(entry: Mapping[str, Any], audience: str) -> str | None:

@@ -79,6 +79,13 @@ def trimmed(record: Mapping[str, Any], parts: Collection[str]) -> dict[str, Any]
     return out
 
 
+def left_out(parts: Collection[str]) -> tuple[str, ...]:
+    """The lists of the exchange format a link carrying `parts` leaves out."""
+    return tuple(
+        name for part, fields in PART_FIELDS.items() if part not in parts for name in fields
+    )
+
+
 def stored(parts: Collection[str]) -> str:
     return " ".join(p for p in PARTS if p in parts)
 

@@ -137,6 +137,78 @@ def _name_the_sharer(bundle: dict[str, Any], sharer: Sharer) -> None:
     ]
 
 
+def _chosen(carries: Collection[str] | None) -> tuple[str, ...]:
+    try:
+        return parts.checked(parts.PARTS if carries is None else carries)
+    except parts.PartsError as error:
+        raise ShareError("carries", str(error)) from error
+
+
+def link_bundle(
+    session: Session,
+    *,
+    ref: str,
+    document: str,
+    chosen: Collection[str],
+    now: datetime,
+    today: date,
+    sharer: Sharer | None,
+    share_link: str | None,
+) -> tuple[int, dict[str, Any]]:
+    """The record's version and the FHIR bundle a link carrying the `chosen` parts holds:
+    what the recipient's browser decrypts and lays out. Made here only, for a link and for the
+    preview before one is made, so the two cannot differ. `share_link` goes in the printable
+    copy's QR code (None for a preview: there is no link yet)."""
+    version, record = load_current(session, ref)
+    # Only what was chosen goes any further: a part left out is not in the link at all.
+    record = parts.trimmed(as_exchange_json(record), chosen)
+    pdf = None
+    if "gp_sheet" in chosen:
+        issued = latest_issue(session, ref)
+        doc = content.build(
+            document, record, today, leaver_summary_issued_on=issued.issued_on if issued else None
+        )
+        pdf = render.render_pdf(doc, share_link=share_link)  # never cached: it carries the key
+    # The recipient reads the document's name, not the young person's own title ("Your ...").
+    bundle = fhir.ips_bundle(
+        record,
+        document_title=SHAREABLE[document],
+        pdf=pdf,
+        now=now,
+        left_out=parts.left_out(chosen),
+    )
+    if sharer is not None:
+        _name_the_sharer(bundle, sharer)
+    return version, bundle
+
+
+def preview_bundle(
+    session: Session,
+    *,
+    ref: str,
+    document: str,
+    carries: Collection[str],
+    now: datetime,
+    today: date,
+    sharer: Sharer | None,
+) -> dict[str, Any]:
+    """What a link carrying `carries` would show, before it is made: the same bundle, and no
+    link, key or row. ShareError when the choice could not be shared."""
+    if document not in SHAREABLE:
+        raise ShareError("document", f"must be one of: {', '.join(SHAREABLE)}")
+    chosen = _chosen(carries)
+    return link_bundle(
+        session,
+        ref=ref,
+        document=document,
+        chosen=chosen,
+        now=now,
+        today=today,
+        sharer=sharer,
+        share_link=None,
+    )[1]
+
+
 def make_link(
     session: Session,
     *,
@@ -163,14 +235,7 @@ def make_link(
         raise ShareError("expires", f"must be between 1 and {MAX_DAYS} days")
     if passcode is not None and len(passcode) < MIN_PASSCODE:
         raise ShareError("passcode", f"must be at least {MIN_PASSCODE} characters")
-    try:
-        chosen = parts.checked(parts.PARTS if carries is None else carries)
-    except parts.PartsError as error:
-        raise ShareError("carries", str(error)) from error
-    version, record = load_current(session, ref)
-    # Only what was chosen goes any further: a part left out is not in the link at all.
-    record = parts.trimmed(as_exchange_json(record), chosen)
-
+    chosen = _chosen(carries)
     key, token = shl.new_key(), shl.manifest_token()
     base = base_url.rstrip("/")
     expires = now + timedelta(days=days)
@@ -182,18 +247,16 @@ def make_link(
         label=label,
     )
     url = shl.encode_link(payload, f"{base}/view")
-
-    pdf = None
-    if "gp_sheet" in chosen:
-        issued = latest_issue(session, ref)
-        doc = content.build(
-            document, record, today, leaver_summary_issued_on=issued.issued_on if issued else None
-        )
-        pdf = render.render_pdf(doc, share_link=url)  # never cached: it carries the key
-    # The recipient reads the document's name, not the young person's own title ("Your ...").
-    bundle = fhir.ips_bundle(record, document_title=SHAREABLE[document], pdf=pdf, now=now)
-    if sharer is not None:
-        _name_the_sharer(bundle, sharer)
+    version, bundle = link_bundle(
+        session,
+        ref=ref,
+        document=document,
+        chosen=chosen,
+        now=now,
+        today=today,
+        sharer=sharer,
+        share_link=url,
+    )
     jwe = shl.encrypt_file(
         json.dumps(bundle, ensure_ascii=False).encode(), key, "application/fhir+json"
     )

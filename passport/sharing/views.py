@@ -172,6 +172,31 @@ def new_link(ref: str) -> ResponseReturnValue:
 
 
 @nurse_only
+def preview_link(ref: str) -> ResponseReturnValue:
+    """ "See what they will see" with the young person, before the link is made: the bundle a
+    link with these ticks would carry, laid out as the recipient's browser lays it out. No link
+    is made; the form keeps what was chosen for "Make the link"."""
+    form = LinkForm()
+    bundle = None
+    with context.db().transaction() as session:
+        version, record = child_or_404(session, ref)
+        if form.document.validate(form) and form.carries.validate(form):
+            bundle = service.preview_bundle(
+                session,
+                ref=ref,
+                document=form.document.data,
+                carries=form.carries.data,
+                now=utcnow(),
+                today=context.today(),
+                sharer=service.sharer_for(g.user.role, _display_name(session)),
+            )
+            context.audit(session, "view", "link preview", ref, version)
+    return render_template("sharing/new_link.html", form=form, record=record, preview=bundle), (
+        200 if bundle is not None else 400
+    )
+
+
+@nurse_only
 def revoke(ref: str, public_id: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -192,6 +217,7 @@ ROUTES: tuple[tuple[str, Any, list[str], dict[str, Any]], ...] = (
     ("/api/shl/file/", file_at, ["GET"], {"defaults": {"location": ""}}),
     ("/view", viewer, ["GET"], {}),
     ("/children/<ref>/links/new", new_link, ["GET", "POST"], {}),
+    ("/children/<ref>/links/preview", preview_link, ["POST"], {}),
     ("/children/<ref>/links/<public_id>/revoke", revoke, ["POST"], {}),
 )
 

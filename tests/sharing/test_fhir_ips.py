@@ -43,7 +43,10 @@ SECTION_ENTRIES = {
     "11369-6": {"Immunization"},  # sectionImmunizations
     "47519-4": {"Procedure"},  # sectionProceduresHx
     "30954-2": {"Observation", "DiagnosticReport"},  # sectionResults
-    "18776-5": {"CarePlan", "ImmunizationRecommendation"},  # sectionPlanOfCare
+    # sectionPlanOfCare: "entry only Reference(CarePlan or DocumentReference)" (IPS 2.0.0
+    # Composition-uv-ips); the vaccinations due are an ImmunizationRecommendation reached from
+    # a CarePlan's supportingInfo.
+    "18776-5": {"CarePlan", "DocumentReference"},
 }
 REQUIRED_SECTIONS = ("10160-0", "48765-2", "11450-4")  # Medications, Allergies, Problems
 
@@ -218,3 +221,56 @@ def test_a_subject_is_always_the_patient(bundle):
         for key in ("subject", "patient"):
             if key in resource:
                 assert resource[key] == {"reference": patient}
+
+
+RECOMMENDATION_STATUS = "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status"
+
+
+def test_every_vaccination_due_is_reached_from_the_plan_of_care(bundle):
+    """IPS Composition.section:sectionPlanOfCare entry types (CarePlan or DocumentReference):
+    an ImmunizationRecommendation is never a section entry itself, but every one in the
+    bundle is the supportingInfo of a CarePlan the Plan of Care (18776-5) lists, so a reader
+    following the document from its Composition finds it."""
+    resources = by_url(bundle)
+    plans = [
+        resources[e["reference"]]
+        for item in composition(bundle)["section"]
+        if "18776-5" in section_codes(item)
+        for e in item.get("entry", [])
+    ]
+    reached = {info["reference"] for plan in plans for info in plan.get("supportingInfo", [])}
+    recommendations = {
+        e["fullUrl"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "ImmunizationRecommendation"
+    }
+    assert recommendations <= reached
+    for item in composition(bundle)["section"]:
+        for e in item.get("entry", []):
+            assert resources[e["reference"]]["resourceType"] != "ImmunizationRecommendation"
+
+
+def test_each_recommendation_keeps_the_r4_rules(bundle):
+    """FHIR R4 ImmunizationRecommendation: patient, date and recommendation 1..*; imr-1 ("One
+    of vaccineCode or targetDisease SHALL be present"); forecastStatus 1..1 from
+    immunization-recommendation-status; dateCriterion.code and .value 1..1, here LOINC 30980-7
+    "Date vaccine due"; the plan of care section (IPS: title, code, text 1..1) says it too."""
+    patient = composition(bundle)["subject"]["reference"]
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] != "ImmunizationRecommendation":
+            continue
+        assert resource["patient"] == {"reference": patient} and resource["date"]
+        assert resource["recommendation"]
+        for item in resource["recommendation"]:
+            assert item.get("vaccineCode") or item.get("targetDisease")  # imr-1
+            (status,) = item["forecastStatus"]["coding"]
+            assert status["system"] == RECOMMENDATION_STATUS
+            assert status["code"] in ("due", "overdue")
+            for criterion in item["dateCriterion"]:
+                assert criterion["code"]["coding"][0] == {
+                    "system": LOINC,
+                    "code": "30980-7",
+                    "display": "Date vaccine due",
+                }
+                assert criterion["value"]

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from fhir.resources.R4B.bundle import Bundle
 
-from passport.records.audience import STAFF
+from passport.records.audience import STAFF, YOUNG_PERSON
+from passport.records.current import current_view
 from passport.sharing.fhir import ips_bundle
 from tests.conftest import ROOT, SPEC
 
@@ -235,21 +236,42 @@ def test_screening_results_are_in_results_with_pending_ones_registered():
 
 def test_the_open_plan_this_reader_may_see_is_the_plan_of_care():
     record = load(DANIEL)
-    for_daniel = entries(build(record), "18776-5")
+    for_daniel = health_plans(entries(build(record), "18776-5"))
     [plan] = for_daniel
     assert plan["status"] == "active" and plan["intent"] == "plan"
     assert [a["detail"]["description"][:31] for a in plan["activity"]] == [
         "Apply for an HC2 certificate (h"
     ]
     assert plan["activity"][0]["detail"]["scheduledPeriod"] == {"end": "2026-12-18"}
-    for_staff = entries(build(record, audience=STAFF), "18776-5")
+    for_staff = health_plans(entries(build(record, audience=STAFF), "18776-5"))
     assert sum(len(p["activity"]) for p in for_staff) == 3
     record["assessments"] = [
         {**a, "health_plan": [{**p, "status": "done"} for p in a.get("health_plan", [])]}
         for a in record["assessments"]
     ]
+    # With the plan done, the Plan of Care holds only what is overdue (the leaving-care summary).
+    [overdue] = entries(build(record), "18776-5")
+    assert overdue["title"] == "Overdue"
+
+
+def test_with_nothing_due_or_open_there_is_no_plan_of_care():
+    record = load(DANIEL)
+    record["assessments"] = [
+        {**a, "health_plan": [{**p, "status": "done"} for p in a.get("health_plan", [])]}
+        for a in record["assessments"]
+    ]
+    bundle = build(record, audience=STAFF)
+    plans = entries(bundle, "18776-5")
+    # Daniel's one overdue item is the summary for leaving care: without it, nothing is left.
+    assert [p["title"] for p in plans] == ["Overdue"]
+    record = load(ROOT / "fixtures" / "fx-rosie.json")
     sections = build(record)["entry"][0]["resource"]["section"]
     assert not [s for s in sections if "18776-5" in json.dumps(s["code"])]
+
+
+def health_plans(plans: list[dict]) -> list[dict]:
+    """The CarePlans made from assessments' health plans (the rest: vaccines due, overdue)."""
+    return [p for p in plans if p["title"].startswith("Health plan from")]
 
 
 def test_an_estimated_date_of_birth_is_said_so_in_the_narrative():
@@ -261,3 +283,145 @@ def test_an_estimated_date_of_birth_is_said_so_in_the_narrative():
     [other] = resources(build(load(DANIEL)), "Patient")
     assert "estimated" not in words(other["text"]["div"])
     assert "Date of birth: 20 December 2008" in words(other["text"]["div"])
+
+
+STATUS_SYSTEM = "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status"
+
+
+def test_medicines_are_active_completed_or_stopped():
+    """MedicationStatement.status: `active` while taken, `completed` when it ended on its own
+    (no reason to stop it), `stopped` when someone stopped it and said why (format /2
+    `stop_reason`); the narrative says the same in words."""
+    record = load(JORDAN)
+    record["format"] = "lac-health-record/2"
+    record["medications"] = [
+        {"name": "Sertraline 50 mg", "started": "2026-01-05"},
+        {"name": "Amoxicillin 250 mg", "started": "2026-03-01", "stopped": "2026-03-08"},
+        {
+            "name": "Melatonin 2 mg",
+            "started": "2025-05-01",
+            "stopped": "2026-06-30",
+            "stop_reason": "Sleeping well without it",
+        },
+    ]
+    bundle = build(record)
+    statuses = {
+        s["medicationCodeableConcept"]["text"]: s["status"]
+        for s in resources(bundle, "MedicationStatement")
+    }
+    assert statuses == {
+        "Sertraline 50 mg": "active",
+        "Amoxicillin 250 mg": "completed",
+        "Melatonin 2 mg": "stopped",
+    }
+    melatonin = next(
+        s
+        for s in resources(bundle, "MedicationStatement")
+        if s["medicationCodeableConcept"]["text"] == "Melatonin 2 mg"
+    )
+    assert melatonin["statusReason"] == [{"text": "Sleeping well without it"}]
+    narrative = words(section(bundle, "10160-0")["text"]["div"])
+    assert "Amoxicillin 250 mg 250" not in narrative
+    assert "Finished" in narrative and "Stopped" in narrative and "Current" in narrative
+
+
+def recommendations(bundle: dict) -> list[dict]:
+    return [
+        item
+        for resource in resources(bundle, "ImmunizationRecommendation")
+        for item in resource["recommendation"]
+    ]
+
+
+def test_yusufs_missing_vaccines_are_overdue_recommendations_in_the_plan_of_care():
+    """Issue 15: the vaccines due are in the bundle as data, not only in the documents. Yusuf's
+    history is unknown, so every dose of his catch-up is overdue from the catch-up start."""
+    bundle = build(load(YUSUF))
+    items = recommendations(bundle)
+    assert [(i["vaccineCode"][0]["text"], i["doseNumberPositiveInt"]) for i in items] == [
+        ("HPV", 1),
+        ("Td/IPV", 2),
+        ("Td/IPV", 3),
+        ("MMR", 2),
+    ]
+    for item in items:
+        assert item["forecastStatus"]["coding"] == [
+            {"system": STATUS_SYSTEM, "code": "overdue", "display": "Overdue"}
+        ]
+        [criterion] = item["dateCriterion"]
+        assert criterion["code"]["coding"][0]["code"] == "30980-7"
+        assert criterion["value"] <= "2026-11-29"
+    # HPV protects against one disease, so it is coded; MMR against three (R4 allows one).
+    assert snomed(items[0]["targetDisease"]) == ["240532009"]
+    assert "targetDisease" not in items[3]
+    # The Plan of Care reaches the recommendation from a CarePlan, with the procedure codes.
+    [due] = [p for p in entries(bundle, "18776-5") if p["title"] == "Vaccinations due"]
+    [supporting] = due["supportingInfo"]
+    urls = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    assert urls[supporting["reference"]]["resourceType"] == "ImmunizationRecommendation"
+    assert [a["detail"]["code"]["text"] for a in due["activity"]] == [
+        "HPV (dose 1)",
+        "Td/IPV (dose 2)",
+        "Td/IPV (dose 3)",
+        "MMR (dose 2)",
+    ]
+    assert snomed(due["activity"][3]["detail"]["code"]) == ["170433008"]
+    assert "MMR" in words(section(bundle, "18776-5")["text"]["div"])
+
+
+def test_a_vaccine_due_soon_is_due_not_overdue():
+    """Chloe's Td/IPV and MenACWY are offered at school this year: `due` (not overdue), from
+    the day the current view says each is due (a school-year offer may have opened already)."""
+    record = load(ROOT / "fixtures" / "fx-chloe.json")
+    items = recommendations(build(record))
+    assert [i["vaccineCode"][0]["text"] for i in items] == ["Td/IPV", "MenACWY"]
+    assert {i["forecastStatus"]["coding"][0]["code"] for i in items} == {"due"}
+    view = current_view(record, YOUNG_PERSON, NOW.date())
+    assert [i["dateCriterion"][0]["value"] for i in items] == [
+        d.due.isoformat() for d in view.doses_due
+    ]
+
+
+def test_a_vaccine_given_leaves_the_plan_of_care():
+    """Once the dose is recorded as given, the current view has nothing due and nor has the
+    bundle."""
+    record = load(ROOT / "fixtures" / "fx-noah.json")
+    assert [i["vaccineCode"][0]["text"] for i in recommendations(build(record))] == ["MMRV"]
+    due = recommendations(build(record))[0]["dateCriterion"][0]["value"]
+    record["immunisations"].append(
+        {"vaccine": "MMRV", "dose": 1, "date": due, "source": "gp_record"}
+    )
+    assert recommendations(build(record)) == []
+
+
+def test_overdue_checks_are_carried_with_who_arranges_them():
+    """Mason's sight test and dental check are overdue and he has no GP: an "Overdue" CarePlan,
+    one activity each, with the day each was due and who is arranging it."""
+    bundle = build(load(ROOT / "fixtures" / "fx-mason.json"))
+    [overdue] = [p for p in entries(bundle, "18776-5") if p["title"] == "Overdue"]
+    details = [a["detail"] for a in overdue["activity"]]
+    assert [(d["code"]["text"], d.get("scheduledPeriod")) for d in details] == [
+        ("Registering with a GP", None),
+        ("Sight test", {"end": "2022-01-10"}),
+        ("Dental check", {"end": "2026-08-14"}),
+    ]
+    assert {d["performer"][0]["display"] for d in details} == {"Carer"}
+    assert details[0]["description"] == "Registering with a GP: not done yet"
+    assert details[1]["description"] == "Sight test: was due on 10 January 2022"
+    assert "Dental check" in words(section(bundle, "18776-5")["text"]["div"])
+
+
+def test_nothing_due_is_counted_from_a_part_the_link_leaves_out():
+    """A link without vaccinations must not say every dose is due (the view counts them from
+    the immunisations it no longer has); without health checks, no check is called overdue.
+    What does not depend on a part left out (no GP) is still said."""
+    from passport.sharing import parts
+
+    record = load(ROOT / "fixtures" / "fx-mason.json")
+    chosen = ("allergies_medicines", "conditions", "family_history")
+    bundle = build(parts.trimmed(record, chosen), left_out=parts.left_out(chosen))
+    assert resources(bundle, "ImmunizationRecommendation") == []
+    [overdue] = entries(bundle, "18776-5")
+    assert [a["detail"]["code"]["text"] for a in overdue["activity"]] == ["Registering with a GP"]
+    # Trimmed but with nothing said left out, the view would count every dose as due.
+    assert recommendations(build(parts.trimmed(record, chosen)))

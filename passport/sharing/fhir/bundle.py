@@ -16,7 +16,9 @@ What reaches the document (it goes to people outside the team: a GP, a universit
   illness (resolved and ruled-out ones, the latter as `refuted`), immunisations given and not
   given, with SNOMED CT codes where `codes` has them;
 - screening tests and their results (IPS Results), not the follow-up notes;
-- the open actions of the health plan this audience may see (IPS Plan of Care);
+- what is still to do (IPS Plan of Care): the open actions of the health plan this audience
+  may see, the vaccinations due and overdue (an ImmunizationRecommendation) and the overdue
+  checks, each from the current view;
 - health assessments: type, date, who did it, the summary and the young person's own words;
   not the detailed findings, SDQ scores or consent notes;
 - hospital episodes (format /2): operations as Procedures, admissions and A&E attendances as
@@ -32,13 +34,13 @@ All free text is plain text: in narratives it is escaped, never interpreted as H
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from passport.records.audience import YOUNG_PERSON
-from passport.records.current import CurrentView, current_view
+from passport.records.current import CurrentView, DoseDue, Overdue, current_view
 from passport.sharing.fhir import resources as r
 from passport.sharing.fhir.narrative import div, paragraph, table, when
 
@@ -81,11 +83,14 @@ def ips_bundle(
     pdf: bytes | None,
     audience: str = YOUNG_PERSON,
     now: datetime,
+    left_out: Collection[str] = (),
 ) -> dict[str, Any]:
     """Build the FHIR R4 document Bundle (an International Patient Summary) for one record.
 
     `now` must be timezone-aware: it becomes the Bundle's timestamp and the Composition's date,
-    and its day is the day the current view is taken on.
+    and its day is the day the current view is taken on. `left_out` names the record's lists a
+    sharing link leaves out (`sharing.parts.left_out`): what is due or overdue is counted from
+    them, so nothing counted from a list left out is said.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
@@ -106,7 +111,7 @@ def ips_bundle(
         entries.add(r.gp_practice(gp), gp_url)
     sections = [build_section(spec, record, view, patient, entries) for spec in SECTIONS]
     sections.extend(_hospital_sections(record, view, patient, entries))
-    plan = _plan_of_care_section(record, view, patient, entries)
+    plan = _plan_of_care_section(record, view, patient, entries, timestamp, left_out)
     if plan:
         sections.append(plan)
     sections.append(_family_history_section(record, view, patient, entries))
@@ -250,7 +255,7 @@ ALLERGY_STATUS_WORDS = {
     "resolved": "Gone (resolved)",
     "refuted": "Not allergic",
 }
-MEDICATION_STATUS_WORDS = {"active": "Current", "completed": "Stopped"}
+MEDICATION_STATUS_WORDS = {"active": "Current", "completed": "Finished", "stopped": "Stopped"}
 
 
 def _immunisations(view: CurrentView, _: Mapping[str, Any]) -> list[Item]:
@@ -407,34 +412,112 @@ SECTIONS = (
 )
 
 
+# Overdue items carried elsewhere in the Plan of Care: a late plan action is in its health plan
+# (with the day it was due), missing vaccines are the vaccinations due.
+CARRIED_ELSEWHERE = frozenset({"HEALTH_PLAN_ACTION_OVERDUE", "IMMUNISATIONS_INCOMPLETE"})
+# The list of the record each overdue item is about. A link that leaves that list out
+# (`sharing.parts`: `left_out`) says nothing about it, so the item is not carried: without the
+# dental checks, "no dental check recorded" is not knowledge.
+OVERDUE_FROM = {
+    "IHA_MISSING": "assessments",
+    "RHA_OVERDUE": "assessments",
+    "DENTAL_CHECK_OVERDUE": "dental_checks",
+    "SIGHT_TEST_OVERDUE": "optical_checks",
+    "UASC_SCREENING_INCOMPLETE": "screening",
+    "ARRIVAL_SCREENING_INCOMPLETE": "screening",
+}
+
+
+def overdue_carried(view: CurrentView, left_out: Collection[str] = ()) -> list[Overdue]:
+    """The current view's overdue items the Plan of Care's "Overdue" plan carries."""
+    return [
+        item
+        for item in view.overdue
+        if item.code in r.OVERDUE_WORDS
+        and item.code not in CARRIED_ELSEWHERE
+        and OVERDUE_FROM.get(item.code) not in left_out
+    ]
+
+
+def doses_carried(view: CurrentView, left_out: Collection[str] = ()) -> list[DoseDue]:
+    """The current view's doses due, unless the immunisations they are counted from are left
+    out (the view would then count every dose as due)."""
+    return [] if "immunisations" in left_out else view.doses_due
+
+
 def _plan_of_care_section(
-    record: Mapping[str, Any], view: CurrentView, patient: str, entries: Entries
+    record: Mapping[str, Any],
+    view: CurrentView,
+    patient: str,
+    entries: Entries,
+    made_on: str,
+    left_out: Collection[str],
 ) -> dict[str, Any] | None:
-    """IPS Plan of Care (LOINC 18776-5): the open plan actions this audience may see, one
-    CarePlan per assessment. An optional IPS section: left out when there is nothing open."""
-    if not view.open_plan:
+    """IPS Plan of Care (LOINC 18776-5), from the current view: the open plan actions this
+    audience may see (one CarePlan per assessment), the vaccinations due and overdue (an
+    ImmunizationRecommendation, reached from a CarePlan: IPS lets this section hold CarePlans
+    only) and the overdue checks. An optional IPS section: left out when there is nothing."""
+    doses, overdue = doses_carried(view, left_out), overdue_carried(view, left_out)
+    if not (view.open_plan or doses or overdue):
         return None
-    assessments = {a["id"]: a for a in record.get("assessments") or []}
-    by_assessment: dict[str, list[Mapping[str, Any]]] = {}
-    for action in view.open_plan:
-        by_assessment.setdefault(action["assessment_id"], []).append(action)
-    references = [
-        entries.add(r.care_plan(assessments[key], actions, patient))
-        for key, actions in by_assessment.items()
-    ]
-    rows = [
-        (
-            action["action"],
-            r.OWNER_WORDS.get(action["owner"], action["owner"]),
-            when(action.get("due")),
+    references, parts = [], []
+    if view.open_plan:
+        assessments = {a["id"]: a for a in record.get("assessments") or []}
+        by_assessment: dict[str, list[Mapping[str, Any]]] = {}
+        for action in view.open_plan:
+            by_assessment.setdefault(action["assessment_id"], []).append(action)
+        references += [
+            entries.add(r.care_plan(assessments[key], actions, patient))
+            for key, actions in by_assessment.items()
+        ]
+        rows = [
+            (
+                action["action"],
+                r.OWNER_WORDS.get(action["owner"], action["owner"]),
+                when(action.get("due")),
+            )
+            for action in view.open_plan
+        ]
+        parts.append(table(("Action", "Who", "By"), rows))
+    if doses:
+        recommendation = entries.add(r.immunization_recommendation(doses, patient, made_on))
+        references.append(entries.add(r.vaccines_due_plan(doses, patient, recommendation)))
+        parts.append(paragraph(r.VACCINES_DUE_TITLE))
+        parts.append(
+            table(
+                ("Vaccine", "Dose", "Due from", "Status"),
+                [
+                    (
+                        d.vaccine,
+                        str(d.dose),
+                        when(d.due.isoformat()),
+                        r.FORECAST_WORDS[r.forecast_status(d)],
+                    )
+                    for d in doses
+                ],
+            )
         )
-        for action in view.open_plan
-    ]
+    if overdue:
+        references.append(entries.add(r.overdue_plan(overdue, patient)))
+        parts.append(paragraph(r.OVERDUE_TITLE))
+        parts.append(
+            table(
+                ("What", "Who", "Was due"),
+                [
+                    (
+                        r.overdue_words(item),
+                        r.WHO_WORDS.get(item.who, r.OWNER_WORDS["other"]),
+                        when(item.due.isoformat()) if item.due else "Not done yet",
+                    )
+                    for item in overdue
+                ],
+            )
+        )
     return section(
         "Plan of care",
         r.coded(r.LOINC, "18776-5", "Plan of care note"),
         references,
-        table(("Action", "Who", "By"), rows),
+        "".join(parts),
     )
 
 

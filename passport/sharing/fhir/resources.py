@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from passport.records.current import DoseDue, Overdue
 from passport.sharing.fhir import codes
 from passport.sharing.fhir.narrative import div, paragraph, when
 
@@ -217,11 +218,13 @@ def allergy_intolerance(allergy: Mapping[str, Any], patient: str) -> dict[str, A
 
 
 def medication_status(medication: Mapping[str, Any], *, current: bool) -> str:
-    """`active` while the medicine is taken (the current view says which are), `completed`
-    once it has ended. The record says when and why a medicine stopped (`stop_reason`, free
-    text: "Skin clear" is a course that worked), not whether it was given up early, so FHIR's
-    `stopped` is not claimed; the reason travels as `statusReason`."""
-    return "active" if current else "completed"
+    """`active` while the medicine is taken (the current view says which are). Once it has
+    ended: `stopped` when the record says why it was stopped (`stop_reason`, format /2, asked
+    for when someone stops a medicine: it was halted), else `completed` (it ran its course).
+    The reason travels as `statusReason` either way."""
+    if current:
+        return "active"
+    return "stopped" if text(medication.get("stop_reason")) else "completed"
 
 
 def medication_statement(
@@ -614,5 +617,130 @@ def care_plan(
         "title": f"Health plan from the {kind.lower()} on {when(assessment['date'])}",
         "subject": {"reference": patient},
         "created": assessment["date"],
+        "activity": activities,
+    }
+
+
+# --- what is due and overdue (IPS Plan of Care) ----------------------------------------------
+
+RECOMMENDATION_STATUS_SYSTEM = (
+    "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status"
+)
+FORECAST_WORDS = {"due": "Due", "overdue": "Overdue"}
+DATE_VACCINE_DUE = coded(LOINC, "30980-7", "Date vaccine due")
+
+# Who acts on an overdue item (`current.WHO_ACTS`), as the recipient reads it.
+WHO_WORDS = {**OWNER_WORDS, "nurse": OWNER_WORDS["lac_nurse"]}
+
+# What each overdue item the current view carries is about, for a reader outside the team.
+OVERDUE_WORDS = {
+    "IHA_MISSING": "Initial health assessment (first health check)",
+    "RHA_OVERDUE": "Review health assessment (health check)",
+    "DENTAL_CHECK_OVERDUE": "Dental check",
+    "SIGHT_TEST_OVERDUE": "Sight test",
+    "GP_NOT_REGISTERED": "Registering with a GP",
+    "LEAVER_SUMMARY_DUE": "Health summary for leaving care",
+    "INFO_REQUEST_OUTSTANDING": "Health records asked for and not yet received",
+    "UASC_SCREENING_INCOMPLETE": "Health checks after arriving in the UK",
+    "ARRIVAL_SCREENING_INCOMPLETE": "Health checks after arriving in the UK",
+}
+VACCINES_DUE_TITLE = "Vaccinations due"
+OVERDUE_TITLE = "Overdue"
+
+
+def forecast_status(dose: DoseDue) -> str:
+    """`overdue` once the dose's day has passed (the current view says which), else `due`."""
+    return "overdue" if dose.overdue else "due"
+
+
+def dose_words(dose: DoseDue) -> str:
+    return f"{dose.vaccine} (dose {dose.dose})"
+
+
+def immunization_recommendation(doses: list[DoseDue], patient: str, made_on: str) -> dict[str, Any]:
+    """The doses still to give (the current view's `doses_due`) as one ImmunizationRecommendation,
+    a recommendation each: the vaccine as the record names it, its target disease where the
+    vaccine has one only (R4 targetDisease is 0..1), the dose number, `due` or `overdue`, and the
+    day it is due from as the dateCriterion LOINC 30980-7."""
+    recommendations = []
+    for dose in doses:
+        recommendation: dict[str, Any] = {"vaccineCode": [concept(dose.vaccine)]}
+        targets = codes.TARGET_DISEASES.get(dose.vaccine) or ()
+        if len(targets) == 1:
+            recommendation["targetDisease"] = {"coding": [targets[0].coding()]}
+        status = forecast_status(dose)
+        recommendation |= {
+            "doseNumberPositiveInt": dose.dose,
+            "forecastStatus": coded(RECOMMENDATION_STATUS_SYSTEM, status, FORECAST_WORDS[status]),
+            "dateCriterion": [{"code": DATE_VACCINE_DUE, "value": dose.due.isoformat()}],
+        }
+        recommendations.append(recommendation)
+    return {
+        "resourceType": "ImmunizationRecommendation",
+        "patient": {"reference": patient},
+        "date": made_on,
+        "recommendation": recommendations,
+    }
+
+
+def vaccines_due_plan(doses: list[DoseDue], patient: str, recommendation: str) -> dict[str, Any]:
+    """The same doses as a CarePlan, so the Plan of Care section (whose entries IPS allows to be
+    CarePlans) reaches the ImmunizationRecommendation, through `supportingInfo`. Each activity
+    carries the vaccination procedure code GP systems record, where `codes` has one."""
+    activities = []
+    for dose in doses:
+        code: dict[str, Any] = {"text": dose_words(dose)}
+        procedure = codes.vaccination_procedure(dose.vaccine, dose.dose)
+        if procedure:
+            code = {"coding": [procedure.coding()], "text": dose_words(dose)}
+        status = FORECAST_WORDS[forecast_status(dose)].lower()
+        due = when(dose.due.isoformat())
+        activities.append(
+            {
+                "detail": {
+                    "code": code,
+                    "status": "not-started",
+                    "description": f"{dose_words(dose)}: {status} from {due}",
+                    "performer": [{"display": OWNER_WORDS["gp"]}],
+                    "scheduledPeriod": {"start": dose.due.isoformat()},
+                }
+            }
+        )
+    return {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "title": VACCINES_DUE_TITLE,
+        "subject": {"reference": patient},
+        "supportingInfo": [{"reference": recommendation}],
+        "activity": activities,
+    }
+
+
+def overdue_words(item: Overdue) -> str:
+    return OVERDUE_WORDS[item.code]
+
+
+def overdue_plan(items: list[Overdue], patient: str) -> dict[str, Any]:
+    """What should have happened by now (the current view's overdue items carried here, as
+    `bundle` chooses them) as a CarePlan: what, who is arranging it, and when it was due."""
+    activities = []
+    for item in items:
+        detail: dict[str, Any] = {
+            "code": concept(overdue_words(item)),
+            "status": "not-started",
+            "description": overdue_words(item)
+            + (f": was due on {when(item.due.isoformat())}" if item.due else ": not done yet"),
+            "performer": [{"display": WHO_WORDS.get(item.who, OWNER_WORDS["other"])}],
+        }
+        if item.due:
+            detail["scheduledPeriod"] = {"end": item.due.isoformat()}
+        activities.append({"detail": detail})
+    return {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "title": OVERDUE_TITLE,
+        "subject": {"reference": patient},
         "activity": activities,
     }
