@@ -23,7 +23,7 @@ from passport.db import utcnow
 from passport.records import workflow
 from passport.sharing import service
 from tests.browser.conftest import _axe, make_user, sign_in
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, next_code
 
 pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
@@ -292,7 +292,18 @@ def test_every_page_a_nurse_reaches_fits_a_phone_and_passes_axe(page, live_serve
     open_as_a_stranger(sweep, daniel_link(cli, db, live_server).url, check=False)
     page.context.clear_cookies()
 
-    sign_in(page, live_server, "nurse@example.org", PASSWORD)
+    # Signing in: the password page, then the second factor, sent empty first.
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill("nurse@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server}/sign-in/code")
+    sweep.check("the second-factor page")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    sweep.check("the second-factor page sent empty")
+    page.get_by_label("Security code").fill(next_code(db, "nurse@example.org"))
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1, name="Caseload")).to_be_visible()
     # Daniel's record first, the fullest: his entries are the ones checked of each route.
     sweep.crawl("/caseload", "/children/FX-DANIEL")
@@ -320,6 +331,19 @@ def test_every_page_a_nurse_reaches_fits_a_phone_and_passes_axe(page, live_serve
     invite.get_by_role("button", name="Make an invitation").click()
     expect(page.get_by_role("heading", level=1, name="Invitation made")).to_be_visible()
     sweep.check("an invitation made")
+    invitation = page.locator("#invitation-link").input_value().strip()
+    response = page.goto(f"{live_server}/children/FX-NOBODY")
+    assert response is not None and response.status == 404
+    sweep.check("a record that is not there (404)")
+
+    # The invitation, as the young person opens it (signed out), and sent empty.
+    page.context.clear_cookies()
+    page.goto(invitation)
+    expect(page.get_by_role("heading", level=1, name="Set your password")).to_be_visible()
+    sweep.check("an invitation to set a password")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    sweep.check("an invitation sent empty")
     sweep.assert_clean()
 
 
@@ -349,6 +373,12 @@ def test_every_page_a_care_leaver_reaches_fits_a_phone_and_passes_axe(page, live
     page.get_by_role("button", name="Make the link").click()
     expect(page.get_by_role("heading", level=1, name="Your link is ready")).to_be_visible()
     sweep.check("the link a care leaver made")
+
+    # A link cancelled: the home page with its banner and a cancelled link's card.
+    page.goto(f"{live_server}/me")
+    page.get_by_role("button", name="Cancel this link").first.click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("is cancelled")
+    sweep.check("the care leaver's home, after cancelling a link")
     sweep.assert_clean()
 
 
@@ -370,6 +400,12 @@ def test_every_page_a_foster_carer_reaches_fits_a_phone_and_passes_axe(page, liv
     for path in ("/placements/FX-NOAH", "/placements/FX-ELLIE", "/placements/FX-NOAH/sheet"):
         assert path in sweep.seen, sweep.seen
     assert not any("FX-DANIEL" in key for key in sweep.seen)
+
+    # A plan action marked done: the child's page with its banner.
+    page.goto(f"{live_server}/placements/FX-NOAH")
+    page.get_by_role("button", name="Mark as done").first.click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Marked as done")
+    sweep.check("a child placed with the carer, after marking an action done")
     sweep.assert_clean()
 
 
