@@ -135,6 +135,13 @@ class Sweep:
         """The page as it is now fits 390 px and passes every axe rule; a failure is kept,
         with what to fix, and the sweep goes on."""
         self.checked.append(what)
+        # What a tap on "See what they will see" or any other details opens is checked too.
+        opened = self.page.evaluate(
+            "() => [...document.querySelectorAll('details:not([open])')]"
+            ".map(d => { d.open = true; return 1; }).length"
+        )
+        if opened:
+            self.page.wait_for_timeout(300)  # a preview decrypts on opening
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             widest = self.page.evaluate(OVERFLOWING_JS)
@@ -155,9 +162,7 @@ class Sweep:
 
     def followable(self, url: str) -> bool:
         parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}" == self.base and not NOT_PAGES.search(
-            parts.path
-        )
+        return f"{parts.scheme}://{parts.netloc}" == self.base and not NOT_PAGES.search(parts.path)
 
     def enqueue(self, queue: deque[str], url: str) -> None:
         key = page_key(url)
