@@ -2,11 +2,14 @@
 leaver, a foster carer and a stranger with a sharing link, the test signs in and crawls: from the
 role's home page it follows every same-origin link (and GET form) breadth-first, and submits each
 kind of form once empty to see its error state. On every page nothing scrolls sideways and axe,
-with all its rules (best practices included, not only WCAG), finds nothing.
+with all its rules (best practices included, not only WCAG), finds nothing; a failure lists
+every problem of every page (the overflowing elements, the axe rule and its nodes).
 
 The crawl is generic on purpose: pages added later are found through their links, with no list
-to keep up to date. Only pages reached by a button that POSTs (a link just made, an invitation
-made) are reached by filling their forms in."""
+to keep up to date. A route is checked on its first SAMPLES pages (two children's records, two
+of a record's medicines), as a nurse's caseload reaches hundreds of pages of the same few
+templates. Only pages reached by a button that POSTs (a link just made, an invitation made, a
+banner) are reached by pressing it, or by filling the form in."""
 
 from __future__ import annotations
 
