@@ -26,12 +26,16 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlalchemy import event
 
-from passport import create_app
-from passport.cli import main
-from passport.config import Config
-from passport.db import make_engine
-from passport.migrations import upgrade_to_head
-from passport.records.service import check_record, import_record
+# Run as a script (`python tests/bench.py`): the project's root is where `tests` is found.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from passport import create_app  # noqa: E402
+from passport.cli import main  # noqa: E402
+from passport.config import Config  # noqa: E402
+from passport.db import make_engine  # noqa: E402
+from passport.migrations import upgrade_to_head  # noqa: E402
+from passport.records.service import check_record, import_record  # noqa: E402
+from tests.conftest import TEST_SECRET  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 # The production command in README.md, less the address.
@@ -143,9 +147,11 @@ def bench_caseload(sizes: list[int]) -> None:
     print("passport caseload (SQLite), first request of the day on a server that has seen")
     print("nothing: with nothing kept (every record checked in the request), and after the")
     print("nightly job kept each report (caseload.stored); then a warm repeat (best of 3)")
+    print("(`passport caseload`, which prints every child), and the nurse's caseload page (25")
+    print("children shown) on a server that has seen nothing, after the nightly job")
     print(
         f"{'children':>9} {'nothing kept s':>15} {'queries':>8} {'after nightly s':>16} "
-        f"{'queries':>8} {'warm s':>8}"
+        f"{'queries':>8} {'warm s':>8} {'page s':>7} {'queries':>8}"
     )
     from sqlalchemy import delete
 
@@ -156,8 +162,9 @@ def bench_caseload(sizes: list[int]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             config = Config(
                 database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
-                secret_key="bench",
+                secret_key=TEST_SECRET,
                 fixed_today=TODAY,
+                testing=True,
             )
             app = create_app(config)
             db = app.extensions["db"]
@@ -174,9 +181,10 @@ def bench_caseload(sizes: list[int]) -> None:
                 jobs.run(app, "caseload.nightly", {"as_of": TODAY.isoformat()})
             kept, kept_queries = _first_request(runner, app, size)
             warm = min(_warm(runner, app) for _ in range(3))
+            page, page_queries = _first_page(app)
             print(
                 f"{size:>9} {cold:>15.2f} {cold_queries:>8} {kept:>16.2f} {kept_queries:>8} "
-                f"{warm:>8.2f}"
+                f"{warm:>8.2f} {page:>7.2f} {page_queries:>8}"
             )
             db.dispose()
 
@@ -198,6 +206,27 @@ def _first_request(runner, app, size: int) -> tuple[float, int]:
     event.remove(engine, "before_cursor_execute", statements.listener)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{size} children")
+    return took, len(statements)
+
+
+def _first_page(app) -> tuple[float, int]:
+    """GET /caseload for a signed-in nurse on a server whose own cache is empty (the reports
+    kept by the nightly job are read): the first request of the day."""
+    from passport.caseload import service as caseload_service
+    from tests.helpers import make_nurse, sign_in
+
+    db = app.extensions["db"]
+    make_nurse(db)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    caseload_service._REPORTS.clear()
+    statements = count_queries(db.engine)
+    start = time.perf_counter()
+    response = client.get("/caseload")
+    took = time.perf_counter() - start
+    event.remove(db.engine, "before_cursor_execute", statements.listener)
+    assert response.status_code == 200
+    assert b"children found" in response.data
     return took, len(statements)
 
 

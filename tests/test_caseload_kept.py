@@ -4,6 +4,7 @@ report instead of checking the record in the request, in the same number of quer
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -183,3 +184,17 @@ def test_a_first_caseload_reads_the_detail_only_of_the_rows_a_page_shows(app, cl
         assert entry.report.flags == made_here[entry.ref].report.flags, entry.ref
         assert entry.report.immunisations == made_here[entry.ref].report.immunisations
         assert entry == made_here[entry.ref]
+
+
+def test_rows_kept_in_the_earlier_tagged_form_still_read_back(cli, db):
+    """Reports kept before the flat form (every value tagged, the whole report in the entry)
+    still read back whole, so a server upgraded mid-day shows the caseload it showed."""
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    with db.transaction() as session:
+        entries = caseload.build_caseload(session, TODAY)
+    for entry in entries:
+        earlier = json.dumps(stored._encode(entry))
+        assert '"$": "CheckReport"' in earlier
+        assert stored.loads(earlier) == entry, entry.ref
+        flat, _ = stored.dumps(entry)
+        assert json.loads(flat)["$"] == stored.FLAT and "$d" not in flat

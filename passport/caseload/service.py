@@ -200,6 +200,7 @@ def _made_before(
 ) -> dict[int, CaseloadEntry]:
     """The entries kept in the database for the missing versions (see `caseload.stored`)."""
     kept = stored.kept_for(session, query, as_of)
+    missing = set(missing)  # a list here made this loop quadratic: 1.5 s at 10,000 children
     out = {}
     for version_id, ref, _ in wanted:
         if version_id in missing:
