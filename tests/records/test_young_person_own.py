@@ -29,7 +29,13 @@ OWN = {
     "what_matters": "Keeping my football on Saturdays",
     "notes": [{"id": "n1", "text": "Ask about my knee <b>soon</b>", "written_on": "2026-11-20"}],
     "appointments": [
-        {"id": "a1", "what": "Physio", "date": "2026-12-14", "time": "09:30", "where": "Northfield"},
+        {
+            "id": "a1",
+            "what": "Physio",
+            "date": "2026-12-14",
+            "time": "09:30",
+            "where": "Northfield",
+        },
         {"id": "a2", "what": "Dentist", "date": "2026-10-02"},
     ],
 }
@@ -54,8 +60,9 @@ def test_the_own_part_goes_through_import_and_export_unchanged(db):
     assert exported["child"].get("pronouns") == DANIEL["child"].get("pronouns")
     jsonschema.validate(exported, SCHEMA_2)
     # And the export imports again as it was.
-    assert check_record(exported, lambda: TODAY)["young_person_own"]["notes"][0]["text"] == (
-        OWN["notes"][0]["text"]
+    assert (
+        check_record(exported, lambda: TODAY)["young_person_own"]["notes"][0]["text"]
+        == (OWN["notes"][0]["text"])
     )
 
 
@@ -133,8 +140,7 @@ def test_the_history_says_what_they_did_in_their_own_name():
     name = DANIEL["child"].get("preferred_name") or DANIEL["child"]["given_name"]
     assert f"{name} added a note of their own: \u201cAsk about my knee <b>soon</b>\u201d" in lines
     assert (
-        f"{name} added an appointment of their own: Physio on 14 December 2026 at 09:30, "
-        "Northfield"
+        f"{name} added an appointment of their own: Physio on 14 December 2026 at 09:30, Northfield"
     ) in lines
     assert f"{name} added their pronouns: he/they" in lines
     changed = with_own(
