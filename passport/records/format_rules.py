@@ -88,14 +88,19 @@ def _dated(data: dict[str, Any]) -> Iterator[Dated]:
         for i, value in enumerate(data.get(section) or []):
             if isinstance(value, date):
                 yield (section, i), value, "event"
+    yield from _own_dates(data)
+
+
+def _own_dates(data: dict[str, Any]) -> Iterator[Dated]:
+    """The young person's own notes were written by today; an appointment may be to come."""
     own = data.get("young_person_own")
-    if isinstance(own, dict):
-        for i, note in _items(own, "notes"):
-            yield from _dates_in(("young_person_own", "notes", i), note, "written_on")
-        # An appointment of their own may be still to come.
-        for i, appointment in _items(own, "appointments"):
-            path: Path = ("young_person_own", "appointments", i)
-            yield from _dates_in(path, appointment, "date", kind="plan")
+    if not isinstance(own, dict):
+        return
+    for i, note in _items(own, "notes"):
+        yield from _dates_in(("young_person_own", "notes", i), note, "written_on")
+    for i, appointment in _items(own, "appointments"):
+        path: Path = ("young_person_own", "appointments", i)
+        yield from _dates_in(path, appointment, "date", kind="plan")
 
 
 def _order(
