@@ -249,3 +249,30 @@ def test_a_post_without_csrf_token_is_refused(daniel, db):
 def test_the_home_page_leads_to_their_own_part(daniel):
     home = get_page(daniel, "/me")
     assert home.select_one(f'a[href="{OWN}"]') is not None
+
+
+def test_the_nurse_sees_them_read_only_and_in_the_history(world, daniel):
+    assert post(daniel, f"{OWN}/notes/new", text="Ask about <my> knee").status_code == 302
+    assert add_appointment(daniel).status_code == 302
+    assert post(daniel, f"{OWN}/about", pronouns="he/they").status_code == 302
+    nurse = signed_in(world, "nurse@example.org")
+    soup = get_page(nurse, f"/children/{DANIEL}")
+    assert soup.select_one("#own-part").get_text() == "Added by Dan themselves"
+    assert "Ask about <my> knee" in text(soup.select_one("#own-part-notes"))
+    assert "Physio: 14 December 2026 at 09:30" in text(soup.select_one("#own-part-appointments"))
+    assert "he/they" in text(soup.select_one("#own-part-list"))
+    # Read-only: no link on the nurse's page leads to the leaver's own pages.
+    assert not soup.select(f'a[href^="{OWN}"]')
+    # The nurse's own record of the pronouns is left as it was.
+    assert "he/him" in text(soup.select_one("#details"))
+    history_page = text(get_page(nurse, f"/children/{DANIEL}/history"))
+    assert "Dan added a note of their own: \u201cAsk about <my> knee\u201d" in history_page
+    assert "Dan added an appointment of their own: Physio on 14 December 2026 at 09:30" in (
+        history_page
+    )
+    assert "Dan added their pronouns: he/they" in history_page
+
+
+def test_a_record_with_nothing_of_their_own_shows_no_such_section(world):
+    nurse = signed_in(world, "nurse@example.org")
+    assert get_page(nurse, f"/children/{DANIEL}").select_one("#own-part") is None
