@@ -26,6 +26,8 @@ from passport.records import details, entries, history, service, workflow
 from passport.records import entry_forms as ef
 from passport.records import forms as f
 from passport.records import section_forms as sf
+from passport.records.audience import STAFF
+from passport.records.current import current_view
 from passport.records.editing import (
     attach_errors,
     child_or_404,
@@ -33,8 +35,6 @@ from passport.records.editing import (
     render_form,
     save_change,
 )
-from passport.records.audience import STAFF
-from passport.records.current import current_view
 from passport.records.exchange import as_exchange_json
 from passport.records.schemas import RecordSchema
 from passport.records.summary import summarise

@@ -152,7 +152,8 @@ def make_link(
     carries: Collection[str] | None = None,
     sharer: Sharer | None = None,
 ) -> MadeLink:
-    """A new link to `document`, carrying only the parts in `carries` (every part when None).
+    """A new link to `document`, carrying only the parts in `carries` (when None, every part
+    but the young person's own: `parts.NOT_CHOSEN`).
     `sharer` is named to the recipient."""
     if document not in SHAREABLE:
         raise ShareError("document", f"must be one of: {', '.join(SHAREABLE)}")
@@ -164,7 +165,7 @@ def make_link(
     if passcode is not None and len(passcode) < MIN_PASSCODE:
         raise ShareError("passcode", f"must be at least {MIN_PASSCODE} characters")
     try:
-        chosen = parts.checked(parts.PARTS if carries is None else carries)
+        chosen = parts.checked(parts.NOT_CHOSEN if carries is None else carries)
     except parts.PartsError as error:
         raise ShareError("carries", str(error)) from error
     version, record = load_current(session, ref)

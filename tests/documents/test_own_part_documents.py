@@ -21,10 +21,20 @@ OWN = {
     "pronouns": "he/they",
     "what_matters": "Keeping my football on Saturdays",
     "notes": [
-        {"id": "n1", "text": "Ask about my knee <script>alert(1)</script>", "written_on": "2026-11-20"}
+        {
+            "id": "n1",
+            "text": "Ask about my knee <script>alert(1)</script>",
+            "written_on": "2026-11-20",
+        }
     ],
     "appointments": [
-        {"id": "a1", "what": "Physio", "date": "2026-12-14", "time": "09:30", "where": "Northfield"},
+        {
+            "id": "a1",
+            "what": "Physio",
+            "date": "2026-12-14",
+            "time": "09:30",
+            "where": "Northfield",
+        },
         {"id": "a2", "what": "Dentist check-up", "date": "2026-10-02"},
     ],
 }
