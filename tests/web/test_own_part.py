@@ -276,3 +276,16 @@ def test_the_nurse_sees_them_read_only_and_in_the_history(world, daniel):
 def test_a_record_with_nothing_of_their_own_shows_no_such_section(world):
     nurse = signed_in(world, "nurse@example.org")
     assert get_page(nurse, f"/children/{DANIEL}").select_one("#own-part") is None
+
+
+def test_the_fixed_wording_is_easy_to_read(daniel):
+    import textstat
+
+    pages = [OWN, f"{OWN}/about", f"{OWN}/notes/new", f"{OWN}/appointments/new"]
+    blocks = []
+    for path in pages:
+        main = get_page(daniel, path).select_one("main")
+        blocks += [" ".join(el.get_text(" ").split()) for el in main.select("h1, h2, p, label")]
+    words = " ".join(b if b.endswith((".", "?", "!", ":")) else b + "." for b in blocks if b)
+    words = re.sub(r"\b\d+\b\s*", "", words)
+    assert textstat.flesch_reading_ease(words) >= 70, words
