@@ -17,7 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     from passport.db import Database
     from passport.documents import views as document_views
     from passport.errors import register_error_handlers
-    from passport.homes import carer, leaver, leaver_choices
+    from passport.homes import carer, leaver, leaver_choices, leaver_own
     from passport.records import views as record_views
     from passport.sharing import views as sharing_views
     from passport.web import components, filters, views
@@ -79,6 +79,7 @@ def create_app(config: Config | None = None) -> Flask:
         sharing_views,
         leaver,
         leaver_choices,
+        leaver_own,
         carer,
     ):
         app.register_blueprint(module.make_blueprint(config))

@@ -19,6 +19,7 @@ GET /me
 GET /me/activity
 GET /me/documents/<kind>
 GET /me/documents/<kind>.pdf
+GET /me/own
 GET /metrics
 GET /placements
 GET /placements/<ref>
@@ -53,6 +54,12 @@ GET,POST /children/<ref>/placements/new
 GET,POST /import
 GET,POST /invitation
 GET,POST /me/links/new
+GET,POST /me/own/<section>/<entry_id>/remove
+GET,POST /me/own/about
+GET,POST /me/own/appointments/<appointment_id>
+GET,POST /me/own/appointments/new
+GET,POST /me/own/notes/<note_id>
+GET,POST /me/own/notes/new
 GET,POST /me/summary-choices
 GET,POST /me/tell-us
 GET,POST /sign-in

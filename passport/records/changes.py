@@ -229,6 +229,59 @@ def _record(
     yield from _young_person_choices(
         before.get("young_person_choices") or {}, after.get("young_person_choices") or {}
     )
+    child = after.get("child") or before.get("child") or {}
+    yield from _young_person_own(
+        child.get("preferred_name") or child.get("given_name") or "The young person",
+        before.get("young_person_own") or {},
+        after.get("young_person_own") or {},
+    )
+
+
+# The young person's own part (/2 `young_person_own`), said as what they did.
+OWN_FIELDS = {
+    "preferred_name": "the name they like to be called",
+    "pronouns": "their pronouns",
+    "what_matters": "what matters to them",
+}
+
+
+def _own_note(note: dict[str, Any]) -> str:
+    return f"\u201c{note['text']}\u201d"
+
+
+def _own_appointment(appointment: dict[str, Any]) -> str:
+    at = f" at {appointment['time']}" if appointment.get("time") else ""
+    where = f", {appointment['where']}" if appointment.get("where") else ""
+    return f"{appointment['what']} on {value_words(appointment['date'])}{at}{where}"
+
+
+def _young_person_own(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    """What the young person added, changed or removed of their own, in words: "Daniel added
+    a note of their own: ...". Entries are matched by their id."""
+    for field, said in OWN_FIELDS.items():
+        was, now = old.get(field), new.get(field)
+        if was == now:
+            continue
+        if not was:
+            yield f"{name} added {said}: {now}"
+        elif not now:
+            yield f"{name} removed {said} (was {was})"
+        else:
+            yield f"{name} changed {said} from {was} to {now}"
+    for section, one, show in (
+        ("notes", "a note", _own_note),
+        ("appointments", "an appointment", _own_appointment),
+    ):
+        before = {item["id"]: item for item in old.get(section) or []}
+        after = {item["id"]: item for item in new.get(section) or []}
+        for key, item in after.items():
+            if key not in before:
+                yield f"{name} added {one} of their own: {show(item)}"
+            elif before[key] != item:
+                yield f"{name} changed {one} of their own to {show(item)}"
+        for key, item in before.items():
+            if key not in after:
+                yield f"{name} removed {one} of their own: {show(item)}"
 
 
 def _young_person_choices(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:

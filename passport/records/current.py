@@ -77,6 +77,55 @@ class DoseDue:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class OwnPart:
+    """What the young person wrote themselves (format /2 `young_person_own`): never the
+    nurse's fields. Appointments from today on are to come, soonest first; earlier ones are
+    past, latest first; notes newest first."""
+
+    preferred_name: str | None = None
+    pronouns: str | None = None
+    what_matters: str | None = None
+    notes: list[Mapping[str, Any]] = field(default_factory=list)
+    appointments_to_come: list[Mapping[str, Any]] = field(default_factory=list)
+    appointments_past: list[Mapping[str, Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.preferred_name
+            or self.pronouns
+            or self.what_matters
+            or self.notes
+            or self.appointments_to_come
+            or self.appointments_past
+        )
+
+
+# Who reads the young person's own part: they and staff. A carer does not (their own notes
+# are private to them).
+OWN_PART_AUDIENCES = (YOUNG_PERSON, STAFF)
+
+
+def _own_part(record: Mapping[str, Any], audience: str, as_of: date) -> OwnPart:
+    own = record.get("young_person_own")
+    if audience not in OWN_PART_AUDIENCES or not isinstance(own, Mapping):
+        return OwnPart()
+
+    def moment(a: Mapping[str, Any]) -> tuple[str, str]:
+        return str(a["date"]), a.get("time") or ""
+
+    appointments = sorted(own.get("appointments") or [], key=moment)
+    to_come = [a for a in appointments if (_day(a["date"]) or as_of) >= as_of]
+    return OwnPart(
+        preferred_name=own.get("preferred_name") or None,
+        pronouns=own.get("pronouns") or None,
+        what_matters=own.get("what_matters") or None,
+        notes=sorted(own.get("notes") or [], key=lambda n: str(n["written_on"]), reverse=True),
+        appointments_to_come=to_come,
+        appointments_past=[a for a in reversed(appointments) if a not in to_come],
+    )
+
+
 @dataclass
 class CurrentView:
     audience: str
@@ -101,6 +150,8 @@ class CurrentView:
     last_assessment: Mapping[str, Any] | None = None
     # Who else has open plan actions this audience does not see ("your nurse"), in order.
     others_acting: list[str] = field(default_factory=list)
+    # What the young person wrote themselves; empty for a carer.
+    own_part: OwnPart = field(default_factory=OwnPart)
 
     def note(self, entry: Mapping[str, Any]) -> str | None:
         """An entry's `notes` if this audience may read them (`visible_note`)."""
@@ -239,4 +290,5 @@ def current_view(
     view.family_history = list(family_history_for(record, audience))
     assessments = sorted(record.get("assessments") or [], key=lambda a: a["date"])
     view.last_assessment = assessments[-1] if assessments else None
+    view.own_part = _own_part(record, audience, as_of)
     return view

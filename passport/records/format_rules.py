@@ -88,6 +88,19 @@ def _dated(data: dict[str, Any]) -> Iterator[Dated]:
         for i, value in enumerate(data.get(section) or []):
             if isinstance(value, date):
                 yield (section, i), value, "event"
+    yield from _own_dates(data)
+
+
+def _own_dates(data: dict[str, Any]) -> Iterator[Dated]:
+    """The young person's own notes were written by today; an appointment may be to come."""
+    own = data.get("young_person_own")
+    if not isinstance(own, dict):
+        return
+    for i, note in _items(own, "notes"):
+        yield from _dates_in(("young_person_own", "notes", i), note, "written_on")
+    for i, appointment in _items(own, "appointments"):
+        path: Path = ("young_person_own", "appointments", i)
+        yield from _dates_in(path, appointment, "date", kind="plan")
 
 
 def _order(
@@ -161,6 +174,24 @@ def _reference_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
         chosen.add(wanted)
 
 
+def _own_id_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """The young person's own notes and appointments each have an id of their own."""
+    own = data.get("young_person_own")
+    if not isinstance(own, dict):
+        return
+    for section in ("notes", "appointments"):
+        seen: dict[str, int] = {}
+        for i, item in _items(own, section):
+            if not isinstance(item.get("id"), str):
+                continue
+            first = seen.setdefault(item["id"], i)
+            if first != i:
+                yield (
+                    ("young_person_own", section, i, "id"),
+                    f'"{item["id"]}" is already the id of young_person_own.{section}[{first}]',
+                )
+
+
 def _consent_breaches(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
     """A family-history entry's consent state (/2) and its /1 yes or no must agree: the young
     person may see it only when the relative gave consent."""
@@ -191,3 +222,4 @@ def record_rule_breaches(data: dict[str, Any], today: date) -> Iterator[tuple[Pa
     yield from _order_breaches(data, child)
     yield from _reference_breaches(data)
     yield from _consent_breaches(data)
+    yield from _own_id_breaches(data)

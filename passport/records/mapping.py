@@ -180,6 +180,7 @@ def version_from_record(record: dict[str, Any], **version_fields: Any) -> m.Reco
         extensions={k: v for k, v in record.items() if k.startswith("x_")} or None,
         immunisation_history_status=record.get("immunisation_history_status"),
         young_person_choices=record.get("young_person_choices"),
+        young_person_own=_own_stored(record.get("young_person_own")),
         **version_fields,
     )
     version.child = m.Child(**_values(record["child"], CHILD))
@@ -211,6 +212,30 @@ def version_from_record(record: dict[str, Any], **version_fields: Any) -> m.Reco
     if "birth_history" in record:
         version.birth_history = m.BirthHistory(**_values(record["birth_history"], BIRTH_HISTORY))
     return version
+
+
+# The young person's own entries are kept whole in one JSON column, their dates as ISO text.
+OWN_DATES = {"notes": "written_on", "appointments": "date"}
+
+
+def _own_stored(own: dict[str, Any] | None) -> dict[str, Any] | None:
+    if own is None:
+        return None
+    stored = dict(own)
+    for section, name in OWN_DATES.items():
+        if section in own:
+            stored[section] = [{**item, name: item[name].isoformat()} for item in own[section]]
+    return stored
+
+
+def _own_loaded(stored: dict[str, Any]) -> dict[str, Any]:
+    own = dict(stored)
+    for section, name in OWN_DATES.items():
+        if section in stored:
+            own[section] = [
+                {**item, name: date.fromisoformat(item[name])} for item in stored[section]
+            ]
+    return own
 
 
 def _assessment_row(position: int, a: dict[str, Any]) -> m.Assessment:
@@ -254,6 +279,8 @@ def record_from_version(version: m.RecordVersion) -> dict[str, Any]:
         record["immunisation_history_status"] = version.immunisation_history_status
     if version.young_person_choices is not None:
         record["young_person_choices"] = dict(version.young_person_choices)
+    if version.young_person_own is not None:
+        record["young_person_own"] = _own_loaded(version.young_person_own)
     for section, kind in CHECKS.items():
         if section in present:
             record[section] = [c.date for c in version.routine_checks if c.kind == kind]

@@ -69,6 +69,8 @@ class RecordVersion(Base):
     immunisation_history_status: Mapped[str | None] = mapped_column(String(20))
     # /2 `young_person_choices`: what the young person chose for their summary, as given.
     young_person_choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # /2 `young_person_own`: the young person's own entries, in the exchange form (ISO dates).
+    young_person_own: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Why the version was made, in the words of whoever made it (changing or ending an entry).
     reason: Mapped[str | None] = mapped_column(Text)
 

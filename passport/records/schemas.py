@@ -11,6 +11,7 @@ Every message is worded to follow the field's JSON path, as in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -66,7 +67,12 @@ NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
 # young person when writing them. No value: staff (notes written before /2 stay with staff).
 NOTES_FOR = ("staff", "young_person")
 # Whole sections new in /2.
-SECTIONS_NEW_IN_2 = ("hospital_episodes", "health_advice", "young_person_choices")
+SECTIONS_NEW_IN_2 = (
+    "hospital_episodes",
+    "health_advice",
+    "young_person_choices",
+    "young_person_own",
+)
 
 
 def _new_in_2(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
@@ -459,6 +465,34 @@ class YoungPersonChoicesSchema(FormatSchema):
     summary_quotes = Array(Text(max_length=64))
 
 
+# New in /2: the young person's own part of their passport (issue 16), written by them on
+# their own pages: never the nurse's fields (`child.preferred_name` stays the nurse's).
+TIME_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+OWN_NOTE_MOST = 2000
+
+
+class OwnNoteSchema(FormatSchema):
+    id = ref(required=True)
+    text = Text(min_length=1, max_length=OWN_NOTE_MOST, required=True)
+    written_on = CalendarDate(required=True)
+
+
+class OwnAppointmentSchema(FormatSchema):
+    id = ref(required=True)
+    what = short(required=True)
+    date = CalendarDate(required=True)
+    time = Pattern(TIME_PATTERN, "must be a time written HH:MM (24 hours), like 14:30")
+    where = short()
+
+
+class YoungPersonOwnSchema(FormatSchema):
+    preferred_name = short()
+    pronouns = Text(min_length=1, max_length=40)
+    what_matters = text()
+    notes = Array(Obj(OwnNoteSchema))
+    appointments = Array(Obj(OwnAppointmentSchema))
+
+
 class RecordSchema(FormatSchema):
     """One child's whole health record."""
 
@@ -483,6 +517,7 @@ class RecordSchema(FormatSchema):
     hospital_episodes = Array(Obj(HospitalEpisodeSchema))
     health_advice = Array(Obj(HealthAdviceSchema))
     young_person_choices = Obj(YoungPersonChoicesSchema)
+    young_person_own = Obj(YoungPersonOwnSchema)
 
     def __init__(self, *, today: Callable[[], date] = date.today, **kwargs: Any) -> None:
         super().__init__(**kwargs)

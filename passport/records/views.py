@@ -26,6 +26,8 @@ from passport.records import details, entries, history, service, workflow
 from passport.records import entry_forms as ef
 from passport.records import forms as f
 from passport.records import section_forms as sf
+from passport.records.audience import STAFF
+from passport.records.current import current_view
 from passport.records.editing import (
     attach_errors,
     child_or_404,
@@ -33,6 +35,7 @@ from passport.records.editing import (
     render_form,
     save_change,
 )
+from passport.records.exchange import as_exchange_json
 from passport.records.schemas import RecordSchema
 from passport.records.summary import summarise
 from passport.rules.dates import long_date
@@ -59,10 +62,13 @@ def child(ref: str) -> ResponseReturnValue:
         completions = workflow.completions(session, ref)
         context.audit(session, "view", "record", ref, version)
     entry = entry_for(version, record, today, issued.issued_on if issued else None)
+    # What the young person wrote themselves, read-only here: it is theirs to change.
+    own = current_view(as_exchange_json(record), STAFF, today).own_part
     return render_template(
         "records/child.html",
         record=record,
         entry=entry,
+        own=own,
         summary=summarise(record, entry),
         version=version,
         history=history,

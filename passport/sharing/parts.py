@@ -17,10 +17,14 @@ PARTS = {
     "health_checks": "Health checks",
     "family_history": "Family health history",
     "own_words": "Own words from health checks",
+    "own_part": "Things I added: appointments, notes, what matters to me",
 }
-# Ticked unless the young person unticks them. Family history and their own words are the
-# most private: they are shared only when chosen.
+# Ticked unless the young person unticks them. Family history, their own words and the
+# things they added themselves are the most private: they are shared only when chosen.
 DEFAULT_PARTS = ("gp_sheet", "allergies_medicines", "conditions", "immunisations", "health_checks")
+# What a link carries when nobody chose (a link made before the choice, or from the command
+# line): everything but the things the young person added themselves, which only they share.
+NOT_CHOSEN = tuple(p for p in PARTS if p != "own_part")
 
 # The lists of the exchange format each part carries.
 PART_FIELDS: dict[str, tuple[str, ...]] = {
@@ -29,6 +33,7 @@ PART_FIELDS: dict[str, tuple[str, ...]] = {
     "immunisations": ("immunisations", "immunisation_history_status"),
     "health_checks": ("assessments", "dental_checks", "optical_checks", "screening"),
     "family_history": ("family_history",),
+    "own_part": ("young_person_own",),
 }
 # The printable copy shows these parts whole: without one of them, it would read as if there
 # were nothing to show ("No known allergies"), so it goes only with all of them.
@@ -91,7 +96,8 @@ def stored(parts: Collection[str]) -> str:
 
 
 def read(text: str | None) -> tuple[str, ...]:
-    """The parts a stored link carries: every part for a link made before the choice."""
+    """The parts a stored link carries: every part but their own for a link made before the
+    choice."""
     if not text:
-        return tuple(PARTS)
+        return NOT_CHOSEN
     return tuple(p for p in text.split() if p in PARTS)

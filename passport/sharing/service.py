@@ -139,7 +139,7 @@ def _name_the_sharer(bundle: dict[str, Any], sharer: Sharer) -> None:
 
 def _chosen(carries: Collection[str] | None) -> tuple[str, ...]:
     try:
-        return parts.checked(parts.PARTS if carries is None else carries)
+        return parts.checked(parts.NOT_CHOSEN if carries is None else carries)
     except parts.PartsError as error:
         raise ShareError("carries", str(error)) from error
 
@@ -224,7 +224,8 @@ def make_link(
     carries: Collection[str] | None = None,
     sharer: Sharer | None = None,
 ) -> MadeLink:
-    """A new link to `document`, carrying only the parts in `carries` (every part when None).
+    """A new link to `document`, carrying only the parts in `carries` (when None, every part
+    but the young person's own: `parts.NOT_CHOSEN`).
     `sharer` is named to the recipient."""
     if document not in SHAREABLE:
         raise ShareError("document", f"must be one of: {', '.join(SHAREABLE)}")

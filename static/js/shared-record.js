@@ -221,6 +221,49 @@ export function showBundle (bundle, box, setTitle) {
     box.append(listOf(family, 'family-history'))
   }
 
+  // What the young person added themselves, marked as theirs (the section's author is them).
+  const ownSection = sections.find(s => (s.code || {}).text === 'Things the young person added')
+  if (ownSection) {
+    const own = (ownSection.entry || []).map(e => byUrl.get(e.reference) || {})
+    const said = kind => own.filter(r => r.resourceType === 'Communication' && ((r.category || [])[0] || {}).text === kind)
+      .map(r => ({ text: ((r.payload || [])[0] || {}).contentString || '', sent: r.sent }))
+    const box2 = el('section', null, { id: 'own-part', class: 'app-own-part', 'aria-labelledby': 'own-part-heading' })
+    const who = (official.given || [])[0] || 'the young person'
+    box2.append(el('h3', `Things ${who} added`, { id: 'own-part-heading', dir: 'auto' }))
+    box2.append(el('p', `Written by ${who} in their own words. A nurse or doctor did not write or check this part.`, { id: 'own-part-by', dir: 'auto' }))
+    const name = said('Likes to be called')[0]
+    const pronouns = said('Pronouns')[0]
+    if (name || pronouns) {
+      const words = name ? `Likes to be called ${name.text}${pronouns ? ` (${pronouns.text})` : ''}` : `Pronouns: ${pronouns.text}`
+      box2.append(el('p', words, { id: 'own-name', dir: 'auto' }))
+    }
+    const matters = said('What matters to me')[0]
+    if (matters) {
+      box2.append(el('h4', 'What matters to them'))
+      box2.append(el('p', matters.text, { id: 'own-what-matters', class: 'app-pre-wrap app-wrap-anywhere', dir: 'auto' }))
+    }
+    const appointments = own.filter(r => r.resourceType === 'Appointment').map(a => {
+      const day = (a.start || ((a.requestedPeriod || [])[0] || {}).start || '').slice(0, 10)
+      const time = a.start ? ' at ' + a.start.slice(11, 16) : ''
+      const where = (a.participant || []).map(p => (p.actor || {}).display).filter(Boolean)[0]
+      return [day, `${a.description || 'Appointment'}: ${longDate(day)}${time}${where ? ', ' + where : ''}`]
+    }).sort((a, b) => a[0].localeCompare(b[0])).map(a => a[1])
+    if (appointments.length) {
+      box2.append(el('h4', 'Their appointments'))
+      const list = listOf(appointments, 'own-appointments')
+      list.classList.add('app-wrap-anywhere')
+      box2.append(list)
+    }
+    const notes = said('Note written by the young person').map(n => `${longDate(n.sent)}: ${n.text}`)
+    if (notes.length) {
+      box2.append(el('h4', 'Their notes'))
+      const list = listOf(notes, 'own-notes')
+      list.classList.add('app-pre-wrap', 'app-wrap-anywhere')
+      box2.append(list)
+    }
+    box.append(box2)
+  }
+
   for (const ref of of('DocumentReference')) {
     const attachment = ((ref.content || [])[0] || {}).attachment || {}
     if (attachment.contentType === 'application/pdf' && attachment.data) {

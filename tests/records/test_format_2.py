@@ -122,12 +122,17 @@ ADDED = {
         ("young_person_choices", field): f"young_person_choices.{field}"
         for field in ("show_birth_details", "summary_quotes")
     },
+    **{
+        ("young_person_own", field): f"young_person_own.{field}"
+        for field in ("preferred_name", "pronouns", "what_matters", "notes", "appointments")
+    },
 }
 # Whole sections new in /2: section -> the definition of one of its items.
 NEW_SECTIONS = {
     "hospital_episodes": "hospital_episode",
     "health_advice": "health_advice",
     "young_person_choices": "young_person_choices",  # one object, not a list
+    "young_person_own": "young_person_own",  # one object, not a list
 }
 NEW_DEFINITIONS = set(NEW_SECTIONS.values())
 

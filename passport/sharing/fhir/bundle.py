@@ -26,6 +26,10 @@ What reaches the document (it goes to people outside the team: a GP, a universit
 - family health history only what the audience may see (`records.audience`: by default the
   young person, so entries whose relative consented). An entry kept out leaves no trace, not
   even an "information withheld" marker;
+- what the young person added themselves (format /2 `young_person_own`), when the link
+  carries it: a section whose author is the Patient, with their appointments as Appointments
+  and their notes, what matters to them, the name they like and their pronouns as
+  Communications sent by the Patient. Never the nurse's fields;
 - the PDF of the same document, when given, as a DocumentReference.
 
 All free text is plain text: in narratives it is escaped, never interpreted as HTML.
@@ -36,8 +40,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from passport.records.audience import YOUNG_PERSON
 from passport.records.current import CurrentView, DoseDue, Overdue, current_view
@@ -115,6 +120,9 @@ def ips_bundle(
     if plan:
         sections.append(plan)
     sections.append(_family_history_section(record, view, patient, entries))
+    own = _own_part_section(view, patient, entries)
+    if own:
+        sections.append(own)
     if pdf is not None:
         sections.append(
             _printable_copy_section(pdf, document_title, timestamp, patient, author, entries)
@@ -600,6 +608,86 @@ def _hospital_sections(
                 empty_reason=None if rows else reason,
             )
         )
+    return built
+
+
+OWN_PART_TITLE = "Things the young person added"
+# What each of the young person's own messages is (Communication.category text).
+OWN_WORDS = {
+    "preferred_name": "Likes to be called",
+    "pronouns": "Pronouns",
+    "what_matters": "What matters to me",
+}
+OWN_NOTE = "Note written by the young person"
+LONDON = ZoneInfo("Europe/London")
+
+
+def _own_appointment(a: Mapping[str, Any], patient: str) -> dict[str, Any]:
+    """An appointment of theirs: a start instant when they gave a time (UK time), else the
+    day as the requested period."""
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "status": "booked",
+        "description": a["what"],
+        "participant": [{"actor": {"reference": patient}, "status": "accepted"}],
+    }
+    if a.get("where"):
+        resource["participant"].append({"actor": {"display": a["where"]}, "status": "accepted"})
+    if a.get("time"):
+        hour, minute = (int(x) for x in a["time"].split(":"))
+        day = date.fromisoformat(str(a["date"]))
+        at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+        resource["start"] = at.isoformat(timespec="seconds")
+    else:
+        resource["requestedPeriod"] = [{"start": str(a["date"])}]
+    return resource
+
+
+def _own_message(
+    category: str, text_: str, patient: str, sent: str | None = None
+) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Communication",
+        "status": "completed",
+        "category": [r.concept(category)],
+        "subject": {"reference": patient},
+        "sender": {"reference": patient},
+        "payload": [{"contentString": text_}],
+    }
+    if sent:
+        resource["sent"] = sent
+    return resource
+
+
+def _own_part_section(view: CurrentView, patient: str, entries: Entries) -> dict[str, Any] | None:
+    """What the young person wrote themselves, marked as theirs: the section's author is the
+    Patient. Left out when they added nothing (or the link does not carry it)."""
+    own = view.own_part
+    if not own:
+        return None
+    references, lines = [], []
+    for name, category in OWN_WORDS.items():
+        value = getattr(own, name)
+        if value:
+            references.append(entries.add(_own_message(category, value, patient)))
+            lines.append(f"{category}: {value}")
+    for a in [*own.appointments_to_come, *own.appointments_past]:
+        references.append(entries.add(_own_appointment(a, patient)))
+        at = f" at {a['time']}" if a.get("time") else ""
+        where = f", {a['where']}" if a.get("where") else ""
+        lines.append(f"Appointment: {a['what']}, {when(str(a['date']))}{at}{where}")
+    for n in own.notes:
+        written = str(n["written_on"])
+        references.append(entries.add(_own_message(OWN_NOTE, n["text"], patient, written)))
+        lines.append(f"Note, {when(written)}: {n['text']}")
+    built = section(
+        OWN_PART_TITLE,
+        r.concept(OWN_PART_TITLE),
+        references,
+        paragraph("Written by the young person, in their own words.")
+        + "".join(paragraph(line) for line in lines),
+    )
+    built["author"] = [{"reference": patient}]
     return built
 
 
