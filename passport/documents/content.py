@@ -56,6 +56,10 @@ class Document:
         return f"{self.child['given_name']} {self.child['family_name']}"
 
 
+# The out-of-hours contact (format /2: the council's emergency duty team), as the carer reads it.
+OUT_OF_HOURS = "Out of hours (evenings, weekends, bank holidays)"
+
+
 def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
     contacts = record.get("contacts", {})
     rows = []
@@ -482,6 +486,9 @@ def _carer_sheet(record: dict[str, Any], born: date, view: CurrentView) -> dict[
             f"{w.not_given_words(i['status'], i.get('status_reason'))}"
             for i in view.immunisations_not_given
         ],
+        # Format /2: who to call out of hours, on its own row under the day-time contacts.
+        "out_of_hours": contacts.get("out_of_hours"),
+        "out_of_hours_label": OUT_OF_HOURS,
         "contacts": [
             (label, contacts[key])
             for key, label in (
