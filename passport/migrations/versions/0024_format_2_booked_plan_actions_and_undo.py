@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0024"
 down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
