@@ -6,9 +6,11 @@ lists what is coming up, from the current view, and who to call out of hours."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import timedelta
 
 import pytest
+import textstat
 
 from passport.accounts.invitations import grant_carer
 from passport.accounts.service import create_user
@@ -280,3 +282,22 @@ def test_the_childs_page_and_sheet_say_who_to_call_out_of_hours(jo, db):
     link = row.select_one("a")
     assert link["href"] == "tel:+441632960900"
     assert text(link) == "01632 960900 (call out of hours)"
+
+
+def test_the_new_words_for_carers_are_easy_to_read(jo):
+    """Our own words on the booking page and the child's new sections: Flesch 70 or more."""
+    booking = get_page(jo, f"{AT}/booked")
+    page = get_page(jo, "/placements/FX-NOAH")
+    own = [
+        text(booking.select_one("h1")),
+        *(text(p) for p in booking.select("main p") if ACTION not in text(p)),
+        text(booking.select_one(".nhsuk-hint")),
+        text(page.select_one("#upcoming-heading")),
+        text(page.select_one("#out-of-hours dt")),
+        *(text(dt) for dt in page.select("#upcoming dt") if ACTION not in text(dt)),
+    ]
+    words = " ".join(s if s.endswith((".", "?", "!", ":")) else s + "." for s in own if s)
+    words = re.sub(r"\b\d+\b\s*", "", words)
+    assert len(words.split()) > 30
+    score = textstat.flesch_reading_ease(words)
+    assert score >= 70, f"Flesch reading ease {score:.1f}: {words}"
