@@ -301,3 +301,34 @@ def test_the_new_words_for_carers_are_easy_to_read(jo):
     assert len(words.split()) > 30
     score = textstat.flesch_reading_ease(words)
     assert score >= 70, f"Flesch reading ease {score:.1f}: {words}"
+
+
+def test_the_nurse_adds_the_out_of_hours_contact_and_the_carer_can_call_it(db, cli, client, app):
+    ellie = ROOT / "fixtures" / "fx-ellie.json"
+    assert cli("import", str(ellie)).exit_code == 0
+    _carer(db, CARER_EMAIL, "FC-0201", "FX-ELLIE", name="Jo Carer")
+    make_nurse(db)
+    sign_in(client, "nurse@example.org")
+    contacts = text(get_page(client, "/children/FX-ELLIE").select_one("#contacts + dl"))
+    assert "Out-of-hours contact None recorded Add out-of-hours contact" in contacts
+    form = get_page(client, "/children/FX-ELLIE/contacts/out_of_hours")
+    assert text(form.select_one("h1")) == "Add an out-of-hours contact"
+    token, version = form_page(client, "/children/FX-ELLIE/contacts/out_of_hours")
+    answer = client.post(
+        "/children/FX-ELLIE/contacts/out_of_hours",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "name": "Emergency duty team",
+            "team": "Example City Council",
+            "phone": "01632 960901",
+        },
+    )
+    assert answer.status_code == 302
+    history = text(get_page(client, "/children/FX-ELLIE/history").select_one("#version-2"))
+    assert "Out of hours added: Emergency duty team" in history
+    with app.test_client() as carer:
+        sign_in(carer, CARER_EMAIL, code=False)
+        row = get_page(carer, "/placements/FX-ELLIE").select_one("#out-of-hours")
+    assert row.select_one("a")["href"] == "tel:+441632960901"
+    assert "Emergency duty team, Example City Council" in text(row)
