@@ -55,6 +55,7 @@ GET,POST /invitation
 GET,POST /me/links/new
 GET,POST /me/summary-choices
 GET,POST /me/tell-us
+GET,POST /placements/<ref>/actions/<assessment_id>/<int:index>/booked
 GET,POST /sign-in
 GET,POST /sign-in/code
 POST /api/shl/<token>
@@ -64,6 +65,7 @@ POST /children/<ref>/leaver-summary/issue
 POST /children/<ref>/links/<public_id>/revoke
 POST /me/links/<public_id>/revoke
 POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
+POST /placements/<ref>/actions/<assessment_id>/<int:index>/undo
 POST /sign-out"""
 
 # Reachable without signing in: sign-in itself, invitations, the share viewer and its protocol.
