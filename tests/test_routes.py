@@ -62,6 +62,7 @@ GET,POST /me/own/notes/<note_id>
 GET,POST /me/own/notes/new
 GET,POST /me/summary-choices
 GET,POST /me/tell-us
+GET,POST /placements/<ref>/actions/<assessment_id>/<int:index>/booked
 GET,POST /sign-in
 GET,POST /sign-in/code
 POST /api/shl/<token>
@@ -73,6 +74,7 @@ POST /children/<ref>/links/preview
 POST /me/links/<public_id>/revoke
 POST /me/links/preview
 POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
+POST /placements/<ref>/actions/<assessment_id>/<int:index>/undo
 POST /sign-out"""
 
 # Reachable without signing in: sign-in itself, invitations, the share viewer and its protocol.

@@ -19,7 +19,7 @@ from passport.documents import leaver
 from passport.documents import words as w
 from passport.documents.telling import nothing_for_carer, overdue_for_carer
 from passport.records.audience import CARER, STAFF, YOUNG_PERSON
-from passport.records.current import CurrentView, current_view, visible_note
+from passport.records.current import CurrentView, Upcoming, current_view, visible_note
 from passport.records.placements import current_placement
 from passport.rules.dates import age_in_years
 
@@ -54,6 +54,10 @@ class Document:
     @property
     def full_name(self) -> str:
         return f"{self.child['given_name']} {self.child['family_name']}"
+
+
+# The out-of-hours contact (format /2: the council's emergency duty team), as the carer reads it.
+OUT_OF_HOURS = "Out of hours (evenings, weekends, bank holidays)"
 
 
 def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
@@ -436,6 +440,36 @@ def _nhs(number: str | None) -> str | None:
     return f"{number[:3]} {number[3:6]} {number[6:]}" if number else None
 
 
+UPCOMING_WORDS = {
+    "review": "Health check (review health assessment)",
+    "dental": "Dental check",
+    "optical": "Sight test",
+}
+
+
+def _upcoming_words(item: Upcoming) -> dict[str, Any]:
+    """One thing coming up, as the carer reads it: what, and when."""
+    if item.kind == "vaccine":
+        what = f"Vaccine: {item.what}"
+    else:
+        what = item.what or UPCOMING_WORDS[item.kind]
+    if item.booked:
+        when = f"Booked for {w.long_date(item.booked_for)}" if item.booked_for else "Booked"
+    elif item.due is None:
+        when = "Due now" if item.due_now else "No date set"
+    elif item.due_now:
+        when = (
+            f"Due now (from {w.long_date(item.due)})"
+            if item.kind == "vaccine"
+            else (f"Due now (was due by {w.long_date(item.due)})")
+        )
+    elif item.kind == "vaccine":
+        when = f"Due from {w.long_date(item.due)}"
+    else:
+        when = f"Due by {w.long_date(item.due)}"
+    return {"kind": item.kind, "what": what, "when": when, "due_now": item.due_now}
+
+
 def _carer_sheet(record: dict[str, Any], born: date, view: CurrentView) -> dict[str, Any]:
     """The carer's sheet, from the current view for the carer (`records.current`): what is
     current, due, overdue and who acts are its, never worked out again here."""
@@ -498,12 +532,17 @@ def _carer_sheet(record: dict[str, Any], born: date, view: CurrentView) -> dict[
             else None
         ),
         "vaccinations_due": view.vaccines_due,
+        # What is coming up, with dates, from the current view (never worked out here).
+        "upcoming": [_upcoming_words(item) for item in view.upcoming],
         # Doses declined or contraindicated: not due, and the carer should know why (issue 14).
         "vaccinations_not_given": [
             f"{w.dose_name(i['vaccine'], i.get('dose'))}: "
             f"{w.not_given_words(i['status'], i.get('status_reason'))}"
             for i in view.immunisations_not_given
         ],
+        # Format /2: who to call out of hours, on its own row under the day-time contacts.
+        "out_of_hours": contacts.get("out_of_hours"),
+        "out_of_hours_label": OUT_OF_HOURS,
         "contacts": [
             (label, contacts[key])
             for key, label in (

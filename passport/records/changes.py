@@ -85,6 +85,9 @@ FIELDS = {
     "owner": "who will do it",
     "cancelled_on": "date cancelled",
     "cancelled_reason": "why cancelled",
+    "booked_on": "date booked",
+    "booked_for": "date booked for",
+    "booked_by": "booked by",
     "withdrawn_on": "date withdrawn",
     "withdrawn_reason": "why withdrawn",
     "result_on": "date of the result",
@@ -417,6 +420,9 @@ def _entry_changed(section: str, was: dict[str, Any], now: dict[str, Any]) -> It
         yield _plan_status(now)
         marks = ("status", "completed_on", "status_by", "cancelled_on", "cancelled_reason")
         was = {**was, **{k: now.get(k) for k in marks}}
+    elif section == "health_plan" and any(now.get(k) != was.get(k) for k in BOOKING):
+        yield _booking(now)
+        was = {**was, **{k: now.get(k) for k in BOOKING}}
     elif section == "information_requests" and now.get("withdrawn_on") != was.get("withdrawn_on"):
         if now.get("withdrawn_on"):
             why = f" - {now['withdrawn_reason']}" if now.get("withdrawn_reason") else ""
@@ -455,7 +461,26 @@ def _plan_status(action: dict[str, Any]) -> str:
         by = f" by {action['status_by']}" if action.get("status_by") else ""
         why = f" - {action['cancelled_reason']}" if action.get("cancelled_reason") else ""
         return f"{action['action']}: cancelled{on}{by}{why}"
+    if action.get("booked_on"):
+        return f"{action['action']}: not done after all, booked again{_booked_for(action)}"
     return f"{action['action']}: not done, open again"
+
+
+# A plan action's booking (format /2): when it was booked, for which day, by whom.
+BOOKING = ("booked_on", "booked_for", "booked_by")
+
+
+def _booked_for(action: dict[str, Any]) -> str:
+    return f" for {long_date(action['booked_for'])}" if action.get("booked_for") else ""
+
+
+def _booking(action: dict[str, Any]) -> str:
+    """ "Dental check-up: booked on 29 November 2026 by Jo Carer, for 7 December 2026"."""
+    if not action.get("booked_on"):
+        return f"{action['action']}: no longer booked"
+    by = f" by {action['booked_by']}" if action.get("booked_by") else ""
+    when = f", for {long_date(action['booked_for'])}" if action.get("booked_for") else ""
+    return f"{action['action']}: booked on {long_date(action['booked_on'])}{by}{when}"
 
 
 def _assessments(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterator[str]:

@@ -126,6 +126,19 @@ def _own_part(record: Mapping[str, Any], audience: str, as_of: date) -> OwnPart:
     )
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """Something coming up for the child, with its date: the next health review, a vaccine, a
+    dental check or sight test, or an open plan action this audience may see."""
+
+    kind: str  # review | vaccine | dental | optical | plan
+    due: date | None  # due by (a vaccine: due from); None: no date, due now
+    what: str | None = None  # the vaccine, or the plan action's words
+    due_now: bool = False  # the day has come (or there is no date and it is overdue)
+    booked_for: date | None = None  # a plan action booked for this day (format /2)
+    booked: bool = False
+
+
 @dataclass
 class CurrentView:
     audience: str
@@ -156,6 +169,43 @@ class CurrentView:
     def note(self, entry: Mapping[str, Any]) -> str | None:
         """An entry's `notes` if this audience may read them (`visible_note`)."""
         return visible_note(entry, self.audience)
+
+    @property
+    def upcoming(self) -> list[Upcoming]:
+        """What is coming up, soonest first (what has no date is due now and comes first)."""
+        items = []
+        review = self.report.next_rha_due
+        if review is not None:
+            items.append(Upcoming("review", review, due_now=review <= self.as_of))
+        for course in self.report.immunisations.courses():
+            items.append(
+                Upcoming(
+                    "vaccine",
+                    course.first_due,
+                    course.vaccine,
+                    due_now=course.first_due_now or course.first_due <= self.as_of,
+                )
+            )
+        for check in self.checks:
+            if check.next_due is not None or check.overdue:
+                due_now = check.overdue or (
+                    check.next_due is not None and check.next_due <= self.as_of
+                )
+                items.append(Upcoming(check.kind, check.next_due, due_now=due_now))
+        for action in self.open_plan:
+            due = _day(action.get("due"))
+            items.append(
+                Upcoming(
+                    "plan",
+                    due,
+                    str(action["action"]),
+                    due_now=due is not None and due <= self.as_of,
+                    booked_for=_day(action.get("booked_for")),
+                    booked=action.get("booked_on") is not None,
+                )
+            )
+        # Undated and not yet due (a plan action with no date) goes last.
+        return sorted(items, key=lambda i: (i.due is None and not i.due_now, i.due or date.min))
 
     @property
     def vaccines_due(self) -> list[str]:

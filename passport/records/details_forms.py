@@ -28,6 +28,8 @@ PEOPLE = {
     "social_worker": "Social worker",
     "lac_nurse": "LAC nurse",
     "personal_adviser": "Personal adviser",
+    # Format /2: the council's emergency duty team, for evenings, weekends and bank holidays.
+    "out_of_hours": "Out-of-hours contact",
 }
 CONTACT_KINDS = {**PRACTICES, **PEOPLE}
 ADD_TITLES = {
@@ -37,6 +39,7 @@ ADD_TITLES = {
     "social_worker": "Add a social worker",
     "lac_nurse": "Add a LAC nurse",
     "personal_adviser": "Add a personal adviser",
+    "out_of_hours": "Add an out-of-hours contact",
 }
 
 

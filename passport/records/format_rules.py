@@ -49,8 +49,9 @@ def _assessment_dates(prefix: Path, assessment: dict[str, Any]) -> Iterator[Date
     for j, action in enumerate(assessment.get("health_plan") or []):
         if isinstance(action, dict):
             action_path = prefix + ("health_plan", j)
-            yield from _dates_in(action_path, action, "due", kind="plan")
-            yield from _dates_in(action_path, action, "completed_on", "cancelled_on")
+            # An action may be due, or booked for, a day still to come.
+            yield from _dates_in(action_path, action, "due", "booked_for", kind="plan")
+            yield from _dates_in(action_path, action, "completed_on", "cancelled_on", "booked_on")
 
 
 def _request_dates(prefix: Path, request: dict[str, Any]) -> Iterator[Dated]:

@@ -34,8 +34,8 @@ PLACEMENT = ["start", "end", "type", "carer_ref", "area", "host_authority"]
 PRACTICE = ["name", "ods_code", "phone", "registered_on"]
 PERSON = ["name", "team", "phone", "email"]
 PRACTICE_KINDS = ("gp", "dentist", "optician")
-PERSON_KINDS = ("social_worker", "lac_nurse", "personal_adviser")
-CONTACT_ORDER = ("gp", "dentist", "optician", "social_worker", "lac_nurse", "personal_adviser")
+PERSON_KINDS = ("social_worker", "lac_nurse", "personal_adviser", "out_of_hours")
+CONTACT_ORDER = (*PRACTICE_KINDS, *PERSON_KINDS)
 PRACTITIONER = [
     ("name", "practitioner_name"),
     ("role", "practitioner_role"),
@@ -70,6 +70,9 @@ PLAN_ACTION = [
     "status_by",
     "cancelled_on",
     "cancelled_reason",
+    "booked_on",
+    "booked_for",
+    "booked_by",
 ]
 INFORMATION_REQUEST = [
     "to",

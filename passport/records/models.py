@@ -189,7 +189,8 @@ class ContactPerson(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = _version_fk()
-    kind: Mapped[str] = mapped_column(String(20))  # social_worker | lac_nurse | personal_adviser
+    # social_worker | lac_nurse | personal_adviser | out_of_hours (format /2)
+    kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(SHORT))
     team: Mapped[str | None] = mapped_column(String(SHORT))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -263,6 +264,10 @@ class PlanAction(Base):
     status_by: Mapped[str | None] = mapped_column(String(SHORT))
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
     cancelled_reason: Mapped[str | None] = mapped_column(Text)
+    # New in format /2: booked (an appointment made), for which day, by whom.
+    booked_on: Mapped[dt.date | None] = mapped_column(Date)
+    booked_for: Mapped[dt.date | None] = mapped_column(Date)
+    booked_by: Mapped[str | None] = mapped_column(String(SHORT))
 
 
 class InformationRequest(Base):
@@ -493,3 +498,5 @@ class ActionCompletion(Base):
     action: Mapped[str] = mapped_column(Text)
     done_by: Mapped[str] = mapped_column(String(254))
     done_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the same person undid the mark, the same day; None while it stands.
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -58,9 +58,17 @@ NEW_IN_2 = {
     "conditions": ("notes_for",),
     "mental_health": ("notes_for",),
     "birth_history": ("notes_for",),
+    "contacts": ("out_of_hours",),
 }
 # The same for the plan actions inside each assessment (`assessments[i].health_plan[j]`).
-NEW_IN_2_PLAN_ACTION = ("status_by", "cancelled_on", "cancelled_reason")
+NEW_IN_2_PLAN_ACTION = (
+    "status_by",
+    "cancelled_on",
+    "cancelled_reason",
+    "booked_on",
+    "booked_for",
+    "booked_by",
+)
 # New in /2 inside each assessment's practitioner (a /1 file may not carry them either).
 NEW_IN_2_PRACTITIONER = ("registration_body", "registration_number")
 # Who an entry's `notes` are written for (new in /2): staff only unless the nurse chose the
@@ -181,6 +189,9 @@ class ContactsSchema(FormatSchema):
     social_worker = Obj(PersonSchema)
     lac_nurse = Obj(PersonSchema)
     personal_adviser = Obj(PersonSchema)
+    # New in /2: who to call out of hours (evenings, weekends, bank holidays), as the
+    # council's emergency duty team.
+    out_of_hours = Obj(PersonSchema)
 
 
 REGISTRATION_BODIES = ("GMC", "NMC", "HCPC", "other")
@@ -257,6 +268,12 @@ class PlanActionSchema(FormatSchema):
     status_by = short()
     cancelled_on = CalendarDate()
     cancelled_reason = text()
+    # New in /2: the action is booked (an appointment made) but not done yet: when it was
+    # booked, the day it is booked for, and who booked it. `status` stays `open` until it is
+    # done; a done action keeps its booking, so undoing "done" leaves it booked again.
+    booked_on = CalendarDate()
+    booked_for = CalendarDate()
+    booked_by = short()
 
 
 class AssessmentSchema(FormatSchema):

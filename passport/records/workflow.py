@@ -3,6 +3,7 @@ asked for, plan actions marked done, and ids for new assessments. No Flask here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -117,12 +118,13 @@ def answer_correction(
 
 
 def completions(session: Session, ref: str) -> dict[tuple[str, int], ActionCompletion]:
-    """Who marked each plan action done, by (assessment id, action index)."""
+    """Who marked each plan action done, by (assessment id, action index); a mark undone the
+    same day is left out."""
     return {
         (c.assessment_id, c.action_index): c
         for c in session.scalars(
             select(ActionCompletion)
-            .where(ActionCompletion.record_ref == ref)
+            .where(ActionCompletion.record_ref == ref, ActionCompletion.undone_at.is_(None))
             .order_by(ActionCompletion.done_at)
         )
     }
@@ -130,6 +132,10 @@ def completions(session: Session, ref: str) -> dict[tuple[str, int], ActionCompl
 
 class NoSuchAction(LookupError):
     """No plan action at that place, or not one this owner may mark."""
+
+
+class ActionRefused(ValueError):
+    """The change cannot be made to the action as it stands; the message says why, plainly."""
 
 
 def owned_actions(record: dict[str, Any], owner: str) -> list[dict[str, Any]]:
@@ -142,48 +148,139 @@ def owned_actions(record: dict[str, Any], owner: str) -> list[dict[str, Any]]:
     return out
 
 
-def complete_action(
-    session: Session,
-    *,
-    ref: str,
-    version: int,
-    record: dict[str, Any],
-    assessment_id: str,
-    index: int,
-    owner: str,
-    actor: str,
-    today: date,
-) -> tuple[str, int | None]:
-    """Mark one of `owner`'s plan actions done today, as a new version based on `version`, and
-    remember who did it. Returns the action's words and the new version (None when it was
-    done already). NoSuchAction if there is none there;
-    EditConflict or RecordExists when another save came first (read again and retry)."""
-    document = RecordSchema().dump_record(record)
-    target = None
+def is_booked(action: dict[str, Any]) -> bool:
+    """Format /2: an open action with `booked_on` is booked (an appointment is made)."""
+    return action.get("status") == "open" and action.get("booked_on") is not None
+
+
+@dataclass(frozen=True)
+class PlanPlace:
+    """Where a plan action sits, whose it is, and who is changing it and when."""
+
+    ref: str
+    version: int
+    assessment_id: str
+    index: int
+    owner: str
+    actor: str  # the account's email: who saved the version
+    name: str  # how the record names them (`status_by`, `booked_by`)
+    today: date
+
+
+def _target(document: dict[str, Any], place: PlanPlace) -> dict[str, Any]:
     for assessment in document.get("assessments", []):
-        if assessment["id"] == assessment_id and index < len(assessment.get("health_plan", [])):
-            target = assessment["health_plan"][index]
-    if target is None or target["owner"] != owner:
-        raise NoSuchAction(f"{assessment_id}/{index}")
-    saved_version = None
-    if target["status"] != "done":
-        target["status"] = "done"
-        target["completed_on"] = today.isoformat()
-        checked = service.check_record(document, lambda: today)
-        saved = service.save_edit(session, checked, actor=actor, based_on_version=version)
-        session.add(
-            ActionCompletion(
-                record_ref=ref,
-                record_version=saved.version,
-                assessment_id=assessment_id,
-                action_index=index,
-                action=target["action"],
-                done_by=actor,
-                done_at=utcnow(),
-            )
+        plan = assessment.get("health_plan", [])
+        if assessment["id"] == place.assessment_id and place.index < len(plan):
+            action: dict[str, Any] = plan[place.index]
+            if action["owner"] == place.owner:
+                return action
+    raise NoSuchAction(f"{place.assessment_id}/{place.index}")
+
+
+def _save(session: Session, document: dict[str, Any], place: PlanPlace, reason: str) -> int:
+    checked = service.check_record(document, lambda: place.today)
+    saved = service.save_edit(
+        session, checked, actor=place.actor, based_on_version=place.version, reason=reason
+    )
+    return saved.version
+
+
+def complete_action(
+    session: Session, record: dict[str, Any], place: PlanPlace
+) -> tuple[str, int | None]:
+    """Mark one of the owner's plan actions done today, as a new version based on
+    `place.version`, and remember who did it. Returns the action's words and the new version
+    (None when it was done already). NoSuchAction if there is none there; ActionRefused for a
+    cancelled action; EditConflict or RecordExists when another save came first (read again
+    and retry)."""
+    document = RecordSchema().dump_record(record)
+    target = _target(document, place)
+    if target["status"] == "done":
+        return str(target["action"]), None
+    if target["status"] == "cancelled":
+        raise ActionRefused("It was cancelled, so it cannot be marked as done.")
+    target["status"] = "done"
+    target["completed_on"] = place.today.isoformat()
+    target["status_by"] = place.name
+    saved = _save(session, document, place, f"Marked as done by {place.name}")
+    session.add(
+        ActionCompletion(
+            record_ref=place.ref,
+            record_version=saved,
+            assessment_id=place.assessment_id,
+            action_index=place.index,
+            action=target["action"],
+            done_by=place.actor,
+            done_at=utcnow(),
         )
-        saved_version = saved.version
-    return str(target["action"]), saved_version
+    )
+    return str(target["action"]), saved
+
+
+def book_action(
+    session: Session, record: dict[str, Any], place: PlanPlace, booked_for: date | None
+) -> tuple[str, int | None]:
+    """Say an open action is booked (today, by `place.name`), for `booked_for` if known.
+    None as the version when it was booked already for that day (a second click)."""
+    document = RecordSchema().dump_record(record)
+    target = _target(document, place)
+    if target["status"] != "open":
+        raise ActionRefused(f"It is {target['status']} already, so there is nothing to book.")
+    wanted = booked_for.isoformat() if booked_for else None
+    if target.get("booked_on") and target.get("booked_for") == wanted:
+        return str(target["action"]), None
+    target.update(booked_on=place.today.isoformat(), booked_by=place.name)
+    if wanted:
+        target["booked_for"] = wanted
+    else:
+        target.pop("booked_for", None)
+    return str(target["action"]), _save(session, document, place, f"Booked by {place.name}")
+
+
+def undoable_mark(
+    session: Session, action: dict[str, Any], place: PlanPlace
+) -> ActionCompletion | None:
+    """The mark "done" that `place.actor` may still undo: their own, made today (`completed_on`
+    is the day in England it was marked) and still standing; None otherwise."""
+    if action.get("status") != "done" or action.get("completed_on") != place.today:
+        return None
+    mark = session.scalars(
+        select(ActionCompletion)
+        .where(
+            ActionCompletion.record_ref == place.ref,
+            ActionCompletion.assessment_id == place.assessment_id,
+            ActionCompletion.action_index == place.index,
+            ActionCompletion.undone_at.is_(None),
+        )
+        .order_by(ActionCompletion.done_at.desc(), ActionCompletion.id.desc())
+        .limit(1)
+    ).first()
+    if mark is None or mark.done_by != place.actor:
+        return None
+    return mark
+
+
+def undo_done(session: Session, record: dict[str, Any], place: PlanPlace) -> tuple[str, int | None]:
+    """Take back the owner's "done" the same day: the action is open again, and booked again
+    if it was booked. None as the version when it is not done (a second click). ActionRefused
+    on a later day or when someone else marked it done."""
+    loaded = _target(record, place)
+    document = RecordSchema().dump_record(record)
+    target = _target(document, place)
+    if target["status"] != "done":
+        return str(target["action"]), None
+    mark = undoable_mark(session, loaded, place)
+    if mark is None:
+        raise ActionRefused(
+            'You can only undo "done" on the day you marked it. Ask the child\'s nurse to '
+            "change it."
+        )
+    target["status"] = "open"
+    for name in ("completed_on", "status_by"):
+        target.pop(name, None)
+    saved = _save(session, document, place, f'{place.name} undid "done"')
+    mark.undone_at = utcnow()
+    return str(target["action"]), saved
 
 
 def next_assessment_id(assessments: list[dict[str, Any]], kind: str, on: str) -> str:

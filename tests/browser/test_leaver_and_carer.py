@@ -241,12 +241,12 @@ def test_carer_marks_a_plan_action_done_and_the_nurse_sees_it(page, browser, liv
     assert page.locator('#contacts a[href^="tel:+44"]').count() >= 1
     assert_no_axe_violations(page)
 
-    row = page.locator("#carer-actions tbody tr", has_text=NOAH_ACTION)
+    row = page.locator("#carer-actions > li", has_text=NOAH_ACTION)
     row.get_by_role("button", name="Mark as done").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
         f"Marked as done: {NOAH_ACTION}"
     )
-    row = page.locator("#carer-actions tbody tr", has_text=NOAH_ACTION)
+    row = page.locator("#carer-actions > li", has_text=NOAH_ACTION)
     expect(row).to_contain_text("Done")
     expect(row.get_by_role("button", name="Mark as done")).to_have_count(0)
     assert_no_axe_violations(page)

@@ -157,6 +157,10 @@ def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> di
     choices = record.get("young_person_choices")
     if choices is not None and "summary_quotes" in choices:  # /2: ids of this record, each once
         choices["summary_quotes"] = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
+    own = record.get("young_person_own") or {}
+    for kind in ("notes", "appointments"):  # /2: each entry's id once in its list
+        for index, entry in enumerate(own.get(kind, [])):
+            entry["id"] = f"{entry['id'][:60]}-{index}"
     if draw(st.booleans()):
         record["x_local"] = draw(
             st.recursive(

@@ -100,6 +100,10 @@ ADDED = {
     ("immunisation", "status"): "immunisations[].status",
     ("immunisation", "status_reason"): "immunisations[].status_reason",
     ("immunisation", "status_by"): "immunisations[].status_by",
+    ("plan_action", "booked_on"): "assessments[].health_plan[].booked_on",
+    ("plan_action", "booked_for"): "assessments[].health_plan[].booked_for",
+    ("plan_action", "booked_by"): "assessments[].health_plan[].booked_by",
+    ("contacts", "out_of_hours"): "contacts.out_of_hours",
     ("practitioner", "registration_body"): "assessments[].practitioner.registration_body",
     ("practitioner", "registration_number"): "assessments[].practitioner.registration_number",
     ("family_history_entry", "consent_state"): "family_history[].consent_state",
@@ -400,3 +404,73 @@ def test_health_advice_needs_a_known_topic_and_a_date():
         check_record(record, lambda: TODAY)
     paths = {e.path for e in refused.value.errors}
     assert paths == {"health_advice[0].topic", "health_advice[0].date"}
+
+
+def booked_and_out_of_hours() -> dict:
+    """Jordan's record in /2 with an out-of-hours contact and a booked carer's action."""
+    record = json.loads(json.dumps(JORDAN))
+    record["format"] = "lac-health-record/2"
+    record.setdefault("contacts", {})["out_of_hours"] = {
+        "name": "Emergency duty team",
+        "team": "Example City Council",
+        "phone": "01632 960900",
+    }
+    record["assessments"][0]["health_plan"] = [
+        {
+            "action": "Dental check-up",
+            "owner": "carer",
+            "status": "open",
+            "due": "2027-01-31",
+            "booked_on": "2026-11-20",
+            "booked_for": "2026-12-07",  # an appointment may be in the future
+            "booked_by": "Jo Carer",
+        },
+        {
+            "action": "Eye test",
+            "owner": "carer",
+            "status": "done",
+            "completed_on": "2026-11-28",
+            "status_by": "Jo Carer",
+            "booked_on": "2026-11-01",  # a done action keeps its booking
+        },
+    ]
+    return record
+
+
+def test_a_booking_and_the_out_of_hours_contact_go_through_import_and_export(db):
+    record = booked_and_out_of_hours()
+    jsonschema.validate(record, SCHEMA_2)
+    with db.transaction() as session:
+        import_record(session, check_record(record, lambda: TODAY), actor="test")
+    with db.transaction() as session:
+        exported = export_record(session, record["child"]["ref"])
+    assert exported["contacts"]["out_of_hours"] == record["contacts"]["out_of_hours"]
+    assert exported["assessments"][0]["health_plan"] == record["assessments"][0]["health_plan"]
+    jsonschema.validate(exported, SCHEMA_2)
+
+
+def test_a_version_1_file_cannot_carry_a_booking_or_an_out_of_hours_contact():
+    record = booked_and_out_of_hours()
+    record["format"] = "lac-health-record/1"
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    new_in_2 = "is new in lac-health-record/2: a lac-health-record/1 file cannot carry it"
+    assert sorted(str(e) for e in refused.value.errors) == [
+        f"assessments[0].health_plan[0].booked_by: {new_in_2}",
+        f"assessments[0].health_plan[0].booked_for: {new_in_2}",
+        f"assessments[0].health_plan[0].booked_on: {new_in_2}",
+        f"assessments[0].health_plan[1].booked_on: {new_in_2}",
+        f"assessments[0].health_plan[1].status_by: {new_in_2}",
+        f"contacts.out_of_hours: {new_in_2}",
+    ]
+
+
+def test_a_booking_cannot_be_made_in_the_future_but_may_be_for_a_day_to_come():
+    record = booked_and_out_of_hours()
+    record["assessments"][0]["health_plan"][0]["booked_on"] = "2026-11-30"
+    with pytest.raises(RecordRefused) as refused:
+        check_record(record, lambda: TODAY)
+    assert [str(e) for e in refused.value.errors] == [
+        "assessments[0].health_plan[0].booked_on: must not be in the future "
+        "(2026-11-30 is after today)"
+    ]

@@ -95,3 +95,8 @@ def test_the_placement_sheet_says_who_to_call_on_page_one(db, cli, client):
     assert "Who to call" in first
     assert "Parkside Health Centre, 01632 960134" in first
     assert "call NHS 111" in first
+    # Who to call out of hours (format /2), on page 1 too.
+    assert (
+        "Out of hours (evenings, weekends, bank holidays) Emergency duty team, "
+        "Example City Council, 01632 960900" in first
+    )
