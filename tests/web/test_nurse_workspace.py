@@ -606,7 +606,7 @@ def test_a_nurse_stops_a_medicine_with_a_reason_and_every_output_follows(nurse, 
     adapalene = next(
         s for s in statements if s["medicationCodeableConcept"]["text"].startswith("Adapalene")
     )
-    assert adapalene["status"] == "completed"
+    assert adapalene["status"] == "stopped"  # ended with a reason: stopped, not completed
     assert adapalene["effectivePeriod"]["end"] == "2026-11-01"
 
 
