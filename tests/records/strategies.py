@@ -126,6 +126,14 @@ def _consent_agrees(record: dict[str, Any]) -> None:
             entry["consent_to_share_with_young_person"] = entry["consent_state"] == "given"
 
 
+def _own_ids_once(record: dict[str, Any]) -> None:
+    """/2: each of the young person's own notes and appointments has its id once in its list."""
+    own = record.get("young_person_own") or {}
+    for kind in ("notes", "appointments"):
+        for index, entry in enumerate(own.get(kind, [])):
+            entry["id"] = f"{entry['id'][:60]}-{index}"
+
+
 @st.composite
 def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> dict[str, Any]:
     born = draw(st.dates(date(2001, 1, 1), today))
@@ -157,10 +165,7 @@ def records(draw: st.DrawFn, today: date, schema: dict[str, Any] = SCHEMA) -> di
     choices = record.get("young_person_choices")
     if choices is not None and "summary_quotes" in choices:  # /2: ids of this record, each once
         choices["summary_quotes"] = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
-    own = record.get("young_person_own") or {}
-    for kind in ("notes", "appointments"):  # /2: each entry's id once in its list
-        for index, entry in enumerate(own.get(kind, [])):
-            entry["id"] = f"{entry['id'][:60]}-{index}"
+    _own_ids_once(record)
     if draw(st.booleans()):
         record["x_local"] = draw(
             st.recursive(
