@@ -23,6 +23,7 @@ from passport.accounts.models import (
     SignInFailure,
     SignInSession,
     ThrottleBucket,
+    User,
 )
 from passport.accounts.sign_in import PENDING_LIFETIME
 from passport.accounts.throttle import LONGEST_WINDOW
@@ -60,7 +61,8 @@ class Rule:
 RECORDS = Rule(
     "records",
     "until the child's 75th birthday; then the record goes with every version, cached "
-    "document, sharing link and its access log, and every audit line about it",
+    "document, sharing link and its access log, every audit line about it, and the care "
+    "leaver's own account",
 )
 LINK_FILES = Rule("files of ended sharing links", "until the link expires, is revoked or is locked")
 CACHED_DOCUMENTS = Rule("cached PDFs of past days", "until the day they were made for ends")
@@ -129,6 +131,7 @@ def _selections(
     refs = records_due(session, today)
     record_ids = select(Record.id).where(Record.ref.in_(refs))
     links_of_records = select(ShareLink.id).where(ShareLink.record_ref.in_(refs))
+    leaver_accounts = select(User.id).where(User.role == "leaver", User.child_ref.in_(refs))
     goes_with_record: list[tuple[str, Select, object]] = [
         ("versions", select(RecordVersion.id).where(RecordVersion.record_id.in_(record_ids)),
          None),
@@ -150,6 +153,10 @@ def _selections(
          delete(CarerGrant).where(CarerGrant.child_ref.in_(refs))),
         ("invitations", select(Invitation.id).where(Invitation.child_ref.in_(refs)),
          delete(Invitation).where(Invitation.child_ref.in_(refs))),
+        # A care leaver's account is for seeing their own record and nothing else: with the
+        # record gone it has no use left (its sessions and half-done sign-ins go with it).
+        ("care leaver accounts", leaver_accounts,
+         delete(User).where(User.role == "leaver", User.child_ref.in_(refs))),
     ]  # fmt: skip
 
     def count_records(session: Session) -> Due:

@@ -114,6 +114,15 @@ def build(cli, db) -> dict[str, int]:
                 granted_by="nurse",
             )
         )
+        for ref, name in (("FX-DANIEL", "daniel_leaver"), ("FX-AMARA", "amara_leaver")):
+            leaver = User(email=f"{name}@example.org", password_hash="x", role="leaver",
+                          child_ref=ref)  # fmt: skip
+            s.add(leaver)
+            s.flush()
+            ids[name] = leaver.id
+        s.add(
+            SignInSession(token_hash="daniel_leaver".ljust(64, "0"), user_id=ids["daniel_leaver"])
+        )
         six_years = retention.AUDIT_KEPT
         for at, ref, action, name in (
             (now, "FX-DANIEL", "view", None),
@@ -190,7 +199,8 @@ def test_a_dry_run_counts_each_kind_and_removes_nothing(cli, db):
     lines = result.output.splitlines()
     assert (
         "  records: 1 (with 2 versions, 1 sharing links, 1 link access-log lines, 1 audit lines, "
-        "1 issued summaries, 1 correction requests, 1 carer grants, 1 invitations)"
+        "1 issued summaries, 1 correction requests, 1 carer grants, 1 invitations, "
+        "1 care leaver accounts)"
     ) in lines
     assert "  files of ended sharing links: 3 (with 3 sharing links)" in lines
     assert "  cached PDFs of past days: 1" in lines
@@ -227,6 +237,12 @@ def test_retention_removes_what_is_past_each_cutoff_and_keeps_the_rest(cli, db):
                               (Invitation, Invitation.child_ref)):  # fmt: skip
             assert s.scalar(select(func.count()).select_from(model).where(
                 column == "FX-DANIEL")) == 0, model  # fmt: skip
+        # Daniel's own account goes with his record (and its session with it); Amara's stays,
+        # as does the carer's account, whose grant for Daniel alone went.
+        assert not present(User, "daniel_leaver") and present(User, "amara_leaver")
+        assert s.scalar(select(func.count()).select_from(SignInSession).where(
+            SignInSession.token_hash == "daniel_leaver".ljust(64, "0"))) == 0  # fmt: skip
+        assert s.scalar(select(func.count()).where(User.email == "carer@example.org")) == 1
         daniel_audit = s.execute(
             select(AuditEvent.action, AuditEvent.target).where(AuditEvent.record_ref == "FX-DANIEL")
         ).all()
