@@ -314,27 +314,6 @@ def _family(
     return out
 
 
-def _own(view: CurrentView) -> dict[str, Any] | None:
-    """What the young person wrote themselves (`current_view`'s own part), laid out as
-    theirs; None when they have added nothing."""
-    own = view.own_part
-    if not own:
-        return None
-
-    def appointment(a: Mapping[str, Any]) -> dict[str, Any]:
-        at = f" at {a['time']}" if a.get("time") else ""
-        return {"what": a["what"], "when": f"{w.long_date(a['date'])}{at}", "where": a.get("where")}
-
-    return {
-        "preferred_name": own.preferred_name,
-        "pronouns": own.pronouns,
-        "what_matters": own.what_matters,
-        "to_come": [appointment(a) for a in own.appointments_to_come],
-        "past": [appointment(a) for a in own.appointments_past],
-        "notes": [{"text": n["text"], "on": w.long_date(n["written_on"])} for n in own.notes],
-    }
-
-
 def _next_steps(
     view: CurrentView, voice: w.Voice, carer_plan: Sequence[Mapping[str, Any]] = ()
 ) -> list[str]:
@@ -429,7 +408,7 @@ def build(
         "hospital": _hospital(view),
         "advice": _advice(view),
         "family": _family(view.family_history, audience=YOUNG_PERSON, voice=voice),
-        "own": _own(view),
+        "own": leaver.own_part(view),
         "next": _next_steps(view, voice, carer_plan),
         "glossary": w.GLOSSARY,
     }

@@ -226,6 +226,27 @@ def _quotes(record: Mapping[str, Any], born: date) -> list[dict[str, Any]]:
     ]
 
 
+def own_part(view: CurrentView) -> dict[str, Any] | None:
+    """What the young person wrote themselves (`current_view`'s own part), laid out as
+    theirs (the passport and this summary both show it); None when they have added nothing."""
+    own = view.own_part
+    if not own:
+        return None
+
+    def appointment(a: Mapping[str, Any]) -> dict[str, Any]:
+        at = f" at {a['time']}" if a.get("time") else ""
+        return {"what": a["what"], "when": f"{w.long_date(a['date'])}{at}", "where": a.get("where")}
+
+    return {
+        "preferred_name": own.preferred_name,
+        "pronouns": own.pronouns,
+        "what_matters": own.what_matters,
+        "to_come": [appointment(a) for a in own.appointments_to_come],
+        "past": [appointment(a) for a in own.appointments_past],
+        "notes": [{"text": n["text"], "on": w.long_date(n["written_on"])} for n in own.notes],
+    }
+
+
 def summary_sections(
     record: Mapping[str, Any], as_of: date, leaver_summary_issued_on: date | None = None
 ) -> dict[str, Any]:
@@ -250,6 +271,7 @@ def summary_sections(
         ],
         "to_do": to_do,
         "nothing_left": NOTHING_LEFT,
+        "own": own_part(view),
         "screening": _screening(view),
         "teeth_and_eyes": [
             {

@@ -64,6 +64,22 @@ def test_the_passport_shows_their_own_part_as_theirs():
         assert "You like to be called Dan " in text
 
 
+def test_the_care_leaver_summary_shows_their_own_part_too():
+    """documents.md: the summary holds everything in the passport, their own part included."""
+    document = build("leaver-summary", with_own(DANIEL), AS_OF)
+    html = render_html(document)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    for text in (pdf_text(render_pdf(document)), html_text(html)):
+        text = re.sub(r" ([:,.)])", r"\1", text)
+        assert "Things you added" in text
+        assert "You told us you like to be called Danny (he/they)." in text
+        assert "Keeping my football on Saturdays" in text
+        assert "Appointments coming up Physio: 14 December 2026 at 09:30, at Northfield" in text
+        assert "20 November 2026: Ask about my knee <script>alert(1)</script>" in text
+    without = html_text(render_html(build("leaver-summary", DANIEL, AS_OF)))
+    assert "Things you added" not in without
+
+
 def test_without_an_own_part_the_passport_says_nothing_of_it():
     text = html_text(render_html(build("passport", DANIEL, AS_OF)))
     assert "Things you added" not in text
