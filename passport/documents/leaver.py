@@ -270,6 +270,11 @@ def summary_sections(
             (NOTHING_LEFT, not to_do),
         ],
         "to_do": to_do,
+        # Said beside the list, not in it: what others do is not left for them to do, so
+        # "Nothing is left to do" keeps its meaning. Who acts, never the staff task itself.
+        "others_acting": w.others_acting(
+            view.others_acting, w.voice_for(dict(child), as_of, to_child=True)
+        ),
         "nothing_left": NOTHING_LEFT,
         "own": own_part(view),
         "screening": _screening(view),

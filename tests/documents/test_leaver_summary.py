@@ -124,6 +124,30 @@ def test_nothing_left_to_do_only_when_true():
     assert "Still to do" not in text
 
 
+OTHERS = "Your nurse and your GP also have things to do from your health plan."
+
+
+def test_who_else_is_acting_is_said_beside_the_list_and_never_their_task(daniel_pages):
+    """Others' open plan actions are said as who acts (as the passport says it), beside
+    "Still to do", not in it: what others do is not left for the young person to do."""
+    assert any(OTHERS in page for page in daniel_pages)  # in the real PDF
+    mine_done = copy.deepcopy(DANIEL)
+    for assessment in mine_done["assessments"]:
+        for action in assessment.get("health_plan", []):
+            if action["owner"] == "young_person" and action["status"] == "open":
+                action.update(status="done", completed_on="2026-11-20")
+    text = text_of(mine_done)
+    assert f"Yes {NOTHING_LEFT}" in text and OTHERS in text
+    assert "allergy label is still right" not in text  # who acts, never the staff task
+    all_done = copy.deepcopy(mine_done)
+    for assessment in all_done["assessments"]:
+        for action in assessment.get("health_plan", []):
+            if action["status"] == "open":
+                action.update(status="done", completed_on="2026-11-20")
+    assert "also have things to do" not in text_of(all_done)
+    assert "also has things to do" not in text_of(all_done)
+
+
 def test_no_staff_task_reaches_the_young_person():
     text = text_of(DANIEL)
     assert "Give Daniel his care-leaver health summary" not in text
