@@ -53,9 +53,23 @@ def _days(value: str) -> int:
     type=click.Path(path_type=Path),
     help="Also write the link's QR code as a PNG file.",
 )
-def share_command(ref, kind, expires_in, passcode_stdin, label, base_url, qr_file) -> None:
-    """Make an encrypted sharing link for a child's document and print it (once)."""
+@click.option(
+    "--shared-by",
+    "shared_by",
+    default="",
+    help="Your name, shown to whoever opens the link as who shared it "
+    "(without it: the health team).",
+)
+def share_command(
+    ref, kind, expires_in, passcode_stdin, label, base_url, qr_file, shared_by
+) -> None:
+    """Make an encrypted sharing link for a child's document and print it (once). The
+    recipient is told who shared it, as with a link made on a page."""
     passcode = sys.stdin.readline().rstrip("\r\n") if passcode_stdin else None
+    if len(shared_by.strip()) > sharing.MAX_SHARER_CHARS:
+        raise click.BadParameter(
+            f"must be at most {sharing.MAX_SHARER_CHARS} characters", param_hint="--shared-by"
+        )
     try:
         with _db().transaction() as db:
             made = sharing.make_link(
@@ -69,6 +83,7 @@ def share_command(ref, kind, expires_in, passcode_stdin, label, base_url, qr_fil
                 actor=_actor(),
                 now=utcnow(),
                 today=_config().today(),
+                sharer=sharing.sharer_for("admin", shared_by.strip() or None),
             )
             record_event(
                 db,

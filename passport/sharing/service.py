@@ -99,6 +99,8 @@ class Sharer:
         return f"{self.name}, {self.role}" if self.role else self.name
 
 
+MAX_SHARER_CHARS = 200  # as an account's display name
+
 STAFF_ROLE_WORDS = {"nurse": "looked-after children's nurse", "admin": "health team"}
 
 

@@ -393,6 +393,32 @@ def test_share_links_and_revoke_from_the_command_line(cli, db, tmp_path):
     assert cli("revoke", "no-such-link").exit_code == 1
 
 
+def authors_of_cli_link(cli, db, *shared_by: str) -> list[str]:
+    """The authors named in the bundle of a link made with `passport share`."""
+    from passport.sharing.models import ShareFile
+    from tests.helpers import jwe_decrypt, link_payload
+
+    result = cli("share", "FX-DANIEL", "--document", "passport", "--base-url", BASE, *shared_by)
+    assert result.exit_code == 0, result.output
+    key = base64.urlsafe_b64decode(link_payload(result.stdout.strip())["key"] + "=")
+    with db.transaction() as session:
+        jwe = session.scalars(select(ShareFile.jwe).order_by(ShareFile.id.desc())).first()
+    bundle = json.loads(jwe_decrypt(jwe, key)[1])
+    composition = bundle["entry"][0]["resource"]
+    return [a["display"] for a in composition["author"] if "display" in a]
+
+
+def test_a_link_made_on_the_command_line_names_who_shared_it(cli, db):
+    assert cli("import", str(DANIEL)).exit_code == 0
+    assert authors_of_cli_link(cli, db, "--shared-by", " Sam Patel ") == ["Sam Patel, health team"]
+    assert authors_of_cli_link(cli, db) == ["The health team"]
+    too_long = cli(
+        "share", "FX-DANIEL", "--document", "passport", "--shared-by", "x" * 201
+    )  # fmt: skip
+    assert too_long.exit_code == 2 and "--shared-by" in too_long.output
+    assert "200 characters" in too_long.output
+
+
 def test_passcodes_are_stored_as_argon2id(cli, db):
     make(cli, db)
     with db.transaction() as session:
