@@ -245,6 +245,18 @@ def booked(ref: str, assessment_id: str, index: int):
     ), status
 
 
+@carer_only
+def unbook(ref: str, assessment_id: str, index: int):
+    """The appointment was cancelled, or it was marked booked by mistake: not booked now."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    removed = _with_retries(ref, assessment_id, index, workflow.unbook_action)
+    if removed is not None:
+        action, saved = removed
+        flash(f"Not booked now: {action}" if saved else f"It was not booked: {action}")
+    return _back(ref)
+
+
 ROUTES = (
     ("", home, ["GET"]),
     ("/<ref>", child, ["GET"]),
@@ -253,6 +265,7 @@ ROUTES = (
     ("/<ref>/actions/<assessment_id>/<int:index>/done", mark_done, ["POST"]),
     ("/<ref>/actions/<assessment_id>/<int:index>/undo", undo_done, ["POST"]),
     ("/<ref>/actions/<assessment_id>/<int:index>/booked", booked, ["GET", "POST"]),
+    ("/<ref>/actions/<assessment_id>/<int:index>/unbook", unbook, ["POST"]),
 )
 
 

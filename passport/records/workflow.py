@@ -237,6 +237,25 @@ def book_action(
     return str(target["action"]), _save(session, document, place, f"Booked by {place.name}")
 
 
+def unbook_action(
+    session: Session, record: dict[str, Any], place: PlanPlace
+) -> tuple[str, int | None]:
+    """Take a booking back (the appointment was cancelled, or booked by mistake): the action
+    is open and not booked. None as the version when it was not booked (a second click);
+    ActionRefused when it is done or cancelled (undo "done" first)."""
+    document = RecordSchema().dump_record(record)
+    target = _target(document, place)
+    if target["status"] != "open":
+        raise ActionRefused(f"It is {target['status']}, so there is no booking to remove.")
+    if not target.get("booked_on"):
+        return str(target["action"]), None
+    for name in ("booked_on", "booked_for", "booked_by"):
+        target.pop(name, None)
+    return str(target["action"]), _save(
+        session, document, place, f"Booking removed by {place.name}"
+    )
+
+
 def undoable_mark(
     session: Session, action: dict[str, Any], place: PlanPlace
 ) -> ActionCompletion | None:

@@ -219,6 +219,42 @@ def test_a_booking_date_typed_wrong_comes_back_with_a_message_and_nothing_saved(
     assert _version(db) == before and "booked_on" not in _action(db)
 
 
+def test_a_cancelled_appointment_comes_off_and_can_be_booked_again(jo, db):
+    start = _version(db)
+    assert "Remove the booking" not in text(get_page(jo, f"{AT}/booked"))  # nothing booked
+    token, _ = form_page(jo, f"{AT}/booked")
+    jo.post(f"{AT}/booked", data={"csrf_token": token, **date_parts("booked_for", "2026-12-07")})
+    page = get_page(jo, f"{AT}/booked")
+    assert text(page.select_one("h1")) == "Change the booking"
+    assert "Appointment cancelled?" in text(page)
+    words = (
+        f"{text(page.select_one('#remove-booking'))} {text(page.select_one('#remove-booking + p'))}"
+    )
+    assert len(words.split()) > 15 and textstat.flesch_reading_ease(words) >= 70, words
+    token, _ = form_page(jo, f"{AT}/booked")
+    answer = jo.post(f"{AT}/unbook", data={"csrf_token": token})
+    assert answer.status_code == 302
+    action = _action(db)
+    assert action["status"] == "open"
+    assert not {"booked_on", "booked_for", "booked_by"} & set(action)
+    assert _version(db) == start + 2
+    assert "Not booked now: " + ACTION in text(get_page(jo, "/placements/FX-NOAH"))
+    assert "Not booked yet" in _row(jo)
+    with db.transaction() as session:
+        assert service.load_current(session, "FX-NOAH")[0] == start + 2
+    # A second press changes nothing and says so.
+    assert jo.post(f"{AT}/unbook", data={"csrf_token": token}).status_code == 302
+    assert _version(db) == start + 2
+    assert "It was not booked: " + ACTION in text(get_page(jo, "/placements/FX-NOAH"))
+    # Booked again, then done: a done action's booking stays (for an undo), and is refused.
+    jo.post(f"{AT}/booked", data={"csrf_token": token})
+    assert _post(jo, "done").status_code == 302
+    assert jo.post(f"{AT}/unbook", data={"csrf_token": token}).status_code == 302
+    assert "there is no booking to remove" in text(get_page(jo, "/placements/FX-NOAH"))
+    assert _action(db)["status"] == "done" and _action(db)["booked_on"] == TODAY
+    assert _version(db) == start + 4
+
+
 def test_a_booking_without_a_date_is_booked_all_the_same(jo, db):
     token, _ = form_page(jo, f"{AT}/booked")
     assert jo.post(f"{AT}/booked", data={"csrf_token": token}).status_code == 302
@@ -236,15 +272,15 @@ def test_another_carer_and_a_missing_token_get_nowhere(jo, db, app):
         token, _ = form_page(other, "/placements")
         assert other.get("/placements/FX-NOAH").status_code == 404
         assert other.get(f"{AT}/booked").status_code == 404
-        for what in ("done", "undo", "booked"):
+        for what in ("done", "undo", "booked", "unbook"):
             assert other.post(f"{AT}/{what}", data={"csrf_token": token}).status_code == 404
     # Noah's own carer without the form's token: refused, nothing saved.
-    for what in ("done", "undo", "booked"):
+    for what in ("done", "undo", "booked", "unbook"):
         assert jo.post(f"{AT}/{what}", data={}).status_code == 400
     # Someone else's action on Noah's record (the nurse's) is not the carer's to mark.
     token, _ = form_page(jo, "/placements/FX-NOAH")
     nurse_action = "/placements/FX-NOAH/actions/RHA-2026-09/1"
-    for what in ("done", "undo", "booked"):
+    for what in ("done", "undo", "booked", "unbook"):
         assert jo.post(f"{nurse_action}/{what}", data={"csrf_token": token}).status_code == 404
     assert _version(db) == before
 
