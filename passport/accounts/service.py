@@ -243,6 +243,12 @@ class SignedIn:
     child_ref: str | None = None
     # A carer's grants: (child ref, authority, carer ref), ADR 0007.
     grants: frozenset[tuple[str, str, str]] = frozenset()
+    display_name: str | None = None  # how the record names them when they mark something
+
+    @property
+    def name(self) -> str:
+        """Their name as a record says who did something: the display name, else the email."""
+        return self.display_name or self.email
 
 
 def grants_of(session: Session, user_id: int) -> frozenset[tuple[str, str, str]]:
@@ -279,6 +285,7 @@ def resume_session(session: Session, token: str, idle: timedelta) -> SignedIn | 
         user.carer_ref,
         user.child_ref,
         grants_of(session, user.id) if user.role == "carer" else frozenset(),
+        user.display_name,
     )
 
 

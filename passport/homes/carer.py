@@ -21,7 +21,6 @@ from flask_wtf import FlaskForm
 from wtforms.validators import Optional
 
 from passport import access
-from passport.accounts.models import User
 from passport.config import Config
 from passport.documents import service as documents
 from passport.documents.content import build as build_document
@@ -116,12 +115,6 @@ def sheet_pdf(ref: str):
     )
 
 
-def _carer_name(session: Any) -> str:
-    """How the record names the carer who marks an action: their name, else their email."""
-    user = session.get(User, g.user.user_id)
-    return (user.display_name if user is not None else None) or g.user.email
-
-
 def _place(session: Any, ref: str, version: int, assessment_id: str, index: int) -> PlanPlace:
     return PlanPlace(
         ref=ref,
@@ -130,7 +123,7 @@ def _place(session: Any, ref: str, version: int, assessment_id: str, index: int)
         index=index,
         owner="carer",
         actor=g.user.email,
-        name=_carer_name(session),
+        name=g.user.name,
         today=context.today(),
     )
 

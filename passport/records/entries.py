@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask import redirect as redirect_to
 from flask.typing import ResponseReturnValue
 
@@ -189,7 +189,7 @@ def change_plan_action(ref: str, assessment_id: str, index: int) -> ResponseRetu
                 actions = _find_assessment(document, assessment_id).get("health_plan") or []
                 if index >= len(actions):
                     abort(404)
-                actions[index] = form.changed(actions[index])
+                actions[index] = form.changed(actions[index], today=context.today(), by=g.user.name)
 
             errors, conflict = save_change(
                 ref, form.version.data, change, "plan action", form.change_reason.data.strip()

@@ -228,6 +228,13 @@ class PlanActionForm(ChangeForm):
     status_on = DatePartsField("Date it was done or cancelled", validators=[Optional()])
     status_by = StringField("Who did it, or who decided to cancel it", validators=[Optional()])
     cancelled_reason = TextAreaField("Why it was cancelled", validators=[Optional()])
+    # Format /2's booking (a carer marks it too): not sent leaves the booking as it is.
+    booked = RadioField(
+        "Is an appointment booked for it?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        validators=[Optional()],
+    )
+    booked_for = DatePartsField("Date of the appointment", validators=[Optional()])
 
     def fill(self, action: dict[str, Any]) -> None:
         self.owner.data = action["owner"]
@@ -236,9 +243,20 @@ class PlanActionForm(ChangeForm):
         self.status_on.data = _as_date(action.get("completed_on") or action.get("cancelled_on"))
         self.status_by.data = action.get("status_by")
         self.cancelled_reason.data = action.get("cancelled_reason")
+        self.booked.data = "yes" if action.get("booked_on") else "no"
+        self.booked_for.data = _as_date(action.get("booked_for"))
 
     def problems(self, born: date | None, today: date) -> list[tuple[str, str]]:
         found = []
+        if self.booked_for.data and self.booked.data != "yes":
+            found.append(
+                (
+                    "booked_for",
+                    "Leave the date of the appointment empty, or choose Yes: it is booked",
+                )
+            )
+        if self.booked.data == "yes" and self.status.data == "cancelled":
+            found.append(("booked", "Choose No: a cancelled action has no appointment"))
         status, on = self.status.data, self.status_on.data
         if status in ("done", "cancelled"):
             word = "done" if status == "done" else "cancelled"
@@ -260,9 +278,17 @@ class PlanActionForm(ChangeForm):
             )
         return found
 
-    def changed(self, action: dict[str, Any]) -> dict[str, Any]:
+    def changed(self, action: dict[str, Any], *, today: date, by: str) -> dict[str, Any]:
+        """The action as the form says; a new booking is made `today` by `by`."""
         marks = ("due", "completed_on", "status_by", "cancelled_on", "cancelled_reason")
         out = {k: v for k, v in action.items() if k not in marks}
+        if self.booked.data == "no" or self.status.data == "cancelled":
+            for name in ("booked_on", "booked_for", "booked_by"):
+                out.pop(name, None)
+        elif self.booked.data == "yes":
+            if not out.get("booked_on"):
+                out.update(booked_on=today.isoformat(), booked_by=by)
+            out["booked_for"] = self.booked_for.data.isoformat() if self.booked_for.data else None
         out.update(owner=self.owner.data, status=self.status.data)
         if self.due.data:
             out["due"] = self.due.data.isoformat()

@@ -506,6 +506,59 @@ def test_a_plan_actions_owner_and_due_date_change_and_the_next_steps_follow(nurs
     )
 
 
+def test_the_nurse_books_a_plan_action_changes_the_date_and_takes_the_booking_off(nurse, db):
+    """Format /2's booking, which a carer can also mark: the nurse sees it on the form and can
+    put it right. A date with "No" is named and nothing is saved."""
+    url = f"{PLAN}/3/change"  # the GP's allergy check, open and not booked
+    form = get_page(nurse, url)
+    assert form.select_one("input[name=booked][value=no]").has_attr("checked")
+    fields = {"owner": "gp", **date_parts("due", "2027-01-29"), "status": "open",
+              "change_reason": "Allergy clinic rang"}  # fmt: skip
+    date_but_no = post_form(nurse, url, {**fields, "booked": "no",
+                                         **date_parts("booked_for", "2027-01-12")})  # fmt: skip
+    assert date_but_no.status_code == 400
+    [(target, message)] = error_summary(parse(date_but_no))
+    assert target.startswith("#booked_for")
+    assert message == "Leave the date of the appointment empty, or choose Yes: it is booked"
+    assert current(db)[0] == 1
+
+    booked = post_form(nurse, url, {**fields, "booked": "yes",
+                                    **date_parts("booked_for", "2027-01-12")})  # fmt: skip
+    assert booked.status_code == 302
+    action = next(a for a in current(db)[1]["assessments"] if a["id"] == "RHA-2026")["health_plan"][
+        3
+    ]
+    assert (action["status"], action["booked_on"], action["booked_for"], action["booked_by"]) == (
+        "open", AS_OF, date(2027, 1, 12), "nurse@example.org",
+    )  # fmt: skip
+    assert "booked for 12 January 2027" in text(get_page(nurse, DANIEL))
+    form = get_page(nurse, url)
+    assert form.select_one("input[name=booked][value=yes]").has_attr("checked")
+
+    moved = post_form(nurse, url, {**fields, "booked": "yes",
+                                   **date_parts("booked_for", "2027-01-19")})  # fmt: skip
+    assert moved.status_code == 302
+    action = next(a for a in current(db)[1]["assessments"] if a["id"] == "RHA-2026")["health_plan"][
+        3
+    ]
+    assert (action["booked_on"], action["booked_for"]) == (AS_OF, date(2027, 1, 19))
+
+    off = post_form(nurse, url, {**fields, "booked": "no"})
+    assert off.status_code == 302
+    action = next(a for a in current(db)[1]["assessments"] if a["id"] == "RHA-2026")["health_plan"][
+        3
+    ]
+    assert not {"booked_on", "booked_for", "booked_by"} & set(action)
+    assert current(db)[0] == 4
+    # A form sent without the booking question (an older page) leaves the booking alone.
+    post_form(nurse, url, {**fields, "booked": "yes"})
+    post_form(nurse, url, {**fields, "change_reason": "Due date checked"})
+    action = next(a for a in current(db)[1]["assessments"] if a["id"] == "RHA-2026")["health_plan"][
+        3
+    ]
+    assert action["booked_on"] == AS_OF and "booked_for" not in action
+
+
 def test_a_plan_action_of_another_authority_or_not_there_is_not_found(nurse):
     assert nurse.get("/children/FX-MASON/assessments/RHA-2026/plan/0/change").status_code == 404
     assert nurse.get(f"{PLAN}/9/change").status_code == 404
