@@ -60,27 +60,36 @@ class Document:
 OUT_OF_HOURS = "Out of hours (evenings, weekends, bank holidays)"
 
 
-def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
-    contacts = record.get("contacts", {})
-    rows = []
-    for key, label, missing in (
-        (
-            "gp",
-            "GP (doctor)",
+def _missing_contacts(voice: w.Voice) -> tuple[str, str, str]:
+    """What to say when the GP, the dentist or the optician is not known, to the reader."""
+    if voice.to_child:
+        return (
             "We don't have a record of your GP. Your nurse or carer can help "
             "you register with one.",
-        ),
-        (
-            "dentist",
-            "Dentist",
             "We don't have a record of your dentist. Ask your carer or nurse to help you find one.",
-        ),
-        (
-            "optician",
-            "Optician (eyes)",
             "We don't have a record of an optician. Any high "
             "street optician can check your eyes for free.",
-        ),
+        )
+    p, o = voice.possessive, voice.object
+    return (
+        f"We don't have a record of {p} GP. {voice.Whose} nurse can help you register "
+        f"{o} with one.",
+        f"We don't have a record of {p} dentist. {voice.Whose} nurse can help you find one.",
+        f"We don't have a record of an optician. Any high street optician can check {p} "
+        "eyes for free.",
+    )
+
+
+def _contacts(
+    record: dict[str, Any], voice: w.Voice = w.TO_YOUNG_PERSON
+) -> list[dict[str, str | None]]:
+    contacts = record.get("contacts", {})
+    rows = []
+    gp, dentist, optician = _missing_contacts(voice)
+    for key, label, missing in (
+        ("gp", "GP (doctor)", gp),
+        ("dentist", "Dentist", dentist),
+        ("optician", "Optician (eyes)", optician),
     ):
         item = contacts.get(key)
         rows.append(
@@ -94,13 +103,14 @@ def _contacts(record: dict[str, Any]) -> list[dict[str, str | None]]:
     return rows
 
 
-def _people(record: dict[str, Any]) -> list[dict[str, str]]:
+def _people(record: dict[str, Any], voice: w.Voice = w.TO_YOUNG_PERSON) -> list[dict[str, str]]:
     contacts = record.get("contacts", {})
     out = []
+    whose = voice.Whose  # "Your", or the child's name ("Noah's")
     for key, label in (
-        ("lac_nurse", "Your LAC nurse"),
-        ("social_worker", "Your social worker"),
-        ("personal_adviser", "Your personal adviser"),
+        ("lac_nurse", f"{whose} LAC nurse"),
+        ("social_worker", f"{whose} social worker"),
+        ("personal_adviser", f"{whose} personal adviser"),
     ):
         if key in contacts:
             person = contacts[key]
@@ -157,7 +167,7 @@ def _vaccinations(
             "vaccine": i["vaccine"],
             "protects": w.vaccine_words(i["vaccine"]),
             "date": w.long_date(i["date"]),
-            "when": w.when_you_were(born, i["date"]),
+            "when": w.when_you_were(born, i["date"], voice),
             "source": w.SOURCE_WORDS.get(i["source"], "a record"),
         }
         for i in view.immunisations_given
@@ -390,8 +400,8 @@ def build(
             "interpreter": child.get("interpreter_needed", False),
             "nhs_number": _nhs(child.get("nhs_number")),
         },
-        "contacts": _contacts(record),
-        "people": _people(record),
+        "contacts": _contacts(record, voice),
+        "people": _people(record, voice),
         "checks": _checks(record, born, voice),
         "teeth_and_eyes": _teeth_and_eyes(view),
         "vaccinations": _vaccinations(view, record, born, voice),
@@ -410,7 +420,7 @@ def build(
         "family": _family(view.family_history, audience=YOUNG_PERSON, voice=voice),
         "own": leaver.own_part(view),
         "next": _next_steps(view, voice, carer_plan),
-        "glossary": w.GLOSSARY,
+        "glossary": w.glossary(voice),
     }
     return doc
 

@@ -123,6 +123,31 @@ GLOSSARY = (
 )
 
 
+def glossary(voice: Voice) -> tuple[tuple[str, str], ...]:
+    """The glossary for the document's reader: the young person (GLOSSARY), or the people who
+    look after a child under 12, with the child named as the rest of the document names them."""
+    if voice.to_child:
+        return GLOSSARY
+    s, o, p, P = voice.subject, voice.object, voice.possessive, voice.Possessive  # noqa: N806
+    said = {
+        "GP": "General practitioner. The family doctor at the local surgery.",
+        "Health plan": f"A list of things to do to keep {o} well, agreed at {p} health check. "
+        "It says who will do each thing.",
+        "IHA": f"Initial health assessment. {P} first health check after {s} came into care.",
+        "Immunisation": "Another word for a vaccination: an injection or nasal spray that "
+        f"protects {o} from an illness.",
+        "NHS number": f"{P} own number in the NHS. It helps any doctor find {p} records.",
+        "Personal adviser": "The person who helps a young person plan their life after care.",
+        "RHA": "Review health assessment. A health check every year (every six months for "
+        "children under 5).",
+        "SDQ": f"Strengths and Difficulties Questionnaire. A short form about how {s} "
+        f"{voice.is_} feeling and getting on.",
+        "HPV, MMR, Td/IPV, MenACWY, BCG": "Names of vaccinations. Each one is explained next "
+        "to it in the list.",
+    }
+    return tuple((term, said.get(term, meaning)) for term, meaning in GLOSSARY)
+
+
 def when_you_were(born: date, day: date | str, voice: Voice | None = None) -> str:
     if isinstance(day, str):
         day = date.fromisoformat(day)

@@ -181,7 +181,7 @@ def test_nothing_is_blank_without_a_reason():
     minimal = json.loads((SPEC / "examples" / "minimal.json").read_text())
     text = html_text(render_html(build("passport", minimal, AS_OF)))
     for reason in (
-        "We don't have a record of your GP",
+        "We don't have a record of Pat's GP. Pat's nurse can help you register Pat with one.",
         "We don't have a record of any vaccinations",
         "We don't have a record of a health check yet",
         "Nothing has been shared with us that we can show here",

@@ -141,6 +141,38 @@ def test_pronouns_are_used_where_known_and_the_name_where_not():
     assert "Your birth father" not in text
 
 
+# The carer reading an under-12's passport is "you"; the child is named, never "you".
+SAID_TO_THE_CHILD = re.compile(r"\b(your (GP|dentist|eyes|LAC nurse|social worker|own number|"
+                               r"records|health check|list|nurse, or sign in)|you were|"
+                               r"protects you|keep you well|how you are|after you came)\b", re.I)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["noah", "rosie", "amara"])
+def test_an_under_12s_passport_names_the_child_in_contacts_vaccines_glossary_and_sharing(name):
+    record = fixture(name)
+    document = build("passport", record, TODAY)
+    soup = BeautifulSoup(render_html(document), "html.parser")
+    whose = f"{record['child'].get('preferred_name') or record['child']['given_name']}'s"
+    for text in (passport_pdf(record), " ".join(soup.get_text(" ").split())):
+        found = SAID_TO_THE_CHILD.findall(text)
+        assert not found, found
+        assert f"{whose} GP, dentist and optician" in text
+        assert "Any high street optician can check your eyes" not in text
+        assert "like a new doctor or a university" not in text
+    assert soup.title.get_text().startswith("Health passport:")
+    people = soup.select_one("section[aria-labelledby=contacts-heading]").get_text(" ")
+    assert f"{whose} LAC nurse:" in " ".join(people.split())
+    glossary = dict(document.sections["glossary"])
+    assert "came into care" in glossary["IHA"] and "you" not in glossary["IHA"].lower()
+
+
+def test_the_teenagers_passport_still_says_you_in_the_same_places():
+    text = passport_pdf(fixture("tia"))
+    assert "Your GP, dentist and optician" in text
+    assert "Your first health check after you came into care." in text
+    assert "like a new doctor or a university" in text
+
+
 def test_from_12_the_passport_speaks_to_the_young_person():
     tia = fixture("tia")  # 15
     text = passport_pdf(tia)
