@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from passport.db import utcnow
 from passport.records import service
-from passport.records.models import ActionCompletion, CorrectionRequest
+from passport.records.models import ActionCompletion, CorrectionRequest, Record
 from passport.records.schemas import RecordSchema
 
 # The parts of the record page a correction can be about: (section id on the page, words).
@@ -282,7 +282,8 @@ def undoable_mark(
 def undo_done(session: Session, record: dict[str, Any], place: PlanPlace) -> tuple[str, int | None]:
     """Take back the owner's "done" the same day: the action is open again, and booked again
     if it was booked. None as the version when it is not done (a second click). ActionRefused
-    on a later day or when someone else marked it done."""
+    on a later day or when someone else marked it done; EditConflict when another save came
+    first (read again and retry)."""
     loaded = _target(record, place)
     document = RecordSchema().dump_record(record)
     target = _target(document, place)
@@ -290,6 +291,11 @@ def undo_done(session: Session, record: dict[str, Any], place: PlanPlace) -> tup
         return str(target["action"]), None
     mark = undoable_mark(session, loaded, place)
     if mark is None:
+        current = session.scalar(select(Record.current_version).where(Record.ref == place.ref))
+        if current != place.version:
+            # The mark was undone by a save that landed after `record` was read (the other
+            # press of a double click): not a refusal, the record is out of date.
+            raise service.EditConflict(place.ref, place.version, current or 0)
         raise ActionRefused(
             'You can only undo "done" on the day you marked it. Ask the child\'s nurse to '
             "change it."
