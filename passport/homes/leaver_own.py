@@ -38,6 +38,7 @@ class OwnForm(FlaskForm):
     overwrite."""
 
     based_on = HiddenField()
+    conflict = False  # set when a save met another's: the page is answered 409
 
 
 class AboutForm(OwnForm):
@@ -164,7 +165,11 @@ def _save(form: OwnForm, change: Callable[[dict[str, Any]], None], what: str) ->
         g.user.child_ref or "", form.based_on.data or "", changed, what
     )
     if conflict:
-        form.based_on.errors = ["Your record changed while you were writing. Check and save again."]
+        form.conflict = True  # answered 409, as a nurse's form is after a conflict
+        form.based_on.errors = [
+            "Your change is not saved yet. Your record changed while you were writing. "
+            "What you typed is still here: check it and save again."
+        ]
         form.based_on.data = str(editing.current_version(g.user.child_ref or ""))
         return False
     if errors:
@@ -190,8 +195,13 @@ def _new_id(prefix: str) -> str:
 
 
 def _form_page(template: str, form: OwnForm, **extra: Any) -> tuple[str, int]:
-    """The form again, keeping what was typed: 400 after refused input, 200 when first shown."""
-    return render_template(template, form=form, **extra), 400 if form.is_submitted() else 200
+    """The form again, keeping what was typed: 409 after a save that met another, 400 after
+    refused input, 200 when first shown."""
+    if form.conflict:
+        status = 409
+    else:
+        status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, **extra), status
 
 
 @leaver_only

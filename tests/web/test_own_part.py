@@ -210,8 +210,10 @@ def test_a_change_based_on_an_old_version_saves_nothing(daniel, db):
     response = daniel.post(
         f"{OWN}/notes/new", data={"csrf_token": token, "based_on": stale, "text": "second"}
     )
-    assert response.status_code == 400
-    assert "Your record changed while you were writing" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Your change is not saved yet. Your record changed while you were writing" in (
+        response.get_data(as_text=True)
+    )
     assert "second" in response.get_data(as_text=True)  # kept
     assert [n["text"] for n in own_of(db)["notes"]] == ["first"]
 

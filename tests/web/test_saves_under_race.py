@@ -38,7 +38,10 @@ CHILD_PAGE = f"/placements/{NOAH}"
 ASSESSMENT, INDEX = "RHA-2026-09", 0
 ACTION = "MMRV catch-up dose when the GP invites him (not needed if he has had chickenpox)"
 AT = f"{CHILD_PAGE}/actions/{ASSESSMENT}/{INDEX}"
-CONFLICT = "Your record changed while you were writing. Check and save again."
+CONFLICT = (
+    "Your change is not saved yet. Your record changed while you were writing. "
+    "What you typed is still here: check it and save again."
+)
 GAVE_UP = (
     "Someone else was saving this child's record at the same moment, so nothing was changed. "
     "Try again."
@@ -160,7 +163,7 @@ def stored_own(db) -> list[str]:
 def assert_told_to_save_again(reply: Reply, words: str) -> dict[str, str]:
     """A refused save: the conflict is said plainly, what was typed is kept, and the form is
     brought up to the current version. Returns the form's fields, to send again."""
-    assert reply.status == 400, (reply.status, reply.text[:500])
+    assert reply.status == 409, (reply.status, reply.text[:500])
     soup = page(reply)
     callout = soup.select_one(".nhsuk-warning-callout")
     assert callout is not None and CONFLICT in text(callout)
@@ -197,7 +200,7 @@ def test_simultaneous_own_saves_from_one_page_keep_the_one_acknowledged_and_refu
 
         replies = all_at_once(crowd, send)
         replies += all_at_once(crowd, lambda i: send(crowd + i))
-        assert {r.status for r in replies} <= {302, 400}, [r.status for r in replies]
+        assert {r.status for r in replies} <= {302, 409}, [r.status for r in replies]
         saved = [i for i, r in enumerate(replies) if r.status == 302]
         # All started from one version, so the version check lets exactly one through.
         assert len(saved) == 1, [r.status for r in replies]
