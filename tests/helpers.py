@@ -13,6 +13,7 @@ from jwcrypto import jwe as jwcrypto_jwe
 from jwcrypto import jwk
 from sqlalchemy import event
 
+from passport.accounts.invitations import grant_carer
 from passport.accounts.service import create_user
 from passport.sharing.shl import b64url_encode
 from tests.conftest import ROOT, TEST_SECRET, next_code
@@ -43,6 +44,31 @@ def make_nurse(db, email="nurse@example.org", authority="Example City Council"):
             authority=authority,
             app_secret=TEST_SECRET,
         )
+
+
+def make_carer(
+    db,
+    email: str,
+    carer_ref: str,
+    *refs: str,
+    name: str | None = None,
+    authority: str = "Example City Council",
+) -> None:
+    """A foster carer's account (no second factor), granted each child in `refs` by `authority`."""
+    with db.transaction() as session:
+        user = create_user(
+            session,
+            email=email,
+            password=PASSWORD,
+            role="carer",
+            carer_ref=carer_ref,
+            name=name,
+            app_secret=TEST_SECRET,
+        )
+        for ref in refs:
+            grant_carer(
+                session, user, child_ref=ref, authority=authority, carer_ref=carer_ref, by="test"
+            )
 
 
 def csrf_token(client, path="/sign-in") -> str:
