@@ -71,6 +71,19 @@ def make_carer(
             )
 
 
+def make_leaver(db, email: str, ref: str) -> None:
+    """A care leaver's account for their own record `ref`."""
+    with db.transaction() as session:
+        create_user(
+            session,
+            email=email,
+            password=PASSWORD,
+            role="leaver",
+            child_ref=ref,
+            app_secret=TEST_SECRET,
+        )
+
+
 def csrf_token(client, path="/sign-in") -> str:
     page = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
@@ -97,6 +110,13 @@ def sign_in(client, email="nurse@example.org", password=PASSWORD, code=True):
             },
         )
     return response
+
+
+def signed_in(app, email: str):
+    """A new test client of `app`, signed in as `email` (password and security code)."""
+    client = app.test_client()
+    assert sign_in(client, email=email).status_code == 302
+    return client
 
 
 def form_page(client, path):
