@@ -15,8 +15,9 @@ from sqlalchemy import event
 
 from passport.accounts.invitations import grant_carer
 from passport.accounts.service import create_user
+from passport.records.service import check_record, export_record, import_record
 from passport.sharing.shl import b64url_encode
-from tests.conftest import ROOT, TEST_SECRET, next_code
+from tests.conftest import ROOT, TEST_SECRET, TODAY, next_code
 from tests.web.pages import parse
 
 
@@ -171,6 +172,45 @@ def same_data_as_given(given: dict, exported: dict) -> None:
         if key not in given["child"]:
             assert child.pop(key) == default
     assert {**exported, "child": child} == given
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+def with_parts(record: dict, **parts: Any) -> dict:
+    """A deep copy of `record` with the given top-level parts set (`young_person_own=...`)."""
+    record = json.loads(json.dumps(record))
+    record.update(parts)
+    return record
+
+
+def own_part(note: str, dentist: str) -> dict:
+    """Danny's own part of his record (format /2 `young_person_own`): what he likes to be called,
+    one note of his own (`note`) and two appointments, Physio to come and `dentist` past."""
+    return {
+        "preferred_name": "Danny",
+        "pronouns": "he/they",
+        "what_matters": "Keeping my football on Saturdays",
+        "notes": [{"id": "n1", "text": note, "written_on": "2026-11-20"}],
+        "appointments": [
+            {
+                "id": "a1",
+                "what": "Physio",
+                "date": "2026-12-14",
+                "time": "09:30",
+                "where": "Northfield",
+            },
+            {"id": "a2", "what": dentist, "date": "2026-10-02"},
+        ],
+    }
+
+
+def import_then_export(db, record: dict) -> dict:
+    """Import `record` (checked as of the tests' today), then export it again."""
+    with db.transaction() as session:
+        import_record(session, check_record(record, lambda: TODAY), actor="test")
+    with db.transaction() as session:
+        return export_record(session, record["child"]["ref"])
 
 
 # --- sharing links ------------------------------------------------------------------------------
