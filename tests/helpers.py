@@ -227,6 +227,49 @@ def manifest_path(url: str, base_url: str = "http://localhost") -> str:
     return link_payload(url)["url"].removeprefix(base_url)
 
 
+def new_link(
+    session,
+    *,
+    today,
+    ref: str = "FX-DANIEL",
+    document: str = "passport",
+    label: str = "GP",
+    days: int = 30,
+    passcode: str | None = None,
+    base_url: str = "http://localhost",
+    actor: str = "test",
+    carries=None,
+    sharer=None,
+):
+    """A new sharing link to `ref`'s `document`, made now in `session` (the product's
+    `make_link`, with the tests' usual answers for what is not given)."""
+    from passport.db import utcnow
+    from passport.sharing import service as sharing
+
+    return sharing.make_link(
+        session,
+        ref=ref,
+        document=document,
+        label=label,
+        days=days,
+        passcode=passcode,
+        base_url=base_url,
+        actor=actor,
+        now=utcnow(),
+        today=today,
+        carries=carries,
+        sharer=sharer,
+    )
+
+
+def read_bundle(made) -> dict:
+    """A link's FHIR bundle read back as a recipient would: the key from the link's fragment,
+    the stored file decrypted with jwcrypto."""
+    key = link_payload(made.url)["key"]
+    key_bytes = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    return json.loads(jwe_decrypt(made.encrypted_file, key_bytes)[1])
+
+
 def daniel_link(
     cli,
     db,
@@ -235,49 +278,29 @@ def daniel_link(
     document: str = "passport",
     base_url: str = "http://localhost",
     label: str = "GP",
+    carries=None,
+    sharer=None,
 ):
     """A new sharing link for Daniel's record (imported first if it is not there yet)."""
-    from passport.db import utcnow
-    from passport.sharing import service as sharing
-
     if cli("export", "FX-DANIEL").exit_code != 0:
         assert cli("import", str(ROOT / "fixtures" / "fx-daniel.json")).exit_code == 0
     with db.transaction() as session:
-        return sharing.make_link(
+        return new_link(
             session,
-            ref="FX-DANIEL",
+            today=cli.app.extensions["passport_config"].today(),
             document=document,
             label=label,
-            days=30,
             passcode=passcode,
             base_url=base_url,
-            actor="test",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
+            carries=carries,
+            sharer=sharer,
         )
 
 
 def new_link_bundle(session, ref: str, today) -> dict:
     """Make a plain link to `ref`'s passport and read its FHIR bundle back as a recipient
     would (the key from the link's fragment, the file decrypted with jwcrypto)."""
-    from passport.db import utcnow
-    from passport.sharing import service as sharing
-
-    made = sharing.make_link(
-        session,
-        ref=ref,
-        document="passport",
-        label="GP",
-        days=30,
-        passcode=None,
-        base_url="http://localhost",
-        actor="test",
-        now=utcnow(),
-        today=today,
-    )
-    key = link_payload(made.url)["key"]
-    key_bytes = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
-    return json.loads(jwe_decrypt(made.link.files[0].jwe, key_bytes)[1])
+    return read_bundle(new_link(session, today=today, ref=ref))
 
 
 def date_parts(name: str, iso: str) -> dict[str, str]:
