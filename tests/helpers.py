@@ -15,9 +15,9 @@ from sqlalchemy import event
 
 from passport.accounts.invitations import grant_carer
 from passport.accounts.service import create_user
-from passport.records.service import check_record, export_record, import_record
+from passport.records.service import check_record, export_record, import_record, load_current
 from passport.sharing.shl import b64url_encode
-from tests.conftest import ROOT, TEST_SECRET, TODAY, next_code
+from tests.conftest import FIXTURES, ROOT, TEST_SECRET, TODAY, next_code
 from tests.web.pages import parse
 
 
@@ -120,6 +120,14 @@ def signed_in(app, email: str):
     return client
 
 
+def nurse_signed_in(client, db, cli):
+    """`client` signed in as the usual nurse, with every fixture record imported."""
+    assert cli("import", *map(str, FIXTURES)).exit_code == 0
+    make_nurse(db)
+    assert sign_in(client).status_code == 302
+    return client
+
+
 def form_page(client, path):
     """The form's CSRF token and version, as the browser would post them back."""
     page = client.get(path).get_data(as_text=True)
@@ -138,6 +146,26 @@ def get_page(client, url: str, status: int = 200) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return parse(response)
+
+
+def rha_form_data(token: str, version: str, **overrides) -> dict:
+    """The new-assessment form filled in for a review health assessment by Sam Patel (NMC
+    registered), as posted; `overrides` replace or add fields."""
+    data = {
+        "csrf_token": token,
+        "version": version,
+        "type": "RHA",
+        **date_parts("date", "2026-11-20"),
+        "practitioner_name": "Sam Patel",
+        "practitioner_role": "Specialist LAC nurse",
+        "practitioner_grade": "Band 7",
+        "practitioner_registration_body": "NMC",
+        "practitioner_registration_number": "12A3456E",
+        "consent_status": "given",
+        "findings_summary": "Growing well; asthma reviewed.",
+    }
+    data.update(overrides)
+    return data
 
 
 # --- the database -------------------------------------------------------------------------------
@@ -175,6 +203,12 @@ def same_data_as_given(given: dict, exported: dict) -> None:
 
 
 # --- records ------------------------------------------------------------------------------------
+
+
+def current_version(db, ref: str) -> int:
+    """The version number of `ref`'s current record."""
+    with db.transaction() as session:
+        return load_current(session, ref)[0]
 
 
 def with_parts(record: dict, **parts: Any) -> dict:
