@@ -13,7 +13,7 @@ from passport.db import utcnow
 from passport.sharing import service
 from tests.browser.conftest import assert_no_axe_violations, assert_no_console_errors
 from tests.conftest import ROOT
-from tests.helpers import daniel_link
+from tests.helpers import daniel_link, new_link
 
 pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
@@ -23,17 +23,14 @@ DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 def test_a_stranger_opens_a_link_with_its_passcode(page, live_server, cli, db):
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(
+        made = new_link(
             session,
-            ref="FX-DANIEL",
+            today=cli.app.extensions["passport_config"].today(),
             document="leaver-summary",
             label="University health centre",
-            days=30,
             passcode="let-me-in",
             base_url=live_server,
             actor="nurse@example.org",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
         )
     page.goto(made.url)
     expect(page.get_by_text("“University health centre”")).to_be_visible()
@@ -168,17 +165,13 @@ def test_the_viewer_names_the_document_and_sharer_and_lays_out_the_record(
     shuffled.write_text(json.dumps(record))
     assert cli("import", str(shuffled)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(
+        made = new_link(
             session,
-            ref="FX-DANIEL",
+            today=cli.app.extensions["passport_config"].today(),
             document="leaver-summary",
             label="New GP",
-            days=30,
-            passcode=None,
             base_url=live_server,
             actor="nurse@example.org",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
             sharer=service.sharer_for("nurse", "Sam Patel"),
         )
     page.goto(made.url)

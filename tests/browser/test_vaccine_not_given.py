@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from passport.db import utcnow
-from passport.sharing import service
 from tests.browser.conftest import (
     assert_no_axe_violations,
     assert_no_console_errors,
@@ -16,6 +14,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.conftest import FIXTURES
+from tests.helpers import new_link
 
 pytestmark = pytest.mark.browser  # left out by `make test-fast`
 
@@ -68,17 +67,12 @@ def test_a_declined_vaccine_on_a_phone_and_in_the_link_viewer(page, live_server,
     assert_no_console_errors(page)
 
     with db.transaction() as session:
-        made = service.make_link(
+        made = new_link(
             session,
+            today=cli.app.extensions["passport_config"].today(),
             ref="FX-CHLOE",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
             base_url=live_server,
             actor="nurse@example.org",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
         )
     page.goto(made.url)
     page.get_by_role("button", name="Open the record").click()

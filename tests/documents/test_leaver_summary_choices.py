@@ -9,10 +9,15 @@ import re
 
 import pytest
 
-from passport.accounts.service import create_user
 from passport.records.service import export_record, history
-from tests.conftest import FIXTURES, TEST_SECRET
-from tests.helpers import PASSWORD, csrf_token, get_page, make_nurse, sign_in
+from tests.conftest import FIXTURES
+from tests.helpers import (
+    csrf_token,
+    get_page,
+    make_leaver,
+    make_nurse,
+    signed_in,
+)
 from tests.web.pages import text
 
 DANIEL = "FX-DANIEL"
@@ -23,23 +28,9 @@ PATH = "/me/summary-choices"
 def world(app, db, cli):
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
     make_nurse(db)
-    with db.transaction() as session:
-        for email, ref in (("daniel@example.org", DANIEL), ("tia@example.org", "FX-TIA")):
-            create_user(
-                session,
-                email=email,
-                password=PASSWORD,
-                role="leaver",
-                child_ref=ref,
-                app_secret=TEST_SECRET,
-            )
+    make_leaver(db, "daniel@example.org", DANIEL)
+    make_leaver(db, "tia@example.org", "FX-TIA")
     return app
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert sign_in(client, email=email).status_code == 302
-    return client
 
 
 def based_on(client) -> str:

@@ -12,38 +12,16 @@ from passport.documents.content import build
 from passport.documents.render import render_html, render_pdf
 from tests.conftest import ROOT
 from tests.documents.test_documents import html_text, pdf_text
+from tests.helpers import own_part, with_parts
 
 AS_OF = date(2026, 11, 29)
 DANIEL = json.loads((ROOT / "fixtures" / "fx-daniel.json").read_text())
 AMARA = json.loads((ROOT / "fixtures" / "fx-amara.json").read_text())
-OWN = {
-    "preferred_name": "Danny",
-    "pronouns": "he/they",
-    "what_matters": "Keeping my football on Saturdays",
-    "notes": [
-        {
-            "id": "n1",
-            "text": "Ask about my knee <script>alert(1)</script>",
-            "written_on": "2026-11-20",
-        }
-    ],
-    "appointments": [
-        {
-            "id": "a1",
-            "what": "Physio",
-            "date": "2026-12-14",
-            "time": "09:30",
-            "where": "Northfield",
-        },
-        {"id": "a2", "what": "Dentist check-up", "date": "2026-10-02"},
-    ],
-}
+OWN = own_part("Ask about my knee <script>alert(1)</script>", dentist="Dentist check-up")
 
 
 def with_own(record: dict) -> dict:
-    record = json.loads(json.dumps(record))
-    record["young_person_own"] = OWN
-    return record
+    return with_parts(record, young_person_own=OWN)
 
 
 def test_the_passport_shows_their_own_part_as_theirs():

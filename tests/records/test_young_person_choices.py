@@ -12,6 +12,7 @@ import pytest
 from passport.records.changes import describe
 from passport.records.service import RecordRefused, check_record, export_record, import_record
 from tests.conftest import ROOT, TODAY
+from tests.helpers import import_then_export, with_parts
 
 SCHEMA_2 = json.loads((ROOT / "docs" / "format" / "lac-health-record-2.schema.json").read_text())
 DANIEL = json.loads((ROOT / "fixtures" / "fx-daniel.json").read_text())
@@ -19,18 +20,13 @@ CHOICES = {"show_birth_details": True, "summary_quotes": ["RHA-2021", "RHA-2026"
 
 
 def with_choices(choices: dict) -> dict:
-    record = json.loads(json.dumps(DANIEL))
-    record["young_person_choices"] = choices
-    return record
+    return with_parts(DANIEL, young_person_choices=choices)
 
 
 def test_the_choices_go_through_import_and_export(db):
     record = with_choices(CHOICES)
     jsonschema.validate(record, SCHEMA_2)
-    with db.transaction() as session:
-        import_record(session, check_record(record, lambda: TODAY), actor="test")
-    with db.transaction() as session:
-        exported = export_record(session, record["child"]["ref"])
+    exported = import_then_export(db, record)
     assert exported["young_person_choices"] == CHOICES
     jsonschema.validate(exported, SCHEMA_2)
 

@@ -20,40 +20,21 @@ from passport.records.service import (
     load_record,
 )
 from tests.conftest import ROOT, TODAY
+from tests.helpers import import_then_export, own_part, with_parts
 
 SCHEMA_2 = json.loads((ROOT / "docs" / "format" / "lac-health-record-2.schema.json").read_text())
 DANIEL = json.loads((ROOT / "fixtures" / "fx-daniel.json").read_text())
-OWN = {
-    "preferred_name": "Danny",
-    "pronouns": "he/they",
-    "what_matters": "Keeping my football on Saturdays",
-    "notes": [{"id": "n1", "text": "Ask about my knee <b>soon</b>", "written_on": "2026-11-20"}],
-    "appointments": [
-        {
-            "id": "a1",
-            "what": "Physio",
-            "date": "2026-12-14",
-            "time": "09:30",
-            "where": "Northfield",
-        },
-        {"id": "a2", "what": "Dentist", "date": "2026-10-02"},
-    ],
-}
+OWN = own_part("Ask about my knee <b>soon</b>", dentist="Dentist")
 
 
 def with_own(own: dict) -> dict:
-    record = json.loads(json.dumps(DANIEL))
-    record["young_person_own"] = own
-    return record
+    return with_parts(DANIEL, young_person_own=own)
 
 
 def test_the_own_part_goes_through_import_and_export_unchanged(db):
     record = with_own(OWN)
     jsonschema.validate(record, SCHEMA_2)
-    with db.transaction() as session:
-        import_record(session, check_record(record, lambda: TODAY), actor="test")
-    with db.transaction() as session:
-        exported = export_record(session, record["child"]["ref"])
+    exported = import_then_export(db, record)
     assert exported["young_person_own"] == OWN
     # The nurse's own fields are not touched by theirs.
     assert exported["child"].get("preferred_name") == DANIEL["child"].get("preferred_name")

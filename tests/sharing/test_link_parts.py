@@ -3,42 +3,21 @@ encrypted bundle itself; who shared it, named in the bundle; the choice stored w
 
 from __future__ import annotations
 
-import base64
 import json
 
 import pytest
 
-from passport.db import utcnow
 from passport.sharing import service
 from passport.sharing.parts import DEFAULT_PARTS, PARTS
-from tests.conftest import ROOT
-from tests.helpers import jwe_decrypt, link_payload
+from tests.helpers import daniel_link, read_bundle
 from tests.sharing.test_fhir import validate
-
-DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 
 
 def make(cli, db, carries, sharer=None):
-    if cli("export", "FX-DANIEL").exit_code != 0:
-        assert cli("import", str(DANIEL)).exit_code == 0
-    with db.transaction() as session:
-        made = service.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="leaver-summary",
-            label="New GP",
-            days=30,
-            passcode=None,
-            base_url="http://localhost",
-            actor="test",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
-            carries=carries,
-            sharer=sharer,
-        )
-        key = link_payload(made.url)["key"]
-        plain = jwe_decrypt(made.encrypted_file, base64.urlsafe_b64decode(key + "="))[1]
-        return made, json.loads(plain)
+    made = daniel_link(
+        cli, db, document="leaver-summary", label="New GP", carries=carries, sharer=sharer
+    )
+    return made, read_bundle(made)
 
 
 def kinds(bundle) -> set[str]:

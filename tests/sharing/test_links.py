@@ -25,6 +25,7 @@ from passport.migrations import all_models
 from passport.sharing import service
 from passport.sharing.models import ShareAccess, ShareLink
 from tests.conftest import ROOT
+from tests.helpers import new_link
 
 DANIEL = ROOT / "fixtures" / "fx-daniel.json"
 BASE = "http://localhost"
@@ -35,17 +36,15 @@ def make(
 ):
     assert cli("import", str(DANIEL)).exit_code == 0
     with db.transaction() as session:
-        made = service.make_link(
+        made = new_link(
             session,
-            ref="FX-DANIEL",
+            today=cli.app.extensions["passport_config"].today(),
             document=document,
             label="University health centre",
             days=days,
             passcode=passcode,
             base_url=BASE,
             actor="nurse@example.org",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
         )
     return made
 
@@ -217,17 +216,8 @@ def test_every_manifest_request_is_logged_once_with_what_came_of_it(cli, db, cli
     Either way each request leaves exactly one line, or none when it names no recipient."""
     guarded = make(cli, db)  # with a passcode
     with db.transaction() as session:
-        plain = service.make_link(
-            session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="GP",
-            days=30,
-            passcode=None,
-            base_url=BASE,
-            actor="n",
-            now=utcnow(),
-            today=cli.app.extensions["passport_config"].today(),
+        plain = new_link(
+            session, today=cli.app.extensions["passport_config"].today(), base_url=BASE, actor="n"
         )
     plain_path = manifest_path(read_payload(plain.url))
     guarded_path = manifest_path(read_payload(guarded.url))

@@ -4,16 +4,14 @@ section's author is the Patient), never on the Patient resource the nurse's fiel
 
 from __future__ import annotations
 
-import base64
 import json
 
-from passport.db import utcnow
 from passport.records.service import check_record, import_record
 from passport.sharing import service
 from passport.sharing.forms import carries_field
 from passport.sharing.parts import DEFAULT_PARTS, PARTS
 from tests.conftest import ROOT, TODAY
-from tests.helpers import jwe_decrypt, link_payload
+from tests.helpers import new_link, read_bundle
 from tests.sharing.test_fhir import validate
 
 DANIEL = json.loads((ROOT / "fixtures" / "fx-daniel.json").read_text())
@@ -37,23 +35,14 @@ OWN = {
 
 def make(db, carries):
     with db.transaction() as session:
-        made = service.make_link(
+        made = new_link(
             session,
-            ref="FX-DANIEL",
-            document="passport",
-            label="New GP",
-            days=30,
-            passcode=None,
-            base_url="http://localhost",
-            actor="test",
-            now=utcnow(),
             today=TODAY,
+            label="New GP",
             carries=carries,
             sharer=service.sharer_for("leaver", None, DANIEL["child"]),
         )
-        key = link_payload(made.url)["key"]
-        plain = jwe_decrypt(made.encrypted_file, base64.urlsafe_b64decode(key + "="))[1]
-        return made, json.loads(plain)
+        return made, read_bundle(made)
 
 
 def imported(db):

@@ -12,14 +12,12 @@ from datetime import timedelta
 import pytest
 import textstat
 
-from passport.accounts.invitations import grant_carer
-from passport.accounts.service import create_user
 from passport.records import service
 from passport.records.audience import CARER
 from passport.records.current import current_view
 from passport.records.exchange import as_exchange_json
-from tests.conftest import ROOT, TEST_SECRET, TODAY
-from tests.helpers import PASSWORD, date_parts, form_page, get_page, make_nurse, sign_in
+from tests.conftest import ROOT, TODAY
+from tests.helpers import date_parts, form_page, get_page, make_carer, make_nurse, sign_in
 from tests.web.pages import error_summary, parse, text
 
 AMARA = ROOT / "fixtures" / "fx-amara.json"
@@ -30,33 +28,11 @@ AT = "/placements/FX-NOAH/actions/RHA-2026-09/0"
 CARER_EMAIL = "jo.carer@example.org"
 
 
-def _carer(db, email: str, carer_ref: str, *refs: str, name: str | None = None) -> None:
-    with db.transaction() as session:
-        user = create_user(
-            session,
-            email=email,
-            password=PASSWORD,
-            role="carer",
-            carer_ref=carer_ref,
-            name=name,
-            app_secret=TEST_SECRET,
-        )
-        for ref in refs:
-            grant_carer(
-                session,
-                user,
-                child_ref=ref,
-                authority="Example City Council",
-                carer_ref=carer_ref,
-                by="test",
-            )
-
-
 @pytest.fixture
 def jo(db, cli, client):
     """Noah's carer, Jo Carer, signed in."""
     assert cli("import", str(NOAH), str(AMARA)).exit_code == 0
-    _carer(db, CARER_EMAIL, "FC-0201", "FX-NOAH", name="Jo Carer")
+    make_carer(db, CARER_EMAIL, "FC-0201", "FX-NOAH", name="Jo Carer")
     sign_in(client, CARER_EMAIL, code=False)
     return client
 
@@ -183,7 +159,7 @@ def test_done_cannot_be_undone_the_next_day(jo, db, app, monkeypatch):
 
 
 def test_only_the_carer_who_marked_it_done_may_undo_it(jo, db, app):
-    _carer(db, "sam.carer@example.org", "FC-0201", "FX-NOAH", name="Sam Carer")
+    make_carer(db, "sam.carer@example.org", "FC-0201", "FX-NOAH", name="Sam Carer")
     assert _post(jo, "done").status_code == 302
     with app.test_client() as sam:
         sign_in(sam, "sam.carer@example.org", code=False)
@@ -265,7 +241,7 @@ def test_a_booking_without_a_date_is_booked_all_the_same(jo, db):
 
 
 def test_another_carer_and_a_missing_token_get_nowhere(jo, db, app):
-    _carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
+    make_carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
     before = _version(db)
     with app.test_client() as other:
         sign_in(other, "amara.carer@example.org", code=False)
@@ -342,7 +318,7 @@ def test_the_new_words_for_carers_are_easy_to_read(jo):
 def test_the_nurse_adds_the_out_of_hours_contact_and_the_carer_can_call_it(db, cli, client, app):
     ellie = ROOT / "fixtures" / "fx-ellie.json"
     assert cli("import", str(ellie)).exit_code == 0
-    _carer(db, CARER_EMAIL, "FC-0201", "FX-ELLIE", name="Jo Carer")
+    make_carer(db, CARER_EMAIL, "FC-0201", "FX-ELLIE", name="Jo Carer")
     make_nurse(db)
     sign_in(client, "nurse@example.org")
     contacts = text(get_page(client, "/children/FX-ELLIE").select_one("#contacts + dl"))

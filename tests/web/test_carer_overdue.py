@@ -15,12 +15,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from passport.accounts.invitations import grant_carer
-from passport.accounts.service import create_user
 from passport.documents.content import build
 from passport.documents.render import render_html
-from tests.conftest import ROOT, TEST_SECRET, TODAY, load_json
-from tests.helpers import PASSWORD, get_page, sign_in
+from tests.conftest import ROOT, TODAY, load_json
+from tests.helpers import get_page, make_carer, sign_in
 from tests.web.pages import text
 
 ROSA_CHECK = "Rosa's health check was due on 30 October 2026. Her nurse is arranging it."
@@ -34,26 +32,6 @@ def rosa() -> dict:
     review = next(a for a in record["assessments"] if a["type"] == "RHA")
     review["date"] = "2025-10-30"
     return record
-
-
-def _carer(db, email: str, carer_ref: str, ref: str) -> None:
-    with db.transaction() as session:
-        user = create_user(
-            session,
-            email=email,
-            password=PASSWORD,
-            role="carer",
-            carer_ref=carer_ref,
-            app_secret=TEST_SECRET,
-        )
-        grant_carer(
-            session,
-            user,
-            child_ref=ref,
-            authority="Example City Council",
-            carer_ref=carer_ref,
-            by="test",
-        )
 
 
 def _import_rosa(cli, tmp_path: Path) -> None:
@@ -72,7 +50,7 @@ def test_rosas_carer_page_says_her_check_is_overdue_and_who_is_arranging_it(
     db, cli, client, tmp_path
 ):
     _import_rosa(cli, tmp_path)
-    _carer(db, "rosa.carer@example.org", "FC-0201", "FX-ROSA")
+    make_carer(db, "rosa.carer@example.org", "FC-0201", "FX-ROSA")
     sign_in(client, "rosa.carer@example.org", code=False)
 
     page = get_page(client, "/placements/FX-ROSA")
@@ -85,7 +63,7 @@ def test_rosas_carer_page_says_her_check_is_overdue_and_who_is_arranging_it(
 
 def test_rosas_carer_sheet_pdf_says_the_same(db, cli, client, tmp_path):
     _import_rosa(cli, tmp_path)
-    _carer(db, "rosa.carer@example.org", "FC-0201", "FX-ROSA")
+    make_carer(db, "rosa.carer@example.org", "FC-0201", "FX-ROSA")
     sign_in(client, "rosa.carer@example.org", code=False)
 
     response = client.get("/placements/FX-ROSA/sheet.pdf")
@@ -116,7 +94,7 @@ def test_nothing_to_do_is_said_only_when_true(db, cli, client):
     """Tia has nothing overdue and no open carer action: her carer is told so. A check only
     the nurse is arranging does not give the carer something to do."""
     assert cli("import", str(ROOT / "fixtures" / "fx-tia.json")).exit_code == 0
-    _carer(db, "tia.carer@example.org", "FC-0166", "FX-TIA")
+    make_carer(db, "tia.carer@example.org", "FC-0166", "FX-TIA")
     sign_in(client, "tia.carer@example.org", code=False)
     page = get_page(client, "/placements/FX-TIA")
     assert text(page.select_one("#nothing-to-do")) == NOTHING + "."

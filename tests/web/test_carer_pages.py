@@ -8,10 +8,8 @@ import io
 
 from pypdf import PdfReader
 
-from passport.accounts.invitations import grant_carer
-from passport.accounts.service import create_user
-from tests.conftest import ROOT, TEST_SECRET
-from tests.helpers import PASSWORD, get_page, sign_in
+from tests.conftest import ROOT
+from tests.helpers import get_page, make_carer, sign_in
 from tests.web.pages import text
 
 AMARA = ROOT / "fixtures" / "fx-amara.json"
@@ -19,31 +17,10 @@ ELLIE = ROOT / "fixtures" / "fx-ellie.json"
 NOAH = ROOT / "fixtures" / "fx-noah.json"
 
 
-def _carer(db, email: str, carer_ref: str, *refs: str) -> None:
-    with db.transaction() as session:
-        user = create_user(
-            session,
-            email=email,
-            password=PASSWORD,
-            role="carer",
-            carer_ref=carer_ref,
-            app_secret=TEST_SECRET,
-        )
-        for ref in refs:
-            grant_carer(
-                session,
-                user,
-                child_ref=ref,
-                authority="Example City Council",
-                carer_ref=carer_ref,
-                by="test",
-            )
-
-
 def test_the_list_gives_each_childs_age_and_badges(db, cli, client, app):
     assert cli("import", str(AMARA), str(ELLIE), str(NOAH)).exit_code == 0
-    _carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
-    _carer(db, "ellie.carer@example.org", "FC-0201", "FX-ELLIE", "FX-NOAH")
+    make_carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
+    make_carer(db, "ellie.carer@example.org", "FC-0201", "FX-ELLIE", "FX-NOAH")
 
     sign_in(client, "amara.carer@example.org", code=False)
     items = get_page(client, "/placements").select("#children li")
@@ -66,8 +43,8 @@ def test_the_list_gives_each_childs_age_and_badges(db, cli, client, app):
 
 def test_the_childs_page_has_tap_to_call_links_and_no_alarm_without_allergies(db, cli, client, app):
     assert cli("import", str(AMARA), str(ELLIE)).exit_code == 0
-    _carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
-    _carer(db, "ellie.carer@example.org", "FC-0201", "FX-ELLIE")
+    make_carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
+    make_carer(db, "ellie.carer@example.org", "FC-0201", "FX-ELLIE")
 
     sign_in(client, "amara.carer@example.org", code=False)
     page = get_page(client, "/placements/FX-AMARA")
@@ -87,7 +64,7 @@ def test_the_childs_page_has_tap_to_call_links_and_no_alarm_without_allergies(db
 
 def test_the_placement_sheet_says_who_to_call_on_page_one(db, cli, client):
     assert cli("import", str(AMARA)).exit_code == 0
-    _carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
+    make_carer(db, "amara.carer@example.org", "FC-0174", "FX-AMARA")
     sign_in(client, "amara.carer@example.org", code=False)
     answer = client.get("/placements/FX-AMARA/sheet.pdf")
     assert answer.status_code == 200

@@ -6,11 +6,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from passport.accounts.service import create_user
 from passport.records.models import CorrectionRequest
 from passport.records.service import load_current
-from tests.conftest import FIXTURES, TEST_SECRET
-from tests.helpers import PASSWORD, csrf_token, get_page, make_nurse, sign_in
+from tests.conftest import FIXTURES
+from tests.helpers import (
+    csrf_token,
+    get_page,
+    make_leaver,
+    make_nurse,
+    signed_in,
+)
 from tests.web.pages import error_summary, parse, text
 
 DANIEL = "FX-DANIEL"
@@ -21,22 +26,8 @@ def world(app, db, cli):
     assert cli("import", *map(str, FIXTURES)).exit_code == 0
     make_nurse(db)
     make_nurse(db, email="other@example.org", authority="Northshire County Council")
-    with db.transaction() as session:
-        create_user(
-            session,
-            email="daniel@example.org",
-            password=PASSWORD,
-            role="leaver",
-            child_ref=DANIEL,
-            app_secret=TEST_SECRET,
-        )
+    make_leaver(db, "daniel@example.org", DANIEL)
     return app
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert sign_in(client, email=email).status_code == 302
-    return client
 
 
 def ask(app, message="My penicillin allergy was ruled out by a test last year."):

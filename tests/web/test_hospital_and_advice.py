@@ -9,8 +9,13 @@ from datetime import date
 import pytest
 
 from passport.records.service import load_current
-from tests.conftest import FIXTURES
-from tests.helpers import date_parts, form_page, get_page, make_nurse, sign_in
+from tests.helpers import (
+    current_version,
+    date_parts,
+    form_page,
+    get_page,
+    nurse_signed_in,
+)
 from tests.web.pages import error_summary, parse, text
 
 ELLIE = "FX-ELLIE"  # born 3 April 2017
@@ -20,15 +25,7 @@ ADVICE = f"/children/{ELLIE}/add/health_advice"
 
 @pytest.fixture
 def nurse(client, db, cli):
-    assert cli("import", *map(str, FIXTURES)).exit_code == 0
-    make_nurse(db)
-    assert sign_in(client).status_code == 302
-    return client
-
-
-def version_of(db, ref: str = ELLIE) -> int:
-    with db.transaction() as session:
-        return load_current(session, ref)[0]
+    return nurse_signed_in(client, db, cli)
 
 
 def operation(**overrides) -> dict:
@@ -122,7 +119,7 @@ def test_an_impossible_hospital_episode_is_refused_in_plain_words(
     summary = error_summary(parse(refused))
     assert (target, message) in summary
     assert not any("hospital_episodes[" in m or "20" + "25-06" in m for _, m in summary)
-    assert version_of(db) == 1  # nothing saved
+    assert current_version(db, ELLIE) == 1  # nothing saved
 
 
 def test_health_advice_is_saved_shown_and_said_in_the_history(nurse, db):
@@ -163,7 +160,7 @@ def test_impossible_health_advice_is_refused(nurse, db, fields, target, message)
     refused = nurse.post(ADVICE, data=data)
     assert refused.status_code == 400
     assert (target, message) in error_summary(parse(refused))
-    assert version_of(db) == 1
+    assert current_version(db, ELLIE) == 1
 
 
 def test_an_a_and_e_visit_added_reaches_the_documents_and_a_new_links_bundle(nurse, db):

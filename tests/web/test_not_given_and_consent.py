@@ -11,7 +11,16 @@ import pytest
 
 from passport.records.service import load_current
 from tests.conftest import FIXTURES
-from tests.helpers import date_parts, form_page, get_page, make_nurse, sign_in
+from tests.helpers import (
+    current_version,
+    date_parts,
+    form_page,
+    get_page,
+    make_nurse,
+    nurse_signed_in,
+    rha_form_data,
+    sign_in,
+)
 from tests.web.pages import error_summary, parse, text
 
 CHLOE = "FX-CHLOE"  # born 27 May 2013; MenACWY and the Td/IPV booster due soon
@@ -20,15 +29,7 @@ URL = f"/children/{CHLOE}/immunisations/not-given"
 
 @pytest.fixture
 def nurse(client, db, cli):
-    assert cli("import", *map(str, FIXTURES)).exit_code == 0
-    make_nurse(db)
-    assert sign_in(client).status_code == 302
-    return client
-
-
-def version_of(db, ref: str) -> int:
-    with db.transaction() as session:
-        return load_current(session, ref)[0]
+    return nurse_signed_in(client, db, cli)
 
 
 def declined_menacwy(**overrides) -> dict:
@@ -84,7 +85,7 @@ def test_bad_input_is_refused_in_plain_words_and_saves_nothing(nurse, db):
         "#date-day",
         "Date of the decision must not be before the date of birth (27 May 2013)",
     ) in error_summary(parse(before_birth))
-    assert version_of(db, CHLOE) == 1  # nothing saved
+    assert current_version(db, CHLOE) == 1  # nothing saved
 
 
 def test_a_declined_dose_is_no_longer_due_and_every_output_says_why(nurse, db):
@@ -168,34 +169,16 @@ def test_another_councils_nurse_gets_a_404(client, db, cli):
     assert client.get(URL).status_code == 404
 
 
-def rha(token: str, version: str, **overrides) -> dict:
-    data = {
-        "csrf_token": token,
-        "version": version,
-        "type": "RHA",
-        **date_parts("date", "2026-11-20"),
-        "practitioner_name": "Sam Patel",
-        "practitioner_role": "Specialist LAC nurse",
-        "practitioner_grade": "Band 7",
-        "practitioner_registration_body": "NMC",
-        "practitioner_registration_number": "12A3456E",
-        "consent_status": "given",
-        "findings_summary": "Growing well; asthma reviewed.",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_the_assessment_form_asks_for_the_register_and_keeps_it(nurse, db):
     url = "/children/FX-ELLIE/assessments/new"
     token, version = form_page(nurse, url)
-    missing = nurse.post(url, data=rha(token, version, practitioner_registration_body=""))
+    missing = nurse.post(url, data=rha_form_data(token, version, practitioner_registration_body=""))
     assert missing.status_code == 400
     assert ("#practitioner_registration_body", "Select the register they are on") in (
         error_summary(parse(missing))
     )
-    assert version_of(db, "FX-ELLIE") == 1
-    saved = nurse.post(url, data=rha(token, version))
+    assert current_version(db, "FX-ELLIE") == 1
+    saved = nurse.post(url, data=rha_form_data(token, version))
     assert saved.status_code == 302
     from passport.records.exchange import as_exchange_json
 
@@ -214,7 +197,7 @@ def test_the_assessment_form_asks_for_the_register_and_keeps_it(nurse, db):
 def test_an_iha_recorded_by_a_nurse_raises_the_flag(nurse, db):
     url = "/children/FX-ELLIE/assessments/new"
     token, version = form_page(nurse, url)
-    saved = nurse.post(url, data=rha(token, version, type="IHA"))
+    saved = nurse.post(url, data=rha_form_data(token, version, type="IHA"))
     assert saved.status_code == 302
     page = get_page(nurse, "/children/FX-ELLIE")
     assert "Initial assessment not done by a doctor" in text(page)
@@ -242,7 +225,7 @@ def test_the_family_history_form_asks_the_relatives_consent(nurse, db):
         "#consent_on-day",
         "The date the relative was asked or answered must not be in the future",
     ) in error_summary(parse(future))
-    assert version_of(db, "FX-ELLIE") == 1
+    assert current_version(db, "FX-ELLIE") == 1
     saved = nurse.post(
         url,
         data={

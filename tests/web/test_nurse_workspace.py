@@ -13,7 +13,16 @@ import pytest
 from passport.audit.models import AuditEvent
 from passport.records.service import check_record, import_record, load_current
 from tests.conftest import FIXTURES, ROOT, SPEC
-from tests.helpers import counting_queries, form_page, get_page, make_nurse, sign_in
+from tests.helpers import (
+    counting_queries,
+    date_parts,
+    form_page,
+    get_page,
+    make_nurse,
+    nurse_signed_in,
+    rha_form_data,
+    sign_in,
+)
 from tests.web.pages import error_summary, parse, text
 
 ELLIE = "FX-ELLIE"
@@ -21,42 +30,23 @@ ELLIE = "FX-ELLIE"
 
 @pytest.fixture
 def nurse(client, db, cli):
-    assert cli("import", *map(str, FIXTURES)).exit_code == 0
-    make_nurse(db)
-    assert sign_in(client).status_code == 302
-    return client
-
-
-def date_parts(name: str, iso: str) -> dict[str, str]:
-    year, month, day = iso.split("-")
-    return {f"{name}-day": str(int(day)), f"{name}-month": str(int(month)), f"{name}-year": year}
+    return nurse_signed_in(client, db, cli)
 
 
 def rha_form(token: str, version: str, **overrides) -> dict:
-    data = {
-        "csrf_token": token,
-        "version": version,
-        "type": "RHA",
-        **date_parts("date", "2026-11-20"),
-        "practitioner_name": "Sam Patel",
-        "practitioner_role": "Specialist LAC nurse",
-        "practitioner_grade": "Band 7",
-        "practitioner_registration_body": "NMC",
-        "practitioner_registration_number": "12A3456E",
-        "consent_status": "given",
+    """The assessment form with the views, findings, SDQ and a health plan action filled in."""
+    more = {
         "consent_by": "young_person",
         "sources_consulted": ["gp", "carer", "young_person"],
         "young_person_views": "I want to do swimming again.",
         "findings_height_cm": "136.5",
-        "findings_summary": "Growing well; asthma reviewed.",
         "sdq_total": "11",
         "sdq_completed_by": "carer",
         "health_plan_0_action": "Book a dental check",
         "health_plan_0_owner": "carer",
         **date_parts("health_plan_0_due", "2027-01-31"),
     }
-    data.update(overrides)
-    return data
+    return rha_form_data(token, version, **{**more, **overrides})
 
 
 def flags_for(db, ref: str, as_of="2026-11-25") -> set[str]:
@@ -564,7 +554,7 @@ def test_a_nurse_stops_a_medicine_with_a_reason_and_every_output_follows(nurse, 
     bad dates are refused in plain words with UK dates, and the new version, the record page,
     the young person's passport and a new link's FHIR bundle all show it stopped."""
     from passport.documents import service as documents
-    from tests.helpers import new_link_bundle
+    from tests.helpers import date_parts, new_link_bundle
 
     page = get_page(nurse, "/children/FX-DANIEL")
     [stop] = [a for a in page.find_all("a") if a["href"].endswith("/stop")]
@@ -615,7 +605,7 @@ def test_a_penicillin_label_ruled_out_by_testing_leaves_every_output(nurse, db):
     is ruled out after testing: the record keeps it with when, who and why, and the passport,
     the carer's and the young person's lists and a new link's bundle no longer call it one."""
     from passport.documents import service as documents
-    from tests.helpers import new_link_bundle
+    from tests.helpers import date_parts, new_link_bundle
 
     page = get_page(nurse, "/children/FX-DANIEL")
     [link] = [a for a in page.find_all("a") if a["href"].endswith("/status")]

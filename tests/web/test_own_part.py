@@ -10,10 +10,17 @@ import re
 
 import pytest
 
-from passport.accounts.service import create_user
 from passport.records.service import export_record, history
-from tests.conftest import FIXTURES, TEST_SECRET
-from tests.helpers import PASSWORD, csrf_token, date_parts, get_page, make_nurse, sign_in
+from tests.conftest import FIXTURES
+from tests.helpers import (
+    csrf_token,
+    date_parts,
+    get_page,
+    make_carer,
+    make_leaver,
+    make_nurse,
+    signed_in,
+)
 from tests.web.pages import error_summary, parse, text
 
 DANIEL = "FX-DANIEL"
@@ -25,31 +32,10 @@ def world(app, db, cli):
     chosen = [f for f in FIXTURES if f.stem in ("fx-daniel", "fx-tia")]
     assert cli("import", *map(str, chosen)).exit_code == 0
     make_nurse(db)
-    with db.transaction() as session:
-        for email, ref in (("daniel@example.org", DANIEL), ("tia@example.org", "FX-TIA")):
-            create_user(
-                session,
-                email=email,
-                password=PASSWORD,
-                role="leaver",
-                child_ref=ref,
-                app_secret=TEST_SECRET,
-            )
-        create_user(
-            session,
-            email="carer@example.org",
-            password=PASSWORD,
-            role="carer",
-            carer_ref="FC-0174",
-            app_secret=TEST_SECRET,
-        )
+    make_leaver(db, "daniel@example.org", DANIEL)
+    make_leaver(db, "tia@example.org", "FX-TIA")
+    make_carer(db, "carer@example.org", "FC-0174")  # a carer with no children granted
     return app
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert sign_in(client, email=email).status_code == 302
-    return client
 
 
 @pytest.fixture
