@@ -171,25 +171,38 @@ def _back(ref: str) -> Any:
     return redirect(url_for("carer.child", ref=ref, _anchor="actions"))
 
 
-@carer_only
-def mark_done(ref: str, assessment_id: str, index: int):
+def _press(
+    ref: str,
+    assessment_id: str,
+    index: int,
+    change: Change,
+    saved_words: str,
+    unchanged_words: str | None,
+) -> Any:
+    """A button on one of the carer's actions (done, undo, remove a booking): the change with
+    retries, then what happened said back ("Marked as done: ..."). `unchanged_words` for a
+    press that changed nothing (a second click); None says `saved_words` either way."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done = _with_retries(ref, assessment_id, index, workflow.complete_action)
+    done = _with_retries(ref, assessment_id, index, change)
     if done is not None:
-        flash(f"Marked as done: {done[0]}")
+        action, saved = done
+        words = saved_words if saved or unchanged_words is None else unchanged_words
+        flash(f"{words}: {action}")
     return _back(ref)
+
+
+@carer_only
+def mark_done(ref: str, assessment_id: str, index: int):
+    return _press(ref, assessment_id, index, workflow.complete_action, "Marked as done", None)
 
 
 @carer_only
 def undo_done(ref: str, assessment_id: str, index: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    undone = _with_retries(ref, assessment_id, index, workflow.undo_done)
-    if undone is not None:
-        action, saved = undone
-        flash(f"Not done after all: {action}" if saved else f"It was not marked as done: {action}")
-    return _back(ref)
+    return _press(
+        ref, assessment_id, index, workflow.undo_done,
+        "Not done after all", "It was not marked as done",
+    )  # fmt: skip
 
 
 class BookedForm(FlaskForm):
@@ -241,13 +254,9 @@ def booked(ref: str, assessment_id: str, index: int):
 @carer_only
 def unbook(ref: str, assessment_id: str, index: int):
     """The appointment was cancelled, or it was marked booked by mistake: not booked now."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    removed = _with_retries(ref, assessment_id, index, workflow.unbook_action)
-    if removed is not None:
-        action, saved = removed
-        flash(f"Not booked now: {action}" if saved else f"It was not booked: {action}")
-    return _back(ref)
+    return _press(
+        ref, assessment_id, index, workflow.unbook_action, "Not booked now", "It was not booked"
+    )
 
 
 ROUTES = (
