@@ -74,6 +74,7 @@ POST /children/<ref>/links/preview
 POST /me/links/<public_id>/revoke
 POST /me/links/preview
 POST /placements/<ref>/actions/<assessment_id>/<int:index>/done
+POST /placements/<ref>/actions/<assessment_id>/<int:index>/unbook
 POST /placements/<ref>/actions/<assessment_id>/<int:index>/undo
 POST /sign-out"""
 
